@@ -59,3 +59,62 @@ export interface LifecycleEvent {
   /** Endpoint events: `namespace/name` of the Service. */
   service?: string;
 }
+
+/** What the model knows of one Pod life (one UID) now; enough for tooltips and lanes. */
+export interface PodSummary {
+  uid: string;
+  namespace: string;
+  name: string;
+  phase?: string;
+  node?: string;
+  hostIP?: string;
+  ips: string[];
+  ready: boolean;
+  terminating: boolean;
+  /** Set once the Pod is gone (DELETED seen, or missing on relist). */
+  deleted: boolean;
+  hostNetwork: boolean;
+  labels: Record<string, string>;
+  owner?: OwnerRef;
+  revision?: string;
+  createdAt?: string;
+}
+
+/** A Service whose selector matches watched Pods: its stable address and the endpoints behind it. */
+export interface ServiceSummary {
+  namespace: string;
+  name: string;
+  clusterIPs: string[];
+  selector: Record<string, string>;
+  ports: { name?: string; port: number; targetPort?: number | string; protocol?: string }[];
+  /** Ready endpoint IPs now, from its EndpointSlices. */
+  endpoints: string[];
+}
+
+/** Which watch a stream of events belongs to. `namespace` undefined means all namespaces. */
+export interface WatchScope {
+  context: string;
+  namespace?: string;
+  labelSelector: string;
+}
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'error' | 'stopped';
+
+/** Everything a late subscriber (a panel opened or shown again) needs to draw the present. */
+export interface TimelineSnapshot {
+  scope: WatchScope;
+  connection: ConnectionState;
+  /** Human-readable reason when connection is 'error' or 'reconnecting'. */
+  connectionMessage?: string;
+  events: LifecycleEvent[];
+  pods: PodSummary[];
+  services: ServiceSummary[];
+}
+
+/** A live source of lifecycle events for one scope (implemented in src/kube, consumed by the panel). */
+export interface TimelineFeed {
+  readonly scope: WatchScope;
+  snapshot(): TimelineSnapshot;
+  /** Called with each batch of new events and the state they lead to. */
+  subscribe(listener: (events: LifecycleEvent[], snapshot: () => TimelineSnapshot) => void): { dispose(): void };
+}
