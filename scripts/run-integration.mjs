@@ -1,0 +1,108 @@
+// Runs test/integration (built to dist/test/integration) inside a real VS Code extension host:
+// code-server 4.96.4 + headless Chromium, through the workbench's `payload` URL.
+//   npm run test:integration                 all suites
+//   npm run test:integration -- --grep lint  only tests whose title matches
+//   npm run test:integration -- lint.test    only files whose name contains the word
+// Options: --timeout SECONDS (whole run, default 900), --keep (leave the user-data dir for a look).
+import { mkdirSync, existsSync } from 'node:fs';
+import { format } from 'node:util';
+import { join } from 'node:path';
+import { ROOT, startCodeServer, workbenchUrl, launchChromium, findChromium } from './testhost.mjs';
+
+const argv = process.argv.slice(2);
+const opt = (name) => {
+  const i = argv.indexOf(name);
+  if (i < 0) return undefined;
+  const v = argv[i + 1];
+  argv.splice(i, 2);
+  return v;
+};
+if (argv.includes('--help')) {
+  console.log('usage: node scripts/run-integration.mjs [--grep PATTERN] [--timeout SECONDS] [--keep] [FILE-WORD...]');
+  process.exit(0);
+}
+const grep = opt('--grep');
+const timeoutSec = Number(opt('--timeout') ?? process.env.POD_IP_LENS_TEST_TIMEOUT ?? 900);
+const keep = argv.includes('--keep');
+const files = argv.filter((a) => !a.startsWith('--'));
+
+const testsIndex = join(ROOT, 'dist', 'test', 'integration', 'index.js');
+if (!existsSync(testsIndex)) {
+  console.error(`${testsIndex} is missing: run \`npm run build\` first (npm test does).`);
+  process.exit(2);
+}
+const WORKBENCH_NOISE = [/^Resolving connection token/, /^Resolved connection token/, /^Creating a socket/, /^Updating additional builtin extensions cache/, /^\[Service Worker\]/, /open-vsx\.org|ENOTFOUND|extensionquery/];
+const resultsDir = join(ROOT, 'test-results');
+const workspace = join(ROOT, 'test', 'fixtures', 'workspace');
+
+let server;
+let browser;
+let exitCode = 1;
+const cleanup = async () => {
+  await browser?.close().catch(() => {});
+  server?.stop();
+};
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, async () => {
+    console.error(`[integration] ${sig}: stopping`);
+    await cleanup();
+    process.exit(130);
+  });
+}
+
+try {
+  findChromium(); // fail early with install advice, before the slower code-server start
+  server = await startCodeServer({
+    workspace,
+    stateDir: keep ? join(resultsDir, 'vscode-state') : undefined,
+    env: {
+      POD_IP_LENS_TEST_GREP: grep ?? '',
+      POD_IP_LENS_TEST_FILES: files.join(','),
+      POD_IP_LENS_TEST_RESULTS: resultsDir,
+    },
+    onOutput: (line) => {
+      if (process.env.POD_IP_LENS_TEST_VERBOSE) console.log(`[code-server] ${line}`);
+    },
+  });
+  console.log(`[integration] code-server ready at ${server.url}`);
+  browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  let resolveExit;
+  const exited = new Promise((res) => (resolveExit = res));
+  await context.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
+  await context.exposeFunction('codeAutomationLog', (type, args) => {
+    const text = format(...(Array.isArray(args) ? args : [args]));
+    // The workbench's own chatter (connection set-up, the unreachable extension gallery) is noise here.
+    if (!process.env.POD_IP_LENS_TEST_VERBOSE && WORKBENCH_NOISE.some((re) => re.test(text))) return;
+    (type === 'error' ? console.error : console.log)(text);
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => {
+    if (process.env.POD_IP_LENS_TEST_VERBOSE || !WORKBENCH_NOISE.some((re) => re.test(err.message))) console.error(`[workbench] ${err.message}`);
+  });
+  await page.goto(workbenchUrl(server.url, { workspace, testsPath: testsIndex }));
+  let timer;
+  const timedOut = new Promise((res) => (timer = setTimeout(() => res('timeout'), timeoutSec * 1000)));
+  const result = await Promise.race([exited, timedOut]);
+  clearTimeout(timer);
+  if (result === 'timeout') {
+    console.error(`[integration] FAILED: the suite did not finish within ${timeoutSec}s (raise with --timeout).`);
+    exitCode = 1;
+  } else {
+    exitCode = result;
+  }
+  if (exitCode !== 0) {
+    mkdirSync(resultsDir, { recursive: true });
+    const shot = join(resultsDir, 'integration-failure.png');
+    await page.screenshot({ path: shot }).catch(() => {});
+    console.error(`[integration] extension host exited with ${exitCode}; screenshot of the workbench: ${shot}`);
+  } else {
+    console.log('[integration] passed');
+  }
+} catch (err) {
+  console.error(`[integration] ${err instanceof Error ? err.message : err}`);
+  exitCode = 1;
+} finally {
+  await cleanup();
+}
+process.exit(exitCode);

@@ -1,0 +1,161 @@
+// The real VS Code this project tests and demos in: code-server 4.96.4 (VS Code 1.96.4), installed
+// from npm into .vscode-test/ (the same ignored cache folder @vscode/test-electron uses), started on
+// 127.0.0.1, and driven by Debian Chromium through playwright-core. Shared by
+// scripts/run-integration.mjs and scripts/demo.mjs.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync, rmSync, symlinkSync, mkdtempSync, appendFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(new URL('..', import.meta.url).pathname);
+export const CODE_SERVER_VERSION = '4.96.4';
+const CACHE = join(ROOT, '.vscode-test', `code-server-${CODE_SERVER_VERSION}`);
+const MARKER = join(CACHE, '.installed');
+const ENTRY = join(CACHE, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+
+function step(log, title, cmd, args, cwd) {
+  appendFileSync(log, `\n$ (cd ${cwd} && ${cmd} ${args.join(' ')})\n`);
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  appendFileSync(log, (r.stdout ?? '') + (r.stderr ?? ''));
+  if (r.status !== 0) {
+    const tail = ((r.stdout ?? '') + (r.stderr ?? '')).split('\n').slice(-25).join('\n');
+    throw new Error(`installing code-server failed at "${title}" (exit ${r.status}). Full log: ${log}\n${tail}`);
+  }
+}
+
+/**
+ * Installs code-server once (about a minute) and returns the path of its entry point.
+ * Its own postinstall cannot run here (it refuses root and pins a GitHub tarball), so the
+ * steps it would take are done by hand; see the README's "Test host" section.
+ */
+export function ensureCodeServer() {
+  if (existsSync(MARKER) && existsSync(ENTRY)) return ENTRY;
+  rmSync(CACHE, { recursive: true, force: true });
+  mkdirSync(CACHE, { recursive: true });
+  const log = join(CACHE, '..', `install-code-server-${CODE_SERVER_VERSION}.log`);
+  writeFileSync(log, `installing code-server ${CODE_SERVER_VERSION} into ${CACHE}\n`);
+  console.log(`[testhost] installing code-server ${CODE_SERVER_VERSION} into ${CACHE} (once; about a minute)`);
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const quiet = ['--no-audit', '--no-fund', '--loglevel=error'];
+  step(log, 'npm install code-server', npm, ['install', '--prefix', CACHE, '--ignore-scripts', ...quiet, `code-server@${CODE_SERVER_VERSION}`], CACHE);
+  const vscodeDir = join(CACHE, 'node_modules', 'code-server', 'lib', 'vscode');
+  // The shrinkwrap pins a dependency to a GitHub tarball, unreachable from npm-only machines.
+  rmSync(join(vscodeDir, 'npm-shrinkwrap.json'), { force: true });
+  step(log, 'npm install (VS Code server dependencies)', npm, ['install', '--omit=dev', '--ignore-scripts', ...quiet], vscodeDir);
+  step(log, 'npm rebuild (native modules)', npm, ['rebuild', 'node-pty', '@vscode/spdlog', '@parcel/watcher', 'native-watchdog'], vscodeDir);
+  if (!existsSync(join(vscodeDir, 'node_modules.asar'))) symlinkSync('node_modules', join(vscodeDir, 'node_modules.asar'));
+  step(log, 'npm rebuild argon2', npm, ['rebuild', 'argon2'], CACHE);
+  writeFileSync(MARKER, new Date().toISOString() + '\n');
+  console.log('[testhost] code-server installed');
+  return ENTRY;
+}
+
+const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/snap/bin/chromium'];
+
+/** CHROME_PATH, then the usual install paths; as root on Debian, installs Debian's chromium. */
+export function findChromium() {
+  if (process.env.CHROME_PATH) {
+    if (existsSync(process.env.CHROME_PATH)) return process.env.CHROME_PATH;
+    throw new Error(`CHROME_PATH is set to ${process.env.CHROME_PATH}, which does not exist.`);
+  }
+  const found = CHROMIUM_CANDIDATES.find((p) => existsSync(p));
+  if (found) return found;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && existsSync('/etc/debian_version')) {
+    console.log('[testhost] no Chromium found; installing Debian\'s chromium with apt-get (once)');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'chromium']]) {
+      const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
+      if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${r.status}); install Chromium yourself and set CHROME_PATH.`);
+    }
+    if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
+  }
+  throw new Error(
+    'No Chromium or Chrome found. Install one (Debian/Ubuntu: `sudo apt-get install chromium`; ' +
+      'macOS: install Google Chrome) or point CHROME_PATH at its executable, then run again.',
+  );
+}
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/**
+ * Starts code-server on 127.0.0.1 with a throwaway user-data dir. Resolves once it listens.
+ * `onOutput` receives its log lines. `stop()` ends its whole process group.
+ */
+export async function startCodeServer({ workspace, port, settings = {}, env = {}, onOutput = () => {}, timeoutMs = 90_000, stateDir }) {
+  const entry = ensureCodeServer();
+  port ??= await freePort();
+  const dir = stateDir ?? mkdtempSync(join(tmpdir(), 'pod-ip-lens-vscode-'));
+  const userData = join(dir, 'user-data');
+  mkdirSync(join(userData, 'User'), { recursive: true });
+  mkdirSync(join(dir, 'extensions'), { recursive: true });
+  writeFileSync(
+    join(userData, 'User', 'settings.json'),
+    JSON.stringify({ 'security.workspace.trust.enabled': false, 'git.openRepositoryInParentFolders': 'never', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', ...settings }, null, 2),
+  );
+  const args = [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userData, '--extensions-dir', join(dir, 'extensions'), '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', workspace];
+  const proc = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      process.kill(-proc.pid, 'SIGTERM');
+    } catch {}
+    setTimeout(() => {
+      try {
+        process.kill(-proc.pid, 'SIGKILL');
+      } catch {}
+    }, 3000).unref();
+    if (!stateDir) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  };
+  const url = `http://127.0.0.1:${port}`;
+  await new Promise((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`code-server did not start listening within ${timeoutMs / 1000}s`)), timeoutMs);
+    let buf = '';
+    const onData = (chunk) => {
+      const text = chunk.toString();
+      for (const line of text.split('\n')) if (line.trim()) onOutput(line);
+      buf += text;
+      if (buf.includes('HTTP server listening on')) {
+        clearTimeout(timer);
+        res();
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      rej(new Error(`code-server exited before it was ready (code ${code}, signal ${signal})`));
+    });
+  }).catch((e) => {
+    stop();
+    throw e;
+  });
+  return { url, port, proc, dir, stop };
+}
+
+/** The workbench URL that loads this extension in development mode and, optionally, runs a test suite. */
+export function workbenchUrl(base, { workspace, extensionPath = ROOT, testsPath }) {
+  const remote = (p) => `vscode-remote://${new URL(base).host}${p}`;
+  const payload = [['extensionDevelopmentPath', remote(extensionPath)], ['skipWelcome', 'true']];
+  if (testsPath) payload.push(['extensionTestsPath', remote(testsPath)]);
+  return `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+export async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true });
+}

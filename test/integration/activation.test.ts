@@ -1,0 +1,30 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+
+const EXTENSION_ID = 'pod-ip-lens.pod-ip-lens';
+
+describe('activation', () => {
+  it('activates when a YAML file opens and registers its commands', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `extension ${EXTENSION_ID} is loaded`);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the test workspace is open');
+    const doc = await vscode.workspace.openTextDocument(path.join(folder.uri.fsPath, 'backend.yaml'));
+    await vscode.window.showTextDocument(doc);
+    assert.equal(doc.languageId, 'yaml');
+    for (let i = 0; i < 100 && !ext.isActive; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(ext.isActive, "opening a YAML document activated the extension");
+    const all = await vscode.commands.getCommands(true);
+    const declared: { command: string }[] = ext.packageJSON.contributes.commands;
+    for (const { command } of declared) assert.ok(all.includes(command), `command ${command} is registered`);
+  });
+
+  it('has a "Pod IP Lens" log output channel', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const api = await ext.activate();
+    assert.equal(api.log.name, 'Pod IP Lens');
+    assert.equal(typeof api.log.info, 'function', 'a LogOutputChannel');
+    await vscode.commands.executeCommand('podIpLens.showOutput');
+  });
+});
