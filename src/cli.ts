@@ -9,13 +9,16 @@ Usage:
 Commands:
   help                 Show this help (also: --help, -h)
   version              Print the version (also: --version, -V)
+  timeline FILE|-      Replay 'kubectl get pods -w -o json' output as Pod IP lifecycle events
 
 Run 'pod-ip-lens <command> --help' for a command's options.
 `;
 
 type Command = (args: string[]) => Promise<number>;
 
-const commands: Record<string, () => Promise<Command>> = {};
+const commands: Record<string, () => Promise<Command>> = {
+  timeline: async () => (await import('./cli/timeline')).run,
+};
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;

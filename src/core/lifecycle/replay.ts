@@ -1,0 +1,125 @@
+// Replays what `kubectl get pods -w -o json` printed (with or without --output-watch-events)
+// through the lifecycle model. Pure: text in, model and events out.
+import type { LifecycleEvent } from '../events';
+import { type JsonStreamError, parseConcatenatedJson } from './jsonStream';
+import { LifecycleModel, type LifecycleModelOptions, ModelInputError } from './model';
+import type { PodObject, WatchEventType } from './objects';
+import { toIso } from './objects';
+
+export interface ReplayError {
+  message: string;
+  line: number;
+  column: number;
+}
+
+export interface ReplayResult {
+  model: LifecycleModel;
+  events: LifecycleEvent[];
+  /** Watch events (or bare objects) applied. */
+  applied: number;
+  /** The input carried watch event types (`--output-watch-events`). */
+  typed: boolean;
+  /** Things skipped that the reader should know about (not fatal). */
+  warnings: string[];
+  /** The first bad input, if any; everything before it was applied. */
+  error?: ReplayError;
+}
+
+const WATCH_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED']);
+
+export function replayKubectlWatch(text: string, options: LifecycleModelOptions = {}): ReplayResult {
+  const model = new LifecycleModel({ maxEvents: Number.MAX_SAFE_INTEGER, ...options });
+  const events: LifecycleEvent[] = [];
+  const warnings: string[] = [];
+  const parsed = parseConcatenatedJson(text);
+  let applied = 0;
+  let typed = false;
+  let untyped = false;
+  // kubectl prints no arrival times. The replay's clock is the latest time the stream has shown so
+  // far (object timestamps and managedFields write times), so events without their own timestamp
+  // land after everything that visibly happened before them.
+  let clock = 0;
+  let error: ReplayError | undefined;
+
+  const advance = (pod: PodObject): Date => {
+    for (const t of timesIn(pod)) if (t > clock) clock = t;
+    return new Date(clock);
+  };
+  const apply = (type: WatchEventType, pod: PodObject): void => {
+    events.push(...model.applyPod(type, pod, advance(pod)));
+    applied++;
+  };
+
+  for (const item of parsed.values) {
+    const at = `line ${item.line}, column ${item.column}`;
+    const v = item.value as Record<string, unknown> | null;
+    try {
+      if (!v || typeof v !== 'object' || Array.isArray(v)) {
+        throw new ModelInputError('expected a JSON object');
+      }
+      if (typeof v.type === 'string' && v.object && typeof v.object === 'object' && !('kind' in v && v.kind === 'Pod')) {
+        typed = true;
+        const type = v.type;
+        const obj = v.object as PodObject;
+        if (type === 'BOOKMARK') continue;
+        if (type === 'ERROR') {
+          const st = obj as { message?: string; code?: number };
+          warnings.push(`${at}: the watch reported an error${st.code ? ` (${st.code})` : ''}: ${st.message ?? 'no message'}`);
+          continue;
+        }
+        if (!WATCH_TYPES.has(type)) throw new ModelInputError(`unknown watch event type ${JSON.stringify(type)}`);
+        if (obj.kind && obj.kind !== 'Pod') {
+          warnings.push(`${at}: skipped a ${obj.kind}, not a Pod`);
+          continue;
+        }
+        apply(type as WatchEventType, obj);
+      } else if (v.kind === 'List' || (typeof v.kind === 'string' && v.kind.endsWith('List'))) {
+        // `kubectl get pods -o json` (no -w) prints one List: its items are the present.
+        for (const p of (v.items as PodObject[] | undefined) ?? []) {
+          if (p?.kind && p.kind !== 'Pod') continue;
+          apply('ADDED', p);
+        }
+      } else {
+        if (v.kind !== undefined && v.kind !== 'Pod') {
+          warnings.push(`${at}: skipped a ${String(v.kind)}, not a Pod`);
+          continue;
+        }
+        untyped = true;
+        apply('MODIFIED', v as PodObject);
+      }
+    } catch (e) {
+      if (!(e instanceof ModelInputError)) throw e;
+      error = { message: e.message, line: item.line, column: item.column };
+      break;
+    }
+  }
+  if (!error && parsed.error) error = fromStreamError(parsed.error);
+  if (untyped) {
+    warnings.push(
+      'the input has no watch event types, so a deletion looks like any other update: Pods deleted during the watch are not shown as deleted (run kubectl with --output-watch-events)',
+    );
+  }
+  return { model, events, applied, typed, warnings, error };
+}
+
+function fromStreamError(e: JsonStreamError): ReplayError {
+  return { message: e.message.replace(/^line \d+, column \d+: /, ''), line: e.line, column: e.column };
+}
+
+function timesIn(pod: PodObject): number[] {
+  const out: number[] = [];
+  const add = (t: string | Date | undefined): void => {
+    const iso = toIso(t);
+    if (iso) out.push(Date.parse(iso));
+  };
+  const m = pod?.metadata;
+  add(m?.creationTimestamp);
+  for (const f of m?.managedFields ?? []) add(f?.time);
+  for (const c of pod?.status?.conditions ?? []) add(c?.lastTransitionTime);
+  add(pod?.status?.startTime);
+  if (m?.deletionTimestamp) {
+    const end = toIso(m.deletionTimestamp);
+    if (end) out.push(Date.parse(end) - (m.deletionGracePeriodSeconds ?? 0) * 1000);
+  }
+  return out;
+}
