@@ -1,0 +1,430 @@
+// Lints one YAML/JSON document (one slice from splitDocuments) into findings with offsets relative
+// to the slice. Uses the `yaml` CST (tokens with exact offsets and the source text of every
+// scalar) rather than a full parse: ranges come from scanning the scalar's source, so they are
+// exact for quoted strings with escapes, block scalars, flow collections and JSON. A document in
+// which no IP candidate and no hostNetwork/hostPort key occurs is not parsed at all.
+import { CST, Parser, parseDocument } from 'yaml';
+import { classifyIp, parseIp, type IpClass, type IpVersion } from './ip';
+import { scanIps, type IpMatch } from './scan';
+import {
+  HOST_NETWORK_MESSAGE,
+  hostPortMessage,
+  ipLiteralMessage,
+  isHostPortPath,
+  isLegitimateIpField,
+  formatPath,
+  type PathSegment,
+  type RuleId,
+} from './rules';
+
+export interface TextEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+/** A finding before settings (severity, ignored ranges, disabled rules) are applied. */
+export interface RawFinding {
+  rule: RuleId;
+  start: number;
+  end: number;
+  message: string;
+  /** The text of the range (e.g. `10.0.0.7:5432`, `hostNetwork: true`). */
+  literal: string;
+  ip?: string;
+  ipVersion?: IpVersion;
+  ipClass?: IpClass;
+  port?: number;
+  /** Resource the finding is in. */
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  /** Field path inside the resource, e.g. `spec.template.spec.containers[0].env[1].value`. */
+  path: string;
+  /** host-network / host-port: the edit that removes the field. */
+  removal?: TextEdit;
+  /** A `# pod-ip-lens-disable-next-line` comment can be put on the line above without changing data. */
+  canDisableLine: boolean;
+  /** Suppressed by a comment on the line above. */
+  suppressed: boolean;
+  /** The document was not valid YAML; fields were inferred line by line. */
+  lineScan: boolean;
+}
+
+const HOST_KEY_RE = /host(?:Network|Port)/;
+
+interface Resource {
+  kind?: string;
+  name?: string;
+  namespace?: string;
+}
+
+export function analyseDocument(doc: string): RawFinding[] {
+  const candidates = scanIps(doc);
+  const hostKeys = HOST_KEY_RE.test(doc);
+  if (candidates.length === 0 && !hostKeys) return [];
+  const isTemplate = doc.includes('{{');
+  let findings: RawFinding[] | undefined;
+  if (!isTemplate || parseDocument(doc).errors.length === 0) {
+    findings = new CstWalker(doc, candidates).run();
+  }
+  if (findings === undefined) findings = lineScan(doc, candidates);
+  for (const f of findings) f.suppressed = isSuppressed(doc, f.start, f.rule);
+  return findings;
+}
+
+const SUPPRESS_RE = /#\s*pod-ip-lens-disable-next-line\b([^\n#]*)/;
+
+/** A `# pod-ip-lens-disable-next-line [rule…]` comment on the line above suppresses the finding. */
+function isSuppressed(doc: string, offset: number, rule: RuleId): boolean {
+  const lineStart = doc.lastIndexOf('\n', offset - 1) + 1;
+  if (lineStart === 0) return false;
+  const prevStart = doc.lastIndexOf('\n', lineStart - 2) + 1;
+  const m = SUPPRESS_RE.exec(doc.slice(prevStart, lineStart - 1));
+  if (!m) return false;
+  const rules = m[1].split(/[\s,]+/).filter((r) => r !== '');
+  return rules.length === 0 || rules.includes(rule);
+}
+
+function ipFinding(doc: string, c: IpMatch, res: Resource, path: readonly PathSegment[], canDisableLine: boolean, lineScan: boolean): RawFinding | undefined {
+  if (c.cidr) return undefined;
+  const parsed = parseIp(c.ip);
+  if (!parsed) return undefined;
+  const ipClass = classifyIp(parsed);
+  if (ipClass === 'loopback' || ipClass === 'unspecified') return undefined;
+  if (isLegitimateIpField(res.kind, path)) return undefined;
+  const literal = doc.slice(c.start, c.end);
+  return {
+    rule: 'ip-literal',
+    start: c.start,
+    end: c.end,
+    message: ipLiteralMessage(literal),
+    literal,
+    ip: c.ip,
+    ipVersion: c.version,
+    ipClass,
+    port: c.port,
+    kind: res.kind,
+    name: res.name,
+    namespace: res.namespace,
+    path: formatPath(path),
+    canDisableLine,
+    suppressed: false,
+    lineScan,
+  };
+}
+
+type CollectionItem = CST.CollectionItem;
+
+/** Walks the CST of one document, keeping the key path on a stack. */
+class CstWalker {
+  private readonly path: PathSegment[] = [];
+  private readonly out: RawFinding[] = [];
+  private ci = 0;
+  private broken = false;
+  private res: Resource = {};
+
+  constructor(private readonly doc: string, private readonly candidates: IpMatch[]) {}
+
+  /** Findings, or undefined when the CST holds errors (then the caller falls back to a line scan). */
+  run(): RawFinding[] | undefined {
+    for (const token of new Parser().parse(this.doc)) {
+      if (token.type === 'document') {
+        if (token.value) this.resource(token.value);
+      } else if (token.type === 'error') {
+        this.broken = true;
+      }
+      if (this.broken) return undefined;
+    }
+    return this.out;
+  }
+
+  /** A resource root: a document, or one item of a `…List`. */
+  private resource(token: CST.Token): void {
+    const saved = this.res;
+    this.res = readHeader(token);
+    if (this.res.kind?.endsWith('List') && isMap(token)) {
+      for (const item of token.items) {
+        const key = keyOf(item.key);
+        if (key === 'items' && item.value && isSeq(item.value)) {
+          // Each item is a resource of its own: its paths start at the item, its kind is its own.
+          for (const it of item.value.items) {
+            if (!it.value) continue;
+            const outer = this.path.splice(0);
+            this.resource(it.value);
+            this.path.push(...outer);
+          }
+        } else {
+          this.entry(token, item, key);
+        }
+      }
+    } else {
+      this.node(token);
+    }
+    this.res = saved;
+  }
+
+  private skipCandidatesBefore(offset: number): void {
+    while (this.ci < this.candidates.length && this.candidates[this.ci].start < offset) this.ci++;
+  }
+
+  private node(token: CST.Token): void {
+    switch (token.type) {
+      case 'block-map':
+        for (const item of token.items) this.entry(token, item, keyOf(item.key));
+        return;
+      case 'block-seq':
+        token.items.forEach((item, i) => {
+          if (!item.value) return;
+          this.path.push(i);
+          this.node(item.value);
+          this.path.pop();
+        });
+        return;
+      case 'flow-collection':
+        if (token.start.source === '{') {
+          for (const item of token.items) this.entry(token, item, keyOf(item.key));
+        } else {
+          token.items.forEach((item, i) => {
+            this.path.push(i);
+            if (item.key) this.entry(token, item, keyOf(item.key));
+            else if (item.value) this.node(item.value);
+            this.path.pop();
+          });
+        }
+        return;
+      case 'scalar':
+      case 'single-quoted-scalar':
+      case 'double-quoted-scalar':
+        this.scalar(token.offset, token.offset + token.source.length, !token.source.includes('\n'));
+        return;
+      case 'block-scalar': {
+        const start = blockScalarBodyStart(token);
+        this.scalar(start, start + token.source.length, true);
+        return;
+      }
+      case 'error':
+        this.broken = true;
+        return;
+      default:
+        return;
+    }
+  }
+
+  private entry(map: CST.BlockMap | CST.FlowCollection | CST.Token, item: CollectionItem, key: string): void {
+    if (item.key && typeof item.key === 'object' && item.key.type === 'error') this.broken = true;
+    if (!item.value) return;
+    this.path.push(key);
+    if (key === 'hostNetwork' || key === 'hostPort') this.hostField(map, item, key);
+    this.node(item.value);
+    this.path.pop();
+  }
+
+  private scalar(start: number, end: number, singleLine: boolean): void {
+    const cands = this.candidates;
+    this.skipCandidatesBefore(start);
+    while (this.ci < cands.length && cands[this.ci].end <= end) {
+      const c = cands[this.ci++];
+      // In a multi-line quoted or plain scalar a comment line added above would become data;
+      // block scalars (config files) keep their lines as text.
+      const f = ipFinding(this.doc, c, this.res, this.path, singleLine, false);
+      if (f) this.out.push(f);
+    }
+  }
+
+  private hostField(map: CST.Token, item: CollectionItem, key: string): void {
+    const value = item.value;
+    if (!value || !item.key || !('source' in value) || value.type === 'block-scalar') return;
+    const v = value.source;
+    let rule: RuleId;
+    let message: string;
+    if (key === 'hostNetwork') {
+      if (!/^(?:true|True|TRUE)$/.test(v)) return;
+      rule = 'host-network';
+      message = HOST_NETWORK_MESSAGE;
+    } else {
+      if (!isHostPortPath(this.path) || !/^[1-9]\d*$/.test(v)) return;
+      rule = 'host-port';
+      message = hostPortMessage(v);
+    }
+    const start = item.key.offset;
+    const end = value.offset + v.length;
+    this.out.push({
+      rule,
+      start,
+      end,
+      message,
+      literal: this.doc.slice(start, end),
+      port: key === 'hostPort' ? Number(v) : undefined,
+      kind: this.res.kind,
+      name: this.res.name,
+      namespace: this.res.namespace,
+      path: formatPath(this.path),
+      removal: removalEdit(this.doc, map, item),
+      canDisableLine: true,
+      suppressed: false,
+      lineScan: false,
+    });
+  }
+}
+
+function isMap(t: CST.Token): t is CST.BlockMap | CST.FlowCollection {
+  return t.type === 'block-map' || (t.type === 'flow-collection' && t.start.source === '{');
+}
+function isSeq(t: CST.Token): t is CST.BlockSequence | CST.FlowCollection {
+  return t.type === 'block-seq' || (t.type === 'flow-collection' && t.start.source === '[');
+}
+
+function keyOf(key: CST.Token | null | undefined): string {
+  if (!key) return '';
+  if (key.type === 'scalar') return key.source;
+  if (key.type === 'double-quoted-scalar' || key.type === 'single-quoted-scalar') {
+    const r = CST.resolveAsScalar(key);
+    return r ? r.value : '?';
+  }
+  return '?';
+}
+
+function scalarValue(t: CST.Token | undefined): string | undefined {
+  if (!t) return undefined;
+  if (t.type === 'scalar') return t.source;
+  if (t.type === 'double-quoted-scalar' || t.type === 'single-quoted-scalar') return CST.resolveAsScalar(t)?.value;
+  return undefined;
+}
+
+/** kind, metadata.name and metadata.namespace of a resource map, read without walking it. */
+function readHeader(token: CST.Token): Resource {
+  const res: Resource = {};
+  if (!isMap(token)) return res;
+  for (const item of token.items) {
+    const k = keyOf(item.key);
+    if (k === 'kind') res.kind = scalarValue(item.value);
+    else if (k === 'metadata' && item.value && isMap(item.value)) {
+      for (const m of item.value.items) {
+        const mk = keyOf(m.key);
+        if (mk === 'name') res.name = scalarValue(m.value);
+        else if (mk === 'namespace') res.namespace = scalarValue(m.value);
+      }
+    }
+  }
+  return res;
+}
+
+function blockScalarBodyStart(token: CST.BlockScalar): number {
+  const last = token.props[token.props.length - 1];
+  return last ? last.offset + (('source' in last && typeof last.source === 'string') ? last.source.length : 0) : token.offset;
+}
+
+/** The edit that deletes one `key: value` pair, keeping the surrounding YAML or JSON valid. */
+function removalEdit(doc: string, map: CST.Token, item: CollectionItem): TextEdit {
+  const key = item.key as CST.Token & { offset: number };
+  const value = item.value as CST.FlowScalar;
+  const keyStart = key.offset;
+  const valueEnd = value.offset + value.source.length;
+  if (map.type === 'flow-collection') {
+    let i = valueEnd;
+    while (i < doc.length && /\s/.test(doc[i])) i++;
+    if (doc[i] === ',') {
+      i++;
+      while (i < doc.length && /\s/.test(doc[i])) i++;
+      return { start: keyStart, end: i, newText: '' };
+    }
+    let j = keyStart - 1;
+    while (j >= 0 && /\s/.test(doc[j])) j--;
+    if (doc[j] === ',') return { start: j, end: valueEnd, newText: '' };
+    return { start: keyStart, end: valueEnd, newText: '' };
+  }
+  const lineStart = doc.lastIndexOf('\n', keyStart - 1) + 1;
+  if (/^[ \t]*$/.test(doc.slice(lineStart, keyStart))) {
+    const nl = doc.indexOf('\n', valueEnd);
+    return { start: lineStart, end: nl < 0 ? doc.length : nl + 1, newText: '' };
+  }
+  // The pair follows `- ` on its line: pull the next pair of the same map up into its place.
+  const items = (map as CST.BlockMap).items;
+  const next = items[items.indexOf(item) + 1];
+  if (next?.key && 'offset' in next.key) return { start: keyStart, end: next.key.offset, newText: '' };
+  return { start: keyStart, end: valueEnd, newText: '{}' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Line-scan fallback for documents that are not valid YAML (typically Helm templates).
+
+const KEY_LINE_RE = /^([ \t]*)(?:-[ \t]+)*(["']?)([^\s"':#{}[\],][^:#{}[\],]*?)\2[ \t]*:(?=[ \t]|$)/;
+const BLOCK_HEADER_RE = /:[ \t]*[|>][-+0-9]*[ \t]*(?:#.*)?$/;
+
+function lineScan(doc: string, candidates: IpMatch[]): RawFinding[] {
+  const out: RawFinding[] = [];
+  const res: Resource = {
+    kind: /^kind:[ \t]*["']?([\w.-]+)/m.exec(doc)?.[1],
+    namespace: /^metadata:[ \t]*\n(?:[ \t]+.*\n)*?[ \t]+namespace:[ \t]*["']?([\w.-]+)/m.exec(doc)?.[1],
+    name: /^metadata:[ \t]*\n(?:[ \t]+.*\n)*?[ \t]+name:[ \t]*["']?([\w.-]+)/m.exec(doc)?.[1],
+  };
+  const stack: { indent: number; key: string }[] = [];
+  let blockIndent = -1; // inside a block scalar whose header line had this indentation
+  let ci = 0;
+  let lineStart = 0;
+  while (lineStart <= doc.length) {
+    const nl = doc.indexOf('\n', lineStart);
+    const lineEnd = nl < 0 ? doc.length : nl;
+    const line = doc.slice(lineStart, lineEnd);
+    const indent = /^[ \t]*/.exec(line)![0].length;
+    const blank = indent === line.length;
+    let inBlock = blockIndent >= 0 && (blank || indent > blockIndent);
+    if (!inBlock) blockIndent = -1;
+    let keyOnLine: string | undefined;
+    let commentAt = lineEnd;
+    if (!inBlock && !blank) {
+      const m = KEY_LINE_RE.exec(line);
+      if (m) {
+        // `- name: x` opens a map whose keys sit where `name` does.
+        const keyIndent = /^[ \t]*(?:-[ \t]+)*/.exec(line)![0].length;
+        while (stack.length && stack[stack.length - 1].indent >= keyIndent) stack.pop();
+        keyOnLine = m[3].trim();
+        stack.push({ indent: keyIndent, key: keyOnLine });
+        if (BLOCK_HEADER_RE.test(line)) {
+          blockIndent = indent;
+          inBlock = false;
+        }
+      }
+      const hash = /(^|[ \t])#/.exec(line);
+      if (hash) commentAt = lineStart + hash.index + hash[1].length;
+    }
+    const path = stack.map((s) => s.key);
+    while (ci < candidates.length && candidates[ci].start < lineEnd) {
+      const c = candidates[ci++];
+      if (c.start < lineStart || c.start >= commentAt) continue;
+      const f = ipFinding(doc, c, res, path, true, true);
+      if (f) out.push(f);
+    }
+    const host = /^([ \t]*)(?:-[ \t]+)?(hostNetwork|hostPort)[ \t]*:[ \t]*(\S+)/.exec(line);
+    if (host && !inBlock) {
+      const isNet = host[2] === 'hostNetwork';
+      const ok = isNet ? /^(?:true|True|TRUE)$/.test(host[3]) : /^[1-9]\d*$/.test(host[3]) && path.includes('ports');
+      if (ok) {
+        const keyStart = lineStart + host[0].indexOf(host[2]);
+        const end = lineStart + host[0].length;
+        out.push({
+          rule: isNet ? 'host-network' : 'host-port',
+          start: keyStart,
+          end,
+          message: isNet ? HOST_NETWORK_MESSAGE : hostPortMessage(host[3]),
+          literal: doc.slice(keyStart, end),
+          port: isNet ? undefined : Number(host[3]),
+          kind: res.kind,
+          name: res.name,
+          namespace: res.namespace,
+          path: path.join('.'),
+          removal: /^[ \t]*$/.test(line.slice(0, host[0].indexOf(host[2])))
+            ? { start: lineStart, end: nl < 0 ? doc.length : nl + 1, newText: '' }
+            : undefined,
+          canDisableLine: true,
+          suppressed: false,
+          lineScan: true,
+        });
+      }
+    }
+    if (nl < 0) break;
+    lineStart = nl + 1;
+  }
+  return out;
+}

@@ -1,0 +1,170 @@
+// The linter's entry points: lint a whole text (every document), with settings applied, and a
+// per-document cache so an edit re-lints only the documents whose text changed.
+import { analyseDocument, type RawFinding, type TextEdit } from './analyse';
+import { hashText, splitDocuments } from './documents';
+import { cidrContains, parseCidr, parseIp, type Cidr } from './ip';
+import { DEFAULT_SEVERITY, isRuleId, type RuleId, type RuleSetting, type Severity } from './rules';
+
+export interface LintOptions {
+  /** Severity per rule, or 'off'. Missing rules use DEFAULT_SEVERITY. */
+  rules?: Partial<Record<RuleId, RuleSetting>>;
+  /** IPs inside these ranges (CIDR or single address) are not reported. */
+  ignoreCidrs?: readonly string[];
+  /** Texts longer than this many UTF-16 code units are skipped (0 or undefined: no limit). */
+  maxLength?: number;
+}
+
+export interface Finding extends Omit<RawFinding, 'suppressed'> {
+  severity: Severity;
+  /** Index of the YAML document in the stream (0-based). */
+  document: number;
+  /** Offsets of the document that holds the finding. */
+  documentStart: number;
+  documentEnd: number;
+}
+
+export interface LintResult {
+  findings: Finding[];
+  /** Set when the text was not linted, with the reason to show the user. */
+  skipped?: string;
+  /** Settings that could not be understood (bad CIDRs, unknown rules), to show the user. */
+  problems: string[];
+  documents: number;
+}
+
+export { type TextEdit };
+
+interface ResolvedOptions {
+  severity: Record<RuleId, Severity | 'off'>;
+  ignore: Cidr[];
+  maxLength: number;
+  problems: string[];
+}
+
+function resolveOptions(o: LintOptions = {}): ResolvedOptions {
+  const problems: string[] = [];
+  const severity: Record<RuleId, Severity | 'off'> = { ...DEFAULT_SEVERITY };
+  for (const [rule, setting] of Object.entries(o.rules ?? {})) {
+    if (!isRuleId(rule)) {
+      problems.push(`unknown rule '${rule}' (rules: ip-literal, host-network, host-port)`);
+      continue;
+    }
+    if (setting === undefined) continue;
+    if (!['error', 'warning', 'info', 'hint', 'off'].includes(setting)) {
+      problems.push(`rule '${rule}': '${String(setting)}' is not one of error, warning, info, hint, off`);
+      continue;
+    }
+    severity[rule] = setting;
+  }
+  const ignore: Cidr[] = [];
+  for (const text of o.ignoreCidrs ?? []) {
+    const c = parseCidr(String(text));
+    if (c) ignore.push(c);
+    else problems.push(`ignored range '${String(text)}' is not a CIDR (e.g. 10.96.0.0/12) or an IP address`);
+  }
+  return { severity, ignore, maxLength: o.maxLength ?? 0, problems };
+}
+
+function formatSize(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}
+
+/** The message shown instead of findings for a text over the size limit. */
+export function skippedMessage(length: number, maxLength: number): string {
+  return `Pod IP Lens did not lint this file: it is ${formatSize(length)}, over the ${formatSize(maxLength)} limit (setting podIpLens.lint.maxFileSizeKb, CLI --max-size-kb).`;
+}
+
+/** Caches each document's raw findings by a hash of its text; settings are applied on top. */
+export class ManifestLinter {
+  private opts: ResolvedOptions;
+  private cache = new Map<string, RawFinding[]>();
+  private readonly cacheLimit: number;
+  /** Documents analysed (not served from the cache) since construction; tests read it. */
+  analysed = 0;
+
+  constructor(options?: LintOptions, cacheLimit = 20_000) {
+    this.opts = resolveOptions(options);
+    this.cacheLimit = cacheLimit;
+  }
+
+  setOptions(options: LintOptions): void {
+    this.opts = resolveOptions(options);
+  }
+
+  lint(text: string): LintResult {
+    const o = this.opts;
+    if (o.maxLength > 0 && text.length > o.maxLength) {
+      return { findings: [], skipped: skippedMessage(text.length, o.maxLength), problems: o.problems, documents: 0 };
+    }
+    const slices = splitDocuments(text);
+    const findings: Finding[] = [];
+    slices.forEach((slice, index) => {
+      const doc = text.slice(slice.start, slice.end);
+      const key = `${hashText(doc)}:${doc.length}`;
+      let raw = this.cache.get(key);
+      if (raw === undefined) {
+        raw = analyseDocument(doc);
+        this.analysed++;
+        if (this.cacheLimit > 0 && this.cache.size >= this.cacheLimit) this.cache.delete(this.cache.keys().next().value as string);
+        this.cache.set(key, raw);
+      } else {
+        // Refresh its place in the insertion-ordered map, so eviction drops the least recent.
+        this.cache.delete(key);
+        this.cache.set(key, raw);
+      }
+      for (const r of raw) {
+        const f = applySettings(r, o, slice.start);
+        if (f) {
+          f.document = index;
+          f.documentStart = slice.start;
+          f.documentEnd = slice.end;
+          findings.push(f);
+        }
+      }
+    });
+    return { findings, problems: o.problems, documents: slices.length };
+  }
+}
+
+function applySettings(r: RawFinding, o: ResolvedOptions, shift: number): Finding | undefined {
+  if (r.suppressed) return undefined;
+  const severity = o.severity[r.rule];
+  if (severity === 'off') return undefined;
+  if (r.ip !== undefined && o.ignore.length > 0) {
+    const ip = parseIp(r.ip);
+    if (ip && o.ignore.some((c) => cidrContains(c, ip))) return undefined;
+  }
+  const { suppressed: _suppressed, ...rest } = r;
+  void _suppressed;
+  return {
+    ...rest,
+    start: r.start + shift,
+    end: r.end + shift,
+    removal: r.removal && { start: r.removal.start + shift, end: r.removal.end + shift, newText: r.removal.newText },
+    severity,
+    document: 0,
+    documentStart: 0,
+    documentEnd: 0,
+  };
+}
+
+/** Lints a whole text once, without a cache. */
+export function lintText(text: string, options?: LintOptions): LintResult {
+  return new ManifestLinter(options, 0).lint(text);
+}
+
+/**
+ * The findings of a document's text with their offsets (for hovers and other consumers that only
+ * need "what is flagged where"). Same settings as the editor's diagnostics when given.
+ */
+export function findingsIn(text: string, options?: LintOptions): Finding[] {
+  return lintText(text, options).findings;
+}
+
+/** Kubernetes manifests (YAML or JSON) carry `apiVersion` and `kind` at the top level. */
+export function looksLikeManifest(text: string): boolean {
+  return (
+    (/^apiVersion[ \t]*:/m.test(text) && /^kind[ \t]*:/m.test(text)) ||
+    (/"apiVersion"\s*:/.test(text) && /"kind"\s*:/.test(text))
+  );
+}
