@@ -10,6 +10,7 @@ Commands:
   help                 Show this help (also: --help, -h)
   version              Print the version (also: --version, -V)
   timeline FILE|-      Replay 'kubectl get pods -w -o json' output as Pod IP lifecycle events
+  lint [PATH…]         Lint manifests for hard-coded IPs, hostNetwork and hostPort (text/json/sarif)
 
 Run 'pod-ip-lens <command> --help' for a command's options.
 `;
@@ -18,6 +19,7 @@ type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
   timeline: async () => (await import('./cli/timeline')).run,
+  lint: async () => (await import('./cli/lint')).run,
 };
 
 export async function main(argv: string[]): Promise<number> {

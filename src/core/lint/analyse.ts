@@ -93,6 +93,7 @@ function ipFinding(doc: string, c: IpMatch, res: Resource, path: readonly PathSe
   const ipClass = classifyIp(parsed);
   if (ipClass === 'loopback' || ipClass === 'unspecified') return undefined;
   if (isLegitimateIpField(res.kind, path)) return undefined;
+  if (VERSION_BEFORE_RE.test(doc.slice(Math.max(0, c.start - 24), c.start))) return undefined;
   const literal = doc.slice(c.start, c.end);
   return {
     rule: 'ip-literal',
@@ -113,6 +114,9 @@ function ipFinding(doc: string, c: IpMatch, res: Resource, path: readonly PathSe
     lineScan,
   };
 }
+
+/** `--version=1.2.3.4`, `VERSION: 1.2.3.4`, `tag 1.2.3.4`: a version written inside a string. */
+const VERSION_BEFORE_RE = /(?:(?:^|[^A-Za-z])(?:version|tag|release)|Version|VERSION|Tag|TAG|Release|RELEASE)["']?[ \t]*[=: \t][ \t]*["']?$/;
 
 type CollectionItem = CST.CollectionItem;
 
@@ -340,7 +344,7 @@ function removalEdit(doc: string, map: CST.Token, item: CollectionItem): TextEdi
     return { start: lineStart, end: nl < 0 ? doc.length : nl + 1, newText: '' };
   }
   // The pair follows `- ` on its line: pull the next pair of the same map up into its place.
-  const items = (map as CST.BlockMap).items;
+  const items = (map as CST.BlockMap).items as CollectionItem[];
   const next = items[items.indexOf(item) + 1];
   if (next?.key && 'offset' in next.key) return { start: keyStart, end: next.key.offset, newText: '' };
   return { start: keyStart, end: valueEnd, newText: '{}' };

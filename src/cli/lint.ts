@@ -1,0 +1,331 @@
+// `pod-ip-lens lint [paths…]`: lints Kubernetes manifests for hard-coded IPs, hostNetwork and
+// hostPort, and prints the findings as text, JSON or SARIF 2.1.0 (for code-scanning tools).
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join, relative, isAbsolute, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { version } from '../../package.json';
+import {
+  DEFAULT_SEVERITY,
+  HOST_NETWORK_MESSAGE,
+  LineIndex,
+  ManifestLinter,
+  RULE_IDS,
+  isRuleId,
+  ruleDocUrl,
+  type Finding,
+  type LintOptions,
+  type RuleId,
+  type RuleSetting,
+  type Severity,
+} from '../core/lint';
+
+export const LINT_USAGE = `Usage: pod-ip-lens lint [PATH…] [options]
+
+Lints Kubernetes manifests (YAML, JSON, Helm templates) for hard-coded Pod IPs, hostNetwork and
+hostPort. A PATH is a file, a directory (searched recursively for *.yaml, *.yml and *.json,
+skipping node_modules and hidden directories) or - for standard input. Default: the current
+directory.
+
+  --format text|json|sarif   output format (default text)
+                             json: {"findings": [{file, line, column, endLine, endColumn, rule,
+                             severity, message, ip}]}, positions 1-based, endColumn exclusive
+                             sarif: SARIF 2.1.0 for code-scanning tools
+  --rule RULE=LEVEL          set a rule's level: error, warning, info, hint or off (repeatable)
+                             rules: ${RULE_IDS.join(', ')}
+  --ignore-cidr CIDR         do not report IPs in this range (repeatable), e.g. 169.254.0.0/16
+  --max-size-kb N            skip files larger than N KiB, with a note (default 1024; 0: no limit)
+
+Exit status: 0 no findings, 1 findings at warning or above, 2 usage or I/O error (other files are
+still linted). Suppress one finding with a comment on the line above it:
+  # pod-ip-lens-disable-next-line [RULE…]
+`;
+
+export type Format = 'text' | 'json' | 'sarif';
+
+export interface LintCliOptions {
+  paths: string[];
+  format: Format;
+  lint: LintOptions;
+  maxSizeKb: number;
+}
+
+export type ParsedLintArgs = { ok: true; options: LintCliOptions } | { ok: false; help: boolean; message?: string };
+
+export function parseLintArgs(args: string[]): ParsedLintArgs {
+  const paths: string[] = [];
+  let format: Format = 'text';
+  const rules: Partial<Record<RuleId, RuleSetting>> = {};
+  const ignoreCidrs: string[] = [];
+  let maxSizeKb = 1024;
+  let onlyPaths = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (onlyPaths || a === '-' || !a.startsWith('-')) {
+      paths.push(a);
+      continue;
+    }
+    if (a === '--') {
+      onlyPaths = true;
+      continue;
+    }
+    if (a === '--help' || a === '-h') return { ok: false, help: true };
+    const eq = a.indexOf('=');
+    const name = eq >= 0 ? a.slice(0, eq) : a;
+    const takeValue = (): string | undefined => (eq >= 0 ? a.slice(eq + 1) : args[++i]);
+    switch (name) {
+      case '--format': {
+        const v = takeValue();
+        if (v !== 'text' && v !== 'json' && v !== 'sarif') return { ok: false, help: false, message: `--format must be text, json or sarif, not ${v === undefined ? 'nothing' : `'${v}'`}` };
+        format = v;
+        break;
+      }
+      case '--rule': {
+        const v = takeValue() ?? '';
+        const m = /^([\w-]+)=(error|warning|info|hint|off)$/.exec(v);
+        if (!m) return { ok: false, help: false, message: `--rule wants RULE=LEVEL (LEVEL: error, warning, info, hint, off), not '${v}'` };
+        if (!isRuleId(m[1])) return { ok: false, help: false, message: `unknown rule '${m[1]}' (rules: ${RULE_IDS.join(', ')})` };
+        rules[m[1]] = m[2] as RuleSetting;
+        break;
+      }
+      case '--ignore-cidr': {
+        const v = takeValue();
+        if (!v) return { ok: false, help: false, message: '--ignore-cidr wants a CIDR, e.g. 169.254.0.0/16' };
+        ignoreCidrs.push(v);
+        break;
+      }
+      case '--max-size-kb': {
+        const v = takeValue();
+        if (v === undefined || !/^\d+$/.test(v)) return { ok: false, help: false, message: `--max-size-kb wants a whole number of KiB, not ${v === undefined ? 'nothing' : `'${v}'`}` };
+        maxSizeKb = Number(v);
+        break;
+      }
+      default:
+        return { ok: false, help: false, message: `unknown option '${a}'` };
+    }
+  }
+  return { ok: true, options: { paths: paths.length ? paths : ['.'], format, lint: { rules, ignoreCidrs }, maxSizeKb } };
+}
+
+export interface CliFinding {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  rule: RuleId;
+  severity: Severity;
+  message: string;
+  ip: string | null;
+}
+
+export interface LintRun {
+  findings: CliFinding[];
+  /** Files not linted and why (size limit). */
+  notes: string[];
+  /** Files that could not be read, or settings that could not be understood. */
+  errors: string[];
+  files: number;
+}
+
+const MANIFEST_EXT = /\.(ya?ml|json)$/i;
+
+async function expand(path: string, errors: string[]): Promise<string[]> {
+  if (path === '-') return ['-'];
+  let st;
+  try {
+    st = await stat(path);
+  } catch (err) {
+    errors.push(`cannot read ${path}: ${describe(err)}`);
+    return [];
+  }
+  if (!st.isDirectory()) return [path];
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      errors.push(`cannot read directory ${dir}: ${describe(err)}`);
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+        await walk(p);
+      } else if (e.isFile() && MANIFEST_EXT.test(e.name)) out.push(p);
+    }
+  };
+  await walk(path);
+  return out;
+}
+
+function describe(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ENOENT') return 'no such file or directory';
+  if (e?.code === 'EACCES') return 'permission denied';
+  if (e?.code === 'EISDIR') return 'is a directory';
+  return e instanceof Error ? e.message : String(err);
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Lints the given paths; `readText` is injectable so tests can exercise stdin without a pipe. */
+export async function lintPaths(opts: LintCliOptions, readText: (file: string) => Promise<string> = (f) => (f === '-' ? readStdin() : readFile(f, 'utf8'))): Promise<LintRun> {
+  const errors: string[] = [];
+  const notes: string[] = [];
+  const findings: CliFinding[] = [];
+  const linter = new ManifestLinter({ ...opts.lint, maxLength: opts.maxSizeKb * 1024 });
+  let files = 0;
+  let reportedProblems = false;
+  for (const p of opts.paths) {
+    for (const file of await expand(p, errors)) {
+      let text: string;
+      try {
+        text = await readText(file);
+      } catch (err) {
+        errors.push(`cannot read ${file}: ${describe(err)}`);
+        continue;
+      }
+      files++;
+      const result = linter.lint(text);
+      if (!reportedProblems) {
+        errors.push(...result.problems);
+        reportedProblems = true;
+      }
+      if (result.skipped) {
+        notes.push(`${file}: ${result.skipped}`);
+        continue;
+      }
+      const lines = new LineIndex(text);
+      for (const f of result.findings) findings.push(toCli(file, f, lines));
+    }
+  }
+  return { findings, notes, errors, files };
+}
+
+function toCli(file: string, f: Finding, lines: LineIndex): CliFinding {
+  const s = lines.position(f.start);
+  const e = lines.position(f.end);
+  return {
+    file,
+    line: s.line + 1,
+    column: s.character + 1,
+    endLine: e.line + 1,
+    endColumn: e.character + 1,
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    ip: f.ip ?? null,
+  };
+}
+
+export function formatText(run: LintRun): string {
+  let out = '';
+  for (const f of run.findings) out += `${f.file}:${f.line}:${f.column}: ${f.severity} [${f.rule}] ${f.message}\n`;
+  const n = run.findings.length;
+  out += `${n} finding${n === 1 ? '' : 's'} in ${run.files} file${run.files === 1 ? '' : 's'}\n`;
+  return out;
+}
+
+export function formatJson(run: LintRun): string {
+  return JSON.stringify({ findings: run.findings }, null, 2) + '\n';
+}
+
+const RULE_TEXT: Record<RuleId, { name: string; short: string; full: string }> = {
+  'ip-literal': {
+    name: 'IpLiteral',
+    short: 'Hard-coded IP address',
+    full: 'Pod IPs change whenever a Pod is replaced (rollout, crash, eviction); address a Service instead.',
+  },
+  'host-network': { name: 'HostNetwork', short: 'Pod uses the host network', full: HOST_NETWORK_MESSAGE },
+  'host-port': {
+    name: 'HostPort',
+    short: 'Container port bound to a host port',
+    full: 'A hostPort ties clients to the IP of whichever Node the Pod lands on; expose the port through a Service instead.',
+  },
+};
+
+function sarifLevel(s: Severity): 'error' | 'warning' | 'note' {
+  return s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note';
+}
+
+function artifactUri(file: string): string {
+  if (file === '-') return 'stdin';
+  if (isAbsolute(file)) return pathToFileURL(file).href;
+  // Relative to the directory the tool ran in (SARIF's %SRCROOT% in code-scanning uploads).
+  return relative('.', file).split(sep).map(encodeURIComponent).join('/');
+}
+
+export function formatSarif(run: LintRun): string {
+  const rules = RULE_IDS.map((id) => ({
+    id,
+    name: RULE_TEXT[id].name,
+    shortDescription: { text: RULE_TEXT[id].short },
+    fullDescription: { text: RULE_TEXT[id].full },
+    helpUri: ruleDocUrl(id),
+    help: { text: `${RULE_TEXT[id].full} See ${ruleDocUrl(id)}` },
+    defaultConfiguration: { level: sarifLevel(DEFAULT_SEVERITY[id]) },
+  }));
+  const results = run.findings.map((f) => ({
+    ruleId: f.rule,
+    ruleIndex: RULE_IDS.indexOf(f.rule),
+    level: sarifLevel(f.severity),
+    message: { text: f.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: artifactUri(f.file), ...(isAbsolute(f.file) || f.file === '-' ? {} : { uriBaseId: '%SRCROOT%' }) },
+          region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+        },
+      },
+    ],
+  }));
+  const notifications = [
+    ...run.errors.map((text) => ({ level: 'error', message: { text } })),
+    ...run.notes.map((text) => ({ level: 'note', message: { text } })),
+  ];
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'pod-ip-lens', version, informationUri: 'https://github.com/pod-ip-lens/pod-ip-lens', rules } },
+        columnKind: 'utf16CodeUnits',
+        results,
+        invocations: [{ executionSuccessful: run.errors.length === 0, toolExecutionNotifications: notifications }],
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}
+
+const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };
+
+export function exitCode(run: LintRun): number {
+  if (run.errors.length > 0) return 2;
+  return run.findings.some((f) => RANK[f.severity] >= RANK.warning) ? 1 : 0;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const parsed = parseLintArgs(args);
+  if (!parsed.ok) {
+    if (parsed.help) {
+      process.stdout.write(LINT_USAGE);
+      return 0;
+    }
+    process.stderr.write(`pod-ip-lens lint: ${parsed.message}\n\n${LINT_USAGE}`);
+    return 2;
+  }
+  const result = await lintPaths(parsed.options);
+  const { format } = parsed.options;
+  process.stdout.write(format === 'json' ? formatJson(result) : format === 'sarif' ? formatSarif(result) : formatText(result));
+  for (const n of result.notes) process.stderr.write(`pod-ip-lens lint: note: ${n}\n`);
+  for (const e of result.errors) process.stderr.write(`pod-ip-lens lint: ${e}\n`);
+  return exitCode(result);
+}
