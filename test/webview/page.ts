@@ -1,0 +1,124 @@
+// A static page serving the built timeline bundle (dist/webview) under the same strict CSP the
+// VS Code panel uses, plus headless Chromium to load it. The page gets an acquireVsCodeApi that
+// records what the webview posts, so tests see exactly the messages the extension host would.
+import { createServer, type Server } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { timelinePageHtml, type HostMessage, type TimelineViewState } from '../../src/core/protocol';
+
+export const ROOT = join(__dirname, '..', '..');
+const DIST = join(ROOT, 'dist', 'webview');
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export async function launch(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+}
+
+export interface PageOptions {
+  /** Body classes VS Code sets for the theme, e.g. 'vscode-dark' or 'vscode-high-contrast'. */
+  bodyClass?: string;
+  /** Variables VS Code would put on <html style>. */
+  themeVars?: Record<string, string>;
+  state?: Partial<TimelineViewState>;
+}
+
+export class TimelinePageServer {
+  private server?: Server;
+  url = '';
+  private readonly js: Buffer;
+  private readonly css: Buffer;
+  private options = new Map<string, PageOptions>();
+  private nextId = 0;
+
+  constructor() {
+    const js = join(DIST, 'main.js');
+    if (!existsSync(js)) throw new Error(`${js} is missing: run \`npm run build\` first`);
+    this.js = readFileSync(js);
+    this.css = readFileSync(join(DIST, 'main.css'));
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      const u = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (u.pathname === '/main.js') {
+        res.writeHead(200, { 'content-type': 'text/javascript' }).end(this.js);
+      } else if (u.pathname === '/main.css') {
+        res.writeHead(200, { 'content-type': 'text/css' }).end(this.css);
+      } else if (u.pathname === '/') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(this.html(this.options.get(u.searchParams.get('p') ?? '') ?? {}));
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  pageUrl(o: PageOptions = {}): string {
+    const id = String(++this.nextId);
+    this.options.set(id, o);
+    return `${this.url}/?p=${id}`;
+  }
+
+  private html(o: PageOptions): string {
+    const nonce = randomBytes(18).toString('base64');
+    const page = timelinePageHtml({ nonce, resourceSource: this.url, title: 'Pod IP timeline (test)', script: { src: '/main.js' }, style: { href: '/main.css' } });
+    // Stand-in for the VS Code webview host: records posted messages and CSP violations.
+    const fake = `<script nonce="${nonce}">
+      window.__sent = []; window.__csp = []; window.__state = ${JSON.stringify(o.state ?? null)};
+      document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+      window.acquireVsCodeApi = () => ({
+        postMessage: (m) => window.__sent.push(JSON.parse(JSON.stringify(m))),
+        getState: () => window.__state,
+        setState: (s) => { window.__state = s; },
+      });
+    </script>`;
+    let html = page.replace('<div id="app"></div>', `<div id="app"></div>\n${fake}`);
+    if (o.bodyClass) html = html.replace('<body>', `<body class="${o.bodyClass}">`);
+    if (o.themeVars) {
+      // VS Code sets these on <html style>; a nonce'd stylesheet gives the same cascade result.
+      const vars = Object.entries(o.themeVars).map(([k, v]) => `${k}: ${v};`).join(' ');
+      html = html.replace('</head>', `<style nonce="${nonce}">html { ${vars} }</style>\n</head>`);
+    }
+    return html;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+export async function openTimeline(browser: Browser, server: TimelinePageServer, o: PageOptions = {}, viewport = { width: 1200, height: 700 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  (page as Page & { errors: string[] }).errors = errors;
+  await page.goto(server.pageUrl(o));
+  await page.waitForFunction(() => document.body.dataset.podIpLens === 'loaded');
+  return page;
+}
+
+export function pageErrors(page: Page): string[] {
+  return (page as Page & { errors?: string[] }).errors ?? [];
+}
+
+/** Delivers a message the way the VS Code host does: a MessageEvent on the webview's window. */
+export async function post(page: Page, m: HostMessage | unknown): Promise<void> {
+  await page.evaluate((msg) => window.postMessage(msg, '*'), m as object);
+}
+
+/** Waits until the view has drawn everything up to `seq`. */
+export async function renderedSeq(page: Page, seq: number): Promise<void> {
+  await page.waitForFunction((s) => Number(document.getElementById('app')?.dataset.maxSeq) >= s, seq);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+export async function sent(page: Page): Promise<{ type: string; [k: string]: unknown }[]> {
+  return page.evaluate(() => (window as unknown as { __sent: { type: string }[] }).__sent);
+}
