@@ -5,7 +5,7 @@ import type { LifecycleEvent, PodSummary, ServiceSummary, TimelineSnapshot } fro
 export class EventWriter {
   seq = 0;
   readonly events: LifecycleEvent[] = [];
-  add(e: Omit<LifecycleEvent, 'seq' | 'timeSource'> & { t: number }): LifecycleEvent {
+  add(e: Omit<LifecycleEvent, 'seq' | 'timeSource' | 'time'> & { t: number }): LifecycleEvent {
     const { t, ...rest } = e;
     const ev: LifecycleEvent = { seq: ++this.seq, timeSource: 'object', ...rest, time: new Date(t).toISOString() };
     this.events.push(ev);

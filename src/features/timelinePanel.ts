@@ -1,0 +1,320 @@
+// The timeline WebviewPanel: streams a TimelineFeed to the d3 app in webview/, opens Pod YAML
+// read-only, saves exports through a save dialog, and is restored after a window reload by a
+// WebviewPanelSerializer. No retainContextWhenHidden: the view keeps its own small state with
+// setState, and the host sends a fresh snapshot whenever the panel becomes visible again, while
+// the feed subscription keeps running in the background.
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
+import { stringify } from 'yaml';
+import type { LifecycleEvent, PodSummary, TimelineFeed, TimelineSnapshot, WatchScope } from '../core/events';
+import { Batcher, parseViewState, parseWebviewMessage, timelinePageHtml, type ExportFormat, type HostMessage, type WebviewMessage } from '../core/protocol';
+
+export const TIMELINE_VIEW_TYPE = 'podIpLens.timeline';
+export const POD_YAML_SCHEME = 'pod-ip-lens-pod';
+/** At most one events message per this many milliseconds. */
+export const BATCH_INTERVAL_MS = 50;
+
+export interface TimelinePanelOptions {
+  /** The live Pod manifest as YAML (e.g. from a GET on the API server); absent → last known summary. */
+  getPodYaml?: (uid: string) => Promise<string>;
+  /** Called once when the panel closes, e.g. to stop the feed's watches. */
+  onDispose?: () => void;
+}
+
+/** What the serializer needs to rebuild a panel after a reload: a feed for the saved scope. */
+export type RestoreTimeline = (scope: WatchScope) => Promise<({ feed: TimelineFeed } & TimelinePanelOptions) | undefined>;
+
+type Log = Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error' | 'debug'>;
+
+const open = new Map<string, TimelinePanel>();
+
+function scopeKey(s: WatchScope): string {
+  return JSON.stringify([s.context, s.namespace ?? null, s.labelSelector]);
+}
+
+export function timelineTitle(s: WatchScope): string {
+  return `Pod IPs: ${s.namespace ?? 'all namespaces'}${s.labelSelector ? ` (${s.labelSelector})` : ''}`;
+}
+
+/** Opens (or reveals) the timeline for the feed's scope. */
+export function openTimelinePanel(context: vscode.ExtensionContext, feed: TimelineFeed, log: Log, options: TimelinePanelOptions = {}): TimelinePanel {
+  const existing = open.get(scopeKey(feed.scope));
+  if (existing) {
+    existing.panel.reveal();
+    // The caller made a new feed for a scope that is already shown; it is not needed.
+    options.onDispose?.();
+    return existing;
+  }
+  const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, timelineTitle(feed.scope), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(context));
+  return new TimelinePanel(panel, context, feed, log, options);
+}
+
+/**
+ * Registers the serializer (restores panels after a window reload) and the read-only Pod YAML
+ * documents. Call once from activate(); package.json needs `onWebviewPanel:podIpLens.timeline`.
+ */
+export function registerTimelinePanel(context: vscode.ExtensionContext, log: Log, restore: RestoreTimeline): vscode.Disposable {
+  const subs: vscode.Disposable[] = [];
+  subs.push(vscode.workspace.registerTextDocumentContentProvider(POD_YAML_SCHEME, podYamlProvider));
+  subs.push(
+    vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        const view = parseViewState(state);
+        if (!view.scope) {
+          log.warn('timeline: a restored panel had no saved scope; closing it');
+          panel.dispose();
+          return;
+        }
+        try {
+          const source = await restore(view.scope);
+          if (!source) {
+            panel.dispose();
+            return;
+          }
+          panel.webview.options = webviewOptions(context);
+          panel.title = timelineTitle(view.scope);
+          const { feed, ...options } = source;
+          new TimelinePanel(panel, context, feed, log, options);
+        } catch (e) {
+          log.error(`timeline: could not restore the panel for ${timelineTitle(view.scope)}: ${(e as Error).message}`);
+          panel.dispose();
+        }
+      },
+    }),
+  );
+  return vscode.Disposable.from(...subs);
+}
+
+function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    enableFindWidget: true,
+    retainContextWhenHidden: false,
+    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(context.extensionUri, 'media')],
+  };
+}
+
+export class TimelinePanel {
+  private ready = false;
+  private readonly subs: vscode.Disposable[] = [];
+  private readonly batcher: Batcher<LifecycleEvent[]>;
+  private latest: () => TimelineSnapshot;
+  private disposed = false;
+  /** Messages posted, for tests and the output channel. */
+  readonly stats = { snapshots: 0, eventMessages: 0, events: 0, skippedWhileHidden: 0 };
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly context: vscode.ExtensionContext,
+    readonly feed: TimelineFeed,
+    private readonly log: Log,
+    private readonly options: TimelinePanelOptions,
+  ) {
+    open.set(scopeKey(feed.scope), this);
+    this.latest = () => feed.snapshot();
+    this.batcher = new Batcher<LifecycleEvent[]>(BATCH_INTERVAL_MS, (batches) => this.sendEvents(batches.flat()), {
+      now: () => performance.now(),
+      setTimeout: (f, ms) => setTimeout(f, ms),
+      clearTimeout: (t) => clearTimeout(t as NodeJS.Timeout),
+    });
+    // The feed keeps running while the panel is hidden; nothing is posted then, and a snapshot
+    // brings the view up to date when it is shown again.
+    this.subs.push(
+      feed.subscribe((events, snapshot) => {
+        this.latest = snapshot;
+        if (!this.ready || !this.panel.visible) {
+          this.stats.skippedWhileHidden += events.length;
+          return;
+        }
+        this.batcher.push([events]);
+      }),
+    );
+    this.subs.push(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
+    this.subs.push(
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.visible) {
+          if (this.ready) this.sendSnapshot();
+        } else {
+          // The webview's page is torn down when hidden; it says `ready` again when shown.
+          this.ready = false;
+          this.batcher.clear();
+        }
+      }),
+    );
+    this.subs.push(panel.onDidDispose(() => this.dispose()));
+    panel.webview.html = this.html();
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
+    return timelinePageHtml({
+      nonce: randomBytes(18).toString('base64'),
+      resourceSource: webview.cspSource,
+      title: timelineTitle(this.feed.scope),
+      script: { src: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'main.js')).toString() },
+      style: { href: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'main.css')).toString() },
+    });
+  }
+
+  private post(m: HostMessage): void {
+    this.panel.webview.postMessage(m).then(
+      (delivered) => {
+        if (!delivered) this.log.debug(`timeline: a ${m.type} message was not delivered (panel hidden or closing)`);
+      },
+      (e: unknown) => this.log.warn(`timeline: posting to the webview failed: ${(e as Error).message}`),
+    );
+  }
+
+  sendSnapshot(): void {
+    if (this.disposed) return;
+    this.batcher.clear();
+    this.stats.snapshots++;
+    this.post({ type: 'snapshot', snapshot: this.feed.snapshot(), now: new Date().toISOString(), live: true });
+  }
+
+  private sendEvents(events: LifecycleEvent[]): void {
+    if (this.disposed || !this.ready) return;
+    const snap = this.latest();
+    // Only the Pods these events touch; the webview already holds the rest.
+    const uids = new Set<string>();
+    for (const e of events) {
+      if (e.uid) uids.add(e.uid);
+      if (e.previousUid) uids.add(e.previousUid);
+    }
+    const pods: PodSummary[] = uids.size ? snap.pods.filter((p) => uids.has(p.uid)) : [];
+    this.stats.eventMessages++;
+    this.stats.events += events.length;
+    const m: HostMessage = { type: 'events', events, pods, services: snap.services, connection: snap.connection, now: new Date().toISOString() };
+    if (snap.connectionMessage !== undefined) m.connectionMessage = snap.connectionMessage;
+    this.post(m);
+  }
+
+  private onMessage(raw: unknown): void {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.log.warn(`timeline: ignored a message from the webview: ${parsed.error}`);
+      return;
+    }
+    const m: WebviewMessage = parsed.value;
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.sendSnapshot();
+        return;
+      case 'request-snapshot':
+        this.sendSnapshot();
+        return;
+      case 'open-pod':
+        void this.openPodYaml(m.uid, m.pod);
+        return;
+      case 'export':
+        void this.export(m.format, m.data);
+        return;
+      case 'log':
+        this.log[m.level === 'warn' ? 'warn' : m.level](`timeline webview: ${m.message}`);
+        return;
+    }
+  }
+
+  async openPodYaml(uid: string, podName?: string): Promise<vscode.TextEditor | undefined> {
+    const pod = this.latest().pods.find((p) => p.uid === uid);
+    const name = pod ? `${pod.namespace}/${pod.name}` : podName ?? uid;
+    const uri = vscode.Uri.from({ scheme: POD_YAML_SCHEME, path: `/${name}.yaml`, query: new URLSearchParams({ uid }).toString() });
+    podSources.set(uid, { pod, name, getPodYaml: this.options.getPodYaml });
+    podYamlProvider.refresh(uri);
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      return await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: false });
+    } catch (e) {
+      const message = `Could not open the YAML of ${name}: ${(e as Error).message}`;
+      this.log.warn(`timeline: ${message}`);
+      this.post({ type: 'notice', level: 'error', message });
+      return undefined;
+    }
+  }
+
+  async export(format: ExportFormat, data: string): Promise<vscode.Uri | undefined> {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
+    const filters: Record<ExportFormat, Record<string, string[]>> = { svg: { 'SVG image': ['svg'] }, png: { 'PNG image': ['png'] }, json: { 'Timeline snapshot (JSON)': ['json'] } };
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(base, `pod-ip-timeline-${stamp}.${format}`),
+      filters: filters[format],
+      saveLabel: `Export ${format.toUpperCase()}`,
+      title: 'Export the Pod IP timeline',
+    });
+    if (!target) return undefined;
+    let bytes: Uint8Array;
+    if (format === 'png') bytes = Buffer.from(data.slice(data.indexOf(',') + 1), 'base64');
+    else if (format === 'svg') bytes = Buffer.from(data, 'utf8');
+    else bytes = Buffer.from(`${JSON.stringify(this.feed.snapshot(), null, 2)}\n`, 'utf8');
+    try {
+      await vscode.workspace.fs.writeFile(target, bytes);
+      this.log.info(`timeline: exported ${format.toUpperCase()} to ${target.toString(true)} (${bytes.byteLength} bytes)`);
+      this.post({ type: 'notice', level: 'info', message: `Saved ${target.path.split('/').pop()}` });
+      return target;
+    } catch (e) {
+      const message = `Could not save ${target.toString(true)}: ${(e as Error).message}`;
+      this.log.error(`timeline: ${message}`);
+      void vscode.window.showErrorMessage(message);
+      return undefined;
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (open.get(scopeKey(this.feed.scope)) === this) open.delete(scopeKey(this.feed.scope));
+    this.batcher.dispose();
+    for (const s of this.subs.splice(0)) s.dispose();
+    this.panel.dispose();
+    try {
+      this.options.onDispose?.();
+    } catch (e) {
+      this.log.warn(`timeline: cleanup after closing failed: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** The open timeline panels (tests read the webview through these). */
+export function openTimelinePanels(): TimelinePanel[] {
+  return [...open.values()];
+}
+
+// ---------------------------------------------------------------- read-only Pod YAML documents
+
+interface PodSource {
+  pod?: PodSummary;
+  name: string;
+  getPodYaml?: (uid: string) => Promise<string>;
+}
+const podSources = new Map<string, PodSource>();
+
+class PodYamlProvider implements vscode.TextDocumentContentProvider {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  refresh(uri: vscode.Uri): void {
+    this.changed.fire(uri);
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const uid = new URLSearchParams(uri.query).get('uid') ?? '';
+    const src = podSources.get(uid);
+    if (!src) return `# Pod ${uid}: nothing is known about it in this window (open it again from the timeline).\n`;
+    let why = 'no live source for Pod manifests in this session';
+    if (src.getPodYaml) {
+      try {
+        return await src.getPodYaml(uid);
+      } catch (e) {
+        why = (e as Error).message;
+      }
+    }
+    // The Pod may be long gone (that is the point of the timeline): show what the watch last saw.
+    const header = `# ${src.name} (uid ${uid})\n# The live manifest is not available: ${why}.\n# Below: what the watch last saw of this Pod.\n`;
+    return `${header}${src.pod ? stringify(src.pod) : '# (no summary: the Pod was only seen in events)\n'}`;
+  }
+}
+const podYamlProvider = new PodYamlProvider();
