@@ -243,7 +243,8 @@ class CstWalker {
     let rule: RuleId;
     let message: string;
     if (key === 'hostNetwork') {
-      if (!/^(?:true|True|TRUE)$/.test(v)) return;
+      // Pod specs live under `spec` (Pod, template.spec, jobTemplate.spec.template.spec).
+      if (this.path[0] !== 'spec' || !/^(?:true|True|TRUE)$/.test(v)) return;
       rule = 'host-network';
       message = HOST_NETWORK_MESSAGE;
     } else {
@@ -403,7 +404,7 @@ function lineScan(doc: string, candidates: IpMatch[]): RawFinding[] {
     const host = /^([ \t]*)(?:-[ \t]+)?(hostNetwork|hostPort)[ \t]*:[ \t]*(\S+)/.exec(line);
     if (host && !inBlock) {
       const isNet = host[2] === 'hostNetwork';
-      const ok = isNet ? /^(?:true|True|TRUE)$/.test(host[3]) : /^[1-9]\d*$/.test(host[3]) && path.includes('ports');
+      const ok = isNet ? /^(?:true|True|TRUE)$/.test(host[3]) && path[0] === 'spec' : /^[1-9]\d*$/.test(host[3]) && path.includes('ports');
       if (ok) {
         const keyStart = lineStart + host[0].indexOf(host[2]);
         const end = lineStart + host[0].length;

@@ -17,16 +17,17 @@ export function splitDocuments(text: string): DocumentSlice[] {
   for (;;) {
     const m = MARKER_RE.exec(text);
     if (m === null) break;
-    if (m.index > start) out.push({ start, end: m.index });
-    start = m.index;
     if (text.startsWith('...', m.index)) {
-      // `...` closes the document; it and anything up to the next marker belong to the closed one.
+      // `...` closes the document: it (and its line) belongs to the document it closes.
       const next = text.indexOf('\n', m.index);
       const end = next < 0 ? text.length : next + 1;
       out.push({ start, end });
       start = end;
       MARKER_RE.lastIndex = end;
+      continue;
     }
+    if (m.index > start) out.push({ start, end: m.index });
+    start = m.index;
   }
   if (start < text.length || out.length === 0) out.push({ start, end: text.length });
   return out;

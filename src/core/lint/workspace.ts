@@ -192,6 +192,7 @@ export class ManifestIndex implements ServiceCandidateSource {
     return this.files.size;
   }
 
+  /** Services in a namespace (unset means `default`), or in all namespaces when called without one. */
   services(namespace?: string): ServiceInfo[] {
     const out: ServiceInfo[] = [];
     for (const o of this.files.values()) for (const s of o.services) if (namespace === undefined || effectiveNamespace(s.namespace) === effectiveNamespace(namespace)) out.push(s);
@@ -207,7 +208,7 @@ export class ManifestIndex implements ServiceCandidateSource {
   private targetsPort(svc: ServiceInfo, sp: ServicePortInfo, port: number): boolean {
     const target = sp.targetPort ?? sp.port;
     if (typeof target === 'number') return target === port;
-    return this.workloads(svc.namespace).some((w) => selects(svc.selector, w.podLabels) && w.ports.some((p) => p.name === target && p.containerPort === port));
+    return this.workloads(effectiveNamespace(svc.namespace)).some((w) => selects(svc.selector, w.podLabels) && w.ports.some((p) => p.name === target && p.containerPort === port));
   }
 
   async candidatesFor(ip: string, port: number | undefined, namespace: string | undefined): Promise<ServiceCandidate[]> {
@@ -216,7 +217,7 @@ export class ManifestIndex implements ServiceCandidateSource {
 
   serviceCandidates(port: number | undefined, namespace: string | undefined): ServiceCandidate[] {
     const out: ServiceCandidate[] = [];
-    for (const svc of this.services(namespace)) {
+    for (const svc of this.services(effectiveNamespace(namespace))) {
       const base = { name: svc.name, namespace: effectiveNamespace(svc.namespace), source: this.id, detail: svc.file };
       if (port === undefined) {
         out.push({ ...base, portMatches: false });
@@ -233,7 +234,7 @@ export class ManifestIndex implements ServiceCandidateSource {
   /** Workloads in the namespace that listen on the literal's port (any port when it has none). */
   workloadsFor(port: number | undefined, namespace: string | undefined): WorkloadCandidate[] {
     const out: WorkloadCandidate[] = [];
-    for (const w of this.workloads(namespace)) {
+    for (const w of this.workloads(effectiveNamespace(namespace))) {
       if (Object.keys(w.podLabels).length === 0 || w.ports.length === 0) continue;
       if (port === undefined) out.push({ workload: w });
       else {
