@@ -1,0 +1,398 @@
+// The scheduler and one simulated kubelet per node. A Pod goes through the stages a real one
+// does, each a separate status write (so watchers see every step): scheduled to a node → hostIP
+// → sandbox with podIP/podIPs → containers running → Ready. On deletion: not Ready, containers
+// stopped (terminal phase), then removed; the IP goes back to the node's range only then.
+import { KubeObject, StoreEvent, nowTimestamp } from '../store';
+import { RESOURCE } from '../resources';
+import { NodeIpam, ipv6For } from '../ipam';
+import { ControllerContext, DELAYS } from './context';
+import { NodeInfo } from './nodes';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Any = any;
+
+interface PodState {
+  uid: string;
+  stage: 'scheduled' | 'starting' | 'running' | 'terminating';
+  cancel?: () => void;
+  ips?: string[];
+  node?: NodeInfo;
+}
+
+/** Images the simulation refuses to pull, to show a stuck rollout (tags like `nginx:doesnotexist`). */
+export function imageIsPullable(image: string): boolean {
+  const tag = image.includes(':') ? image.slice(image.lastIndexOf(':') + 1) : 'latest';
+  return !/(doesnotexist|does-not-exist|notfound|not-found|nonexistent|invalid|broken)/i.test(tag) && !/\s/.test(image);
+}
+
+export class KubeletSimulator {
+  private readonly pods = new Map<string, PodState>(); // key: ns/name
+  private readonly ipams = new Map<string, NodeIpam>();
+  private readonly pulled = new Map<string, Set<string>>(); // node → images present
+  private rr = 0;
+
+  constructor(
+    private readonly ctx: ControllerContext,
+    private readonly nodes: NodeInfo[],
+  ) {
+    for (const n of nodes) {
+      this.ipams.set(n.name, new NodeIpam(n.podCidr, ctx.shape.ipAllocation));
+      this.pulled.set(n.name, new Set());
+    }
+  }
+
+  /** Adopts Pods that already exist (a restored snapshot): reserve their IPs, resume their stages. */
+  resume(): void {
+    for (const pod of this.ctx.api.store.list(RESOURCE.pods).items as Any[]) {
+      const ipam = this.ipams.get(pod.spec?.nodeName);
+      if (ipam && !pod.spec.hostNetwork) for (const p of pod.status?.podIPs ?? []) if (!p.ip.includes(':')) ipam.reserve(p.ip);
+      this.onPod(pod);
+    }
+  }
+
+  handle(e: StoreEvent): void {
+    if (e.resource !== RESOURCE.pods) return;
+    const pod = e.object as Any;
+    if (e.type === 'DELETED') {
+      const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+      const st = this.pods.get(key);
+      if (st && st.uid === pod.metadata.uid) {
+        st.cancel?.();
+        this.pods.delete(key);
+      }
+      this.releaseIps(pod);
+      return;
+    }
+    this.onPod(pod);
+  }
+
+  private releaseIps(pod: Any): void {
+    if (pod.spec?.hostNetwork) return;
+    const ipam = this.ipams.get(pod.spec?.nodeName);
+    if (!ipam) return;
+    for (const p of pod.status?.podIPs ?? []) if (!String(p.ip).includes(':')) ipam.release(p.ip);
+  }
+
+  private onPod(pod: Any): void {
+    const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    let st = this.pods.get(key);
+    if (st && st.uid !== pod.metadata.uid) {
+      st.cancel?.();
+      st = undefined;
+    }
+    if (!st) {
+      st = { uid: pod.metadata.uid, stage: 'scheduled' };
+      this.pods.set(key, st);
+      if (!pod.spec?.nodeName) {
+        if (!pod.metadata.deletionTimestamp) st.cancel = this.ctx.timers.after(DELAYS.schedule, () => this.schedule(key, st!.uid));
+        return;
+      }
+      st.node = this.nodes.find((n) => n.name === pod.spec.nodeName);
+      if (pod.metadata.deletionTimestamp) return this.startTermination(key, st, pod);
+      if (isReady(pod)) {
+        st.stage = 'running';
+        return;
+      }
+      return this.startPod(key, st);
+    }
+    if (pod.metadata.deletionTimestamp && st.stage !== 'terminating') {
+      return this.startTermination(key, st, pod);
+    }
+    if (st.stage === 'scheduled' && pod.spec?.nodeName && !st.node) {
+      st.node = this.nodes.find((n) => n.name === pod.spec.nodeName);
+      this.startPod(key, st);
+    }
+  }
+
+  /** Mutates the Pod's latest version if it is still the same Pod life (uid) and not yet terminating. */
+  private mutate(key: string, uid: string, fn: (pod: Any) => void, allowTerminating = false): Any | undefined {
+    const [ns, name] = key.split('/');
+    const cur = this.ctx.api.store.get(RESOURCE.pods, ns, name) as Any;
+    if (!cur || cur.metadata.uid !== uid) return undefined;
+    if (cur.metadata.deletionTimestamp && !allowTerminating) return undefined;
+    const next = structuredClone(cur);
+    fn(next);
+    return this.ctx.api.store.update(RESOURCE.pods, next);
+  }
+
+  private schedule(key: string, uid: string): void {
+    const st = this.pods.get(key);
+    if (!st || st.uid !== uid) return;
+    const [ns, name] = key.split('/');
+    const pod = this.ctx.api.store.get(RESOURCE.pods, ns, name) as Any;
+    if (!pod || pod.metadata.uid !== uid || pod.spec.nodeName) return;
+    const candidates = this.nodes.filter((n) => fits(pod, n, this.ctx.api.store.get(RESOURCE.nodes, undefined, n.name) as Any));
+    if (!candidates.length) {
+      const msg = `0/${this.nodes.length} nodes are available: ${this.nodes.length} node(s) didn't match Pod's node affinity/selector or had untolerated taints. preemption: 0/${this.nodes.length} nodes are available: ${this.nodes.length} Preemption is not helpful for scheduling.`;
+      this.mutate(key, uid, (p) => setCondition(p, 'PodScheduled', 'False', 'Unschedulable', msg));
+      this.ctx.api.recordEvent(pod, 'Warning', 'FailedScheduling', msg, { component: 'default-scheduler' });
+      st.cancel = this.ctx.timers.after(5000, () => this.schedule(key, uid));
+      return;
+    }
+    // Least-loaded node first, like the default scheduler's balanced scoring; round-robin on ties.
+    const load = new Map<string, number>(candidates.map((n) => [n.name, 0]));
+    for (const s of this.pods.values()) if (s.node && load.has(s.node.name) && s.stage !== 'terminating') load.set(s.node.name, load.get(s.node.name)! + 1);
+    const min = Math.min(...load.values());
+    const tied = candidates.filter((n) => load.get(n.name) === min);
+    const node = tied[this.rr++ % tied.length];
+    st.node = node;
+    const bound = this.mutate(key, uid, (p) => {
+      p.spec.nodeName = node.name;
+      setCondition(p, 'PodScheduled', 'True');
+    });
+    if (!bound) return;
+    this.ctx.api.recordEvent(bound, 'Normal', 'Scheduled', `Successfully assigned ${key} to ${node.name}`, { component: 'default-scheduler' });
+    this.startPod(key, st);
+  }
+
+  private startPod(key: string, st: PodState): void {
+    st.stage = 'starting';
+    const uid = st.uid;
+    const node = st.node;
+    if (!node) return;
+    const t = this.ctx.timers;
+    const src = { component: 'kubelet', host: node.name };
+    st.cancel = t.after(DELAYS.kubeletSync, () => {
+      const pod = this.mutate(key, uid, (p) => {
+        const now = nowTimestamp();
+        p.status.hostIP = node.internalIP;
+        p.status.hostIPs = [{ ip: node.internalIP }];
+        p.status.startTime = now;
+        setCondition(p, 'PodReadyToStartContainers', 'False');
+        setCondition(p, 'Initialized', 'True');
+        setCondition(p, 'Ready', 'False', 'ContainersNotReady', `containers with unready status: [${p.spec.containers.map((c: Any) => c.name).join(' ')}]`);
+        setCondition(p, 'ContainersReady', 'False', 'ContainersNotReady', `containers with unready status: [${p.spec.containers.map((c: Any) => c.name).join(' ')}]`);
+        setCondition(p, 'PodScheduled', 'True');
+        p.status.containerStatuses = p.spec.containers.map((c: Any) => ({
+          name: c.name,
+          state: { waiting: { reason: 'ContainerCreating' } },
+          lastState: {},
+          ready: false,
+          restartCount: 0,
+          image: c.image,
+          imageID: '',
+          started: false,
+        }));
+      });
+      if (!pod) return;
+      st.cancel = t.after(DELAYS.sandbox, () => this.assignIp(key, st, node, src));
+    });
+  }
+
+  private assignIp(key: string, st: PodState, node: NodeInfo, src: { component: string; host: string }): void {
+    const uid = st.uid;
+    const [ns, name] = key.split('/');
+    const cur = this.ctx.api.store.get(RESOURCE.pods, ns, name) as Any;
+    if (!cur || cur.metadata.uid !== uid || cur.metadata.deletionTimestamp) return;
+    let ips: string[];
+    if (cur.spec.hostNetwork) ips = [node.internalIP];
+    else {
+      const ip = this.ipams.get(node.name)!.allocate();
+      if (!ip) {
+        const msg = `Failed to create pod sandbox: plugin type="ptp" failed (add): failed to allocate for range 0: no IP addresses available in range set: ${node.podCidr}`;
+        this.ctx.api.recordEvent(cur, 'Warning', 'FailedCreatePodSandBox', msg, src);
+        st.cancel = this.ctx.timers.after(5000, () => this.assignIp(key, st, node, src));
+        return;
+      }
+      ips = this.ctx.shape.dualStack ? [ip, ipv6For(ip, node.index)] : [ip];
+    }
+    st.ips = ips;
+    const pod = this.mutate(key, uid, (p) => {
+      p.status.podIP = ips[0];
+      p.status.podIPs = ips.map((ip) => ({ ip }));
+      setCondition(p, 'PodReadyToStartContainers', 'True');
+    });
+    if (!pod) {
+      if (!cur.spec.hostNetwork) this.ipams.get(node.name)!.release(ips[0]);
+      return;
+    }
+    this.pullImages(key, st, node, src, pod);
+  }
+
+  private pullImages(key: string, st: PodState, node: NodeInfo, src: { component: string; host: string }, pod: Any): void {
+    const present = this.pulled.get(node.name)!;
+    let wait = 0;
+    for (const c of pod.spec.containers) {
+      if (!imageIsPullable(c.image)) {
+        this.ctx.api.recordEvent(pod, 'Normal', 'Pulling', `Pulling image "${c.image}"`, src);
+        st.cancel = this.ctx.timers.after(DELAYS.imagePull, () => this.failPull(key, st, c.name, c.image, src));
+        return;
+      }
+      if (present.has(c.image) && c.imagePullPolicy !== 'Always') {
+        this.ctx.api.recordEvent(pod, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`, src);
+      } else {
+        this.ctx.api.recordEvent(pod, 'Normal', 'Pulling', `Pulling image "${c.image}"`, src);
+        wait = Math.max(wait, DELAYS.imagePull);
+      }
+    }
+    st.cancel = this.ctx.timers.after(wait, () => {
+      const p0 = this.ctx.api.store.get(RESOURCE.pods, pod.metadata.namespace, pod.metadata.name) as Any;
+      if (!p0 || p0.metadata.uid !== st.uid || p0.metadata.deletionTimestamp) return;
+      for (const c of pod.spec.containers) {
+        if (!present.has(c.image)) {
+          const secs = ((DELAYS.imagePull / 1000) * (0.8 + Math.random() * 0.4)).toFixed(3);
+          this.ctx.api.recordEvent(pod, 'Normal', 'Pulled', `Successfully pulled image "${c.image}" in ${secs}s (${secs}s including waiting). Image size: 72188133 bytes.`, src);
+          present.add(c.image);
+        }
+      }
+      st.cancel = this.ctx.timers.after(DELAYS.containerStart, () => this.run(key, st, src));
+    });
+  }
+
+  private failPull(key: string, st: PodState, container: string, image: string, src: { component: string; host: string }): void {
+    const msg = `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/${image}": failed to resolve reference "docker.io/library/${image}": docker.io/library/${image}: not found`;
+    const pod = this.mutate(key, st.uid, (p) => {
+      const cs = p.status.containerStatuses?.find((c: Any) => c.name === container);
+      if (cs) cs.state = { waiting: { reason: 'ErrImagePull', message: msg } };
+    });
+    if (!pod) return;
+    this.ctx.api.recordEvent(pod, 'Warning', 'Failed', msg, src);
+    this.ctx.api.recordEvent(pod, 'Warning', 'Failed', 'Error: ErrImagePull', src);
+    st.cancel = this.ctx.timers.after(DELAYS.imagePull, () => {
+      const p2 = this.mutate(key, st.uid, (p) => {
+        const cs = p.status.containerStatuses?.find((c: Any) => c.name === container);
+        if (cs) cs.state = { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` } };
+      });
+      if (!p2) return;
+      this.ctx.api.recordEvent(p2, 'Normal', 'BackOff', `Back-off pulling image "${image}"`, src);
+      this.ctx.api.recordEvent(p2, 'Warning', 'Failed', 'Error: ImagePullBackOff', src);
+      st.cancel = this.ctx.timers.after(10_000, () => this.failPull(key, st, container, image, src));
+    });
+  }
+
+  private run(key: string, st: PodState, src: { component: string; host: string }): void {
+    const uid = st.uid;
+    const pod = this.mutate(key, uid, (p) => {
+      const now = nowTimestamp();
+      p.status.phase = 'Running';
+      p.status.containerStatuses = p.spec.containers.map((c: Any) => ({
+        name: c.name,
+        state: { running: { startedAt: now } },
+        lastState: {},
+        ready: false,
+        restartCount: 0,
+        image: c.image.includes('/') ? c.image : `docker.io/library/${c.image}`,
+        imageID: `docker.io/library/${c.image.split(':')[0]}@sha256:${fakeDigest(c.image)}`,
+        containerID: `containerd://${fakeDigest(uid + c.name)}`,
+        started: true,
+      }));
+    });
+    if (!pod) return;
+    for (const c of pod.spec.containers) {
+      this.ctx.api.recordEvent(pod, 'Normal', 'Created', `Created container: ${c.name}`, src);
+      this.ctx.api.recordEvent(pod, 'Normal', 'Started', `Started container ${c.name}`, src);
+    }
+    st.stage = 'running';
+    const probeDelay = Math.max(0, ...pod.spec.containers.map((c: Any) => (c.readinessProbe?.initialDelaySeconds ?? 0) * 1000));
+    st.cancel = this.ctx.timers.after(DELAYS.readiness + probeDelay, () => {
+      this.mutate(key, uid, (p) => {
+        for (const cs of p.status.containerStatuses ?? []) cs.ready = true;
+        setCondition(p, 'ContainersReady', 'True');
+        setCondition(p, 'Ready', 'True');
+      });
+    });
+  }
+
+  private startTermination(key: string, st: PodState, pod: Any): void {
+    st.cancel?.();
+    st.stage = 'terminating';
+    const uid = st.uid;
+    const node = st.node;
+    if (!node) return; // unscheduled Pods are removed by the API directly
+    const src = { component: 'kubelet', host: node.name };
+    const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000;
+    const t = this.ctx.timers;
+    const running = (pod.status?.containerStatuses ?? []).filter((c: Any) => c.state?.running);
+    for (const c of running) this.ctx.api.recordEvent(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, src);
+    st.cancel = t.after(DELAYS.notReadyOnDelete, () => {
+      this.mutate(
+        key,
+        uid,
+        (p) => {
+          for (const cs of p.status.containerStatuses ?? []) cs.ready = false;
+          if (p.status.conditions) {
+            setCondition(p, 'ContainersReady', 'False', 'ContainersNotReady', `containers with unready status: [${p.spec.containers.map((c: Any) => c.name).join(' ')}]`);
+            setCondition(p, 'Ready', 'False', 'ContainersNotReady', `containers with unready status: [${p.spec.containers.map((c: Any) => c.name).join(' ')}]`);
+          }
+        },
+        true,
+      );
+      // nginx exits quickly on SIGTERM; a container that outlives the grace period is killed.
+      const killed = DELAYS.containerStop > graceMs;
+      st.cancel = t.after(Math.min(DELAYS.containerStop, graceMs), () => {
+        this.mutate(
+          key,
+          uid,
+          (p) => {
+            const now = nowTimestamp();
+            p.status.phase = killed ? 'Failed' : 'Succeeded';
+            p.status.containerStatuses = (p.status.containerStatuses ?? []).map((cs: Any) => ({
+              ...cs,
+              ready: false,
+              started: false,
+              state: {
+                terminated: {
+                  exitCode: killed ? 137 : 0,
+                  reason: killed ? 'Error' : 'Completed',
+                  startedAt: cs.state?.running?.startedAt ?? now,
+                  finishedAt: now,
+                  ...(cs.containerID ? { containerID: cs.containerID } : {}),
+                },
+              },
+            }));
+            setCondition(p, 'PodReadyToStartContainers', 'False');
+          },
+          true,
+        );
+        st.cancel = t.after(DELAYS.podRemoval, () => {
+          const [ns, name] = key.split('/');
+          const cur = this.ctx.api.store.get(RESOURCE.pods, ns, name);
+          if (cur && cur.metadata.uid === uid) this.ctx.api.delete(RESOURCE.pods, ns, name, { gracePeriodSeconds: 0, preconditions: { uid } });
+        });
+      });
+    });
+  }
+}
+
+function fits(pod: Any, n: NodeInfo, node: Any): boolean {
+  if (!node || node.spec?.unschedulable) return false;
+  for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) if (node.metadata.labels?.[k] !== v) return false;
+  for (const taint of node.spec?.taints ?? []) {
+    if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
+    const tolerated = (pod.spec?.tolerations ?? []).some(
+      (t: Any) => (t.operator === 'Exists' && (!t.key || t.key === taint.key)) || (t.key === taint.key && (t.value ?? '') === (taint.value ?? '')),
+    );
+    if (!tolerated) return false;
+  }
+  return n !== undefined;
+}
+
+export function isReady(pod: Any): boolean {
+  return (pod.status?.conditions ?? []).some((c: Any) => c.type === 'Ready' && c.status === 'True');
+}
+
+export function setCondition(p: Any, type: string, status: string, reason?: string, message?: string): void {
+  p.status.conditions ??= [];
+  const now = nowTimestamp();
+  const existing = p.status.conditions.find((c: Any) => c.type === type);
+  const next: Any = { type, status, lastProbeTime: null, lastTransitionTime: existing && existing.status === status ? existing.lastTransitionTime : now };
+  if (reason) next.reason = reason;
+  if (message) next.message = message;
+  if (existing) Object.keys(existing).forEach((k) => delete existing[k]), Object.assign(existing, next);
+  else p.status.conditions.push(next);
+  const order = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
+  p.status.conditions.sort((a: Any, b: Any) => order.indexOf(a.type) - order.indexOf(b.type));
+}
+
+function fakeDigest(s: string): string {
+  let h1 = 0x811c9dc5;
+  let out = '';
+  for (let round = 0; round < 8; round++) {
+    for (let i = 0; i < s.length; i++) h1 = Math.imul(h1 ^ s.charCodeAt(i), 0x01000193) >>> 0;
+    h1 = Math.imul(h1 ^ round, 0x01000193) >>> 0;
+    out += h1.toString(16).padStart(8, '0');
+  }
+  return out;
+}
+
+export type { KubeObject };

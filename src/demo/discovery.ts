@@ -1,0 +1,163 @@
+// Discovery documents (`/api`, `/apis`, both legacy and aggregated), `/version`, and the minimal
+// OpenAPI v3 `kubectl apply` needs (see test/fixtures/kubectl-wire/README.md: one PATCH operation
+// per kind with its group-version-kind and a fieldValidation parameter; no schemas).
+import { RESOURCE_TYPES, ResourceType, apiVersionOf, groupVersions } from './resources';
+
+export const SERVER_VERSION = {
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.2',
+  gitCommit: '67a30c0adcf52bd3f56ff0893ce19966be12991f',
+  gitTreeState: 'clean',
+  buildDate: '2025-02-12T21:19:47Z',
+  goVersion: 'go1.23.6',
+  compiler: 'gc',
+  platform: 'linux/amd64',
+};
+
+const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+function subresourceKind(rt: ResourceType, sub: string): { group: string; version: string; kind: string } {
+  if (sub === 'scale') return { group: 'autoscaling', version: 'v1', kind: 'Scale' };
+  if (sub === 'eviction') return { group: 'policy', version: 'v1', kind: 'Eviction' };
+  return { group: rt.group, version: rt.version, kind: rt.kind };
+}
+
+function subresourceVerbs(sub: string): string[] {
+  if (sub === 'log') return ['get'];
+  if (sub === 'eviction') return ['create'];
+  if (sub === 'finalize') return ['update'];
+  return ['get', 'patch', 'update'];
+}
+
+function typesOf(group: string, version: string): ResourceType[] {
+  return RESOURCE_TYPES.filter((r) => r.group === group && r.version === version);
+}
+
+export function apiVersions(serverAddress: string): Record<string, unknown> {
+  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+}
+
+export function apiGroupList(): Record<string, unknown> {
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: groupVersions().map(({ group, version }) => ({
+      name: group,
+      versions: [{ groupVersion: `${group}/${version}`, version }],
+      preferredVersion: { groupVersion: `${group}/${version}`, version },
+    })),
+  };
+}
+
+export function apiGroup(group: string): Record<string, unknown> | undefined {
+  const gv = groupVersions().find((g) => g.group === group);
+  if (!gv) return undefined;
+  return {
+    kind: 'APIGroup',
+    apiVersion: 'v1',
+    name: group,
+    versions: [{ groupVersion: `${group}/${gv.version}`, version: gv.version }],
+    preferredVersion: { groupVersion: `${group}/${gv.version}`, version: gv.version },
+  };
+}
+
+export function apiResourceList(group: string, version: string): Record<string, unknown> | undefined {
+  const types = typesOf(group, version);
+  if (!types.length) return undefined;
+  const resources: Record<string, unknown>[] = [];
+  for (const rt of types) {
+    resources.push({
+      name: rt.plural,
+      singularName: rt.singular,
+      namespaced: rt.namespaced,
+      kind: rt.kind,
+      verbs: VERBS,
+      ...(rt.shortNames ? { shortNames: rt.shortNames } : {}),
+      ...(rt.categories ? { categories: rt.categories } : {}),
+    });
+    for (const sub of [...rt.subresources, ...(rt.kind === 'Pod' ? ['eviction'] : [])]) {
+      const k = subresourceKind(rt, sub);
+      resources.push({
+        name: `${rt.plural}/${sub}`,
+        singularName: '',
+        namespaced: rt.namespaced,
+        ...(k.group !== rt.group || k.version !== rt.version ? { group: k.group, version: k.version } : {}),
+        kind: k.kind,
+        verbs: subresourceVerbs(sub),
+      });
+    }
+  }
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
+}
+
+export const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+function aggregatedGroup(group: string, version: string): Record<string, unknown> {
+  return {
+    metadata: { name: group, creationTimestamp: null },
+    versions: [
+      {
+        version,
+        resources: typesOf(group, version).map((rt) => ({
+          resource: rt.plural,
+          responseKind: { group: rt.group, version: rt.version, kind: rt.kind },
+          scope: rt.namespaced ? 'Namespaced' : 'Cluster',
+          singularResource: rt.singular,
+          verbs: VERBS,
+          ...(rt.shortNames ? { shortNames: rt.shortNames } : {}),
+          ...(rt.categories ? { categories: rt.categories } : {}),
+          ...(rt.subresources.length || rt.kind === 'Pod'
+            ? {
+                subresources: [...rt.subresources, ...(rt.kind === 'Pod' ? ['eviction'] : [])].map((sub) => ({
+                  subresource: sub,
+                  responseKind: subresourceKind(rt, sub),
+                  verbs: subresourceVerbs(sub),
+                })),
+              }
+            : {}),
+        })),
+        freshness: 'Current',
+      },
+    ],
+  };
+}
+
+/** Aggregated discovery (apidiscovery.k8s.io/v2): `/api` holds the core group, `/apis` the others. */
+export function aggregatedDiscovery(legacy: boolean): Record<string, unknown> {
+  const items = legacy ? [aggregatedGroup('', 'v1')] : groupVersions().map((g) => aggregatedGroup(g.group, g.version));
+  return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items };
+}
+
+const OPENAPI_HASH = 'D3B0C2A1F0E9D8C7B6A5F4E3D2C1B0A9D3B0C2A1F0E9D8C7B6A5F4E3D2C1B0A9';
+
+export function openApiV3Root(): Record<string, unknown> {
+  const paths: Record<string, unknown> = { 'api/v1': { serverRelativeURL: `/openapi/v3/api/v1?hash=${OPENAPI_HASH}` } };
+  for (const { group, version } of groupVersions()) {
+    paths[`apis/${group}/${version}`] = { serverRelativeURL: `/openapi/v3/apis/${group}/${version}?hash=${OPENAPI_HASH}` };
+  }
+  return { paths };
+}
+
+/** `/openapi/v3/api/v1` or `/openapi/v3/apis/<group>/<version>`; undefined for unknown ones. */
+export function openApiV3Document(path: string): Record<string, unknown> | undefined {
+  const m = path.match(/^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/);
+  if (!m) return undefined;
+  const group = m[1] ? '' : m[2];
+  const version = m[1] ?? m[3];
+  const types = typesOf(group, version);
+  if (!types.length) return undefined;
+  const paths: Record<string, unknown> = {};
+  for (const rt of types) {
+    const prefix = rt.group ? `/apis/${apiVersionOf(rt)}` : `/api/${rt.version}`;
+    const p = rt.namespaced ? `${prefix}/namespaces/{namespace}/${rt.plural}/{name}` : `${prefix}/${rt.plural}/{name}`;
+    paths[p] = {
+      patch: {
+        'x-kubernetes-group-version-kind': { group: rt.group, version: rt.version, kind: rt.kind },
+        parameters: [{ name: 'fieldValidation', in: 'query', schema: { type: 'string', uniqueItems: true } }],
+        responses: {},
+      },
+    };
+  }
+  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: SERVER_VERSION.gitVersion }, components: { schemas: {} }, paths };
+}

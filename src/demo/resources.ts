@@ -1,0 +1,68 @@
+// The resource types the demo cluster serves, with what discovery says about each.
+
+export interface ResourceType {
+  /** Storage key: `pods`, `apps/deployments`. */
+  key: string;
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  subresources: string[];
+  /** Whether metadata.generation is bumped on spec changes (controllers report observedGeneration). */
+  generation: boolean;
+}
+
+const rt = (r: Omit<ResourceType, 'key' | 'subresources' | 'generation'> & Partial<ResourceType>): ResourceType => ({
+  key: r.group ? `${r.group}/${r.plural}` : r.plural,
+  subresources: [],
+  generation: false,
+  ...r,
+});
+
+export const RESOURCE_TYPES: ResourceType[] = [
+  rt({ group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', singular: 'namespace', namespaced: false, shortNames: ['ns'], subresources: ['status', 'finalize'] }),
+  rt({ group: '', version: 'v1', kind: 'Node', plural: 'nodes', singular: 'node', namespaced: false, shortNames: ['no'], subresources: ['status'] }),
+  rt({ group: '', version: 'v1', kind: 'Pod', plural: 'pods', singular: 'pod', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: ['status', 'log'] }),
+  rt({ group: '', version: 'v1', kind: 'Service', plural: 'services', singular: 'service', namespaced: true, shortNames: ['svc'], categories: ['all'], subresources: ['status'] }),
+  rt({ group: '', version: 'v1', kind: 'Endpoints', plural: 'endpoints', singular: 'endpoints', namespaced: true, shortNames: ['ep'] }),
+  rt({ group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', singular: 'configmap', namespaced: true, shortNames: ['cm'] }),
+  rt({ group: '', version: 'v1', kind: 'Secret', plural: 'secrets', singular: 'secret', namespaced: true }),
+  rt({ group: '', version: 'v1', kind: 'Event', plural: 'events', singular: 'event', namespaced: true, shortNames: ['ev'] }),
+  rt({ group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', singular: 'deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: ['status', 'scale'], generation: true }),
+  rt({ group: 'apps', version: 'v1', kind: 'ReplicaSet', plural: 'replicasets', singular: 'replicaset', namespaced: true, shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'], generation: true }),
+  rt({ group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', singular: 'endpointslice', namespaced: true }),
+];
+
+export const RESOURCE_BY_KEY = new Map(RESOURCE_TYPES.map((r) => [r.key, r]));
+
+export function apiVersionOf(r: ResourceType): string {
+  return r.group ? `${r.group}/${r.version}` : r.version;
+}
+
+export function findResource(group: string, version: string, plural: string): ResourceType | undefined {
+  return RESOURCE_TYPES.find((r) => r.group === group && r.version === version && r.plural === plural);
+}
+
+export function groupVersions(): { group: string; version: string }[] {
+  const seen = new Map<string, { group: string; version: string }>();
+  for (const r of RESOURCE_TYPES) if (r.group) seen.set(`${r.group}/${r.version}`, { group: r.group, version: r.version });
+  return [...seen.values()];
+}
+
+export const RESOURCE = {
+  namespaces: 'namespaces',
+  nodes: 'nodes',
+  pods: 'pods',
+  services: 'services',
+  endpoints: 'endpoints',
+  events: 'events',
+  configmaps: 'configmaps',
+  secrets: 'secrets',
+  deployments: 'apps/deployments',
+  replicasets: 'apps/replicasets',
+  endpointslices: 'discovery.k8s.io/endpointslices',
+} as const;
