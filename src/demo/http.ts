@@ -23,7 +23,7 @@ import {
   openApiV3Root,
 } from './discovery';
 import { Faults } from './faults';
-import { decodeKubernetesProtobuf, isKubernetesProtobuf } from './protobuf';
+import { decodeKubernetesProtobuf } from './protobuf';
 import { Matcher } from './selectors';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -42,6 +42,10 @@ export interface HttpServerOptions {
 }
 
 const MAX_BODY = 3 * 1024 * 1024;
+
+function isKubernetesProtobuf(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase() === 'application/vnd.kubernetes.protobuf';
+}
 /** A watcher this far behind is dropped, as the API server drops watchers that cannot keep up. */
 const MAX_WATCH_BACKLOG = 32 * 1024 * 1024;
 
