@@ -1,8 +1,18 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
-import { decodeKubernetesProtobuf, supportedProtobufKinds } from '../../src/demo/protobuf';
+import {
+  decodeKubernetesProtobuf,
+  decodeRequestObject,
+  isKubernetesProtobuf,
+  supportedProtobufKinds,
+  UnsupportedMediaTypeError,
+} from '../../src/demo/protobuf';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'kubectl-wire');
 
@@ -504,4 +514,110 @@ describe('decodeKubernetesProtobuf', () => {
       assert.throws(() => decodeKubernetesProtobuf(body), /malformed Namespace: Namespace\.metadata: expected wire type 2, got 0/);
     });
   });
+
+  describe('decodeRequestObject', () => {
+    it('reads protobuf by its content type, parameters allowed', () => {
+      const { bin, expected } = fixture('create-namespace');
+      assert.ok(isKubernetesProtobuf('application/vnd.kubernetes.protobuf; charset=binary'));
+      assert.deepEqual(decodeRequestObject('application/vnd.kubernetes.protobuf', bin), expected);
+    });
+
+    it('reads JSON, also without a content type', () => {
+      const body = Buffer.from('{"kind":"Pod","apiVersion":"v1","metadata":{"name":"tmp"}}');
+      const pod = { kind: 'Pod', apiVersion: 'v1', metadata: { name: 'tmp' } };
+      assert.deepEqual(decodeRequestObject('application/json; charset=utf-8', body), pod);
+      assert.deepEqual(decodeRequestObject(undefined, body), pod);
+    });
+
+    it('refuses other media types with an UnsupportedMediaTypeError, and bad JSON with the reason', () => {
+      assert.throws(() => decodeRequestObject('application/yaml', Buffer.from('kind: Pod')), (err: unknown) => err instanceof UnsupportedMediaTypeError && /application\/yaml/.test(err.message));
+      assert.throws(() => decodeRequestObject('application/json', Buffer.from('{"kind":')), /request body is not valid JSON/);
+      assert.throws(() => decodeRequestObject('application/json', Buffer.from('[1,2]')), /must be a JSON object/);
+    });
+  });
+
+  // The captured fixtures pin one kubectl build; this checks the kubectl installed here, end to
+  // end: its typed create commands POST protobuf to a local server that decodes them, and the
+  // decoded object must equal what the same command prints with --dry-run=client -o json.
+  describe('live: the installed kubectl', function () {
+    this.timeout(60_000);
+    const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
+    let server: http.Server | undefined;
+    let home = '';
+    let kubeconfig = '';
+    const received: Array<{ path: string; contentType: string | undefined; object: unknown }> = [];
+
+    function kubectl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+      return new Promise((resolve) => {
+        execFile(KUBECTL, args, { env: { PATH: process.env.PATH ?? '', HOME: home, KUBECONFIG: kubeconfig }, timeout: 20_000 }, (err, stdout, stderr) => {
+          const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+          resolve({ code, stdout, stderr });
+        });
+      });
+    }
+
+    before(async function () {
+      if (!existsSync(KUBECTL)) {
+        console.warn(`\n    !!! kubectl not found at ${KUBECTL}: the live kubectl protobuf tests are SKIPPED !!!\n`);
+        this.skip();
+      }
+      home = mkdtempSync(path.join(tmpdir(), 'demo-protobuf-kubectl-'));
+      server = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          const reply = (code: number, body: unknown) => {
+            res.writeHead(code, { 'Content-Type': 'application/json' });
+            res.end(JSON.stringify(body));
+          };
+          const url = new URL(req.url ?? '/', 'http://local');
+          if (req.method === 'GET' && url.pathname === '/version') return reply(200, { major: '1', minor: '32', gitVersion: 'v1.32.0' });
+          if (req.method !== 'POST') return reply(404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 });
+          try {
+            const object = decodeRequestObject(req.headers['content-type'], Buffer.concat(chunks));
+            received.push({ path: url.pathname, contentType: req.headers['content-type'], object });
+            const created = structuredClone(object) as { metadata?: Record<string, unknown> };
+            created.metadata = { ...created.metadata, uid: 'e3b0c442-98fc-1c14-9afb-f4c8996fb924', resourceVersion: '1', creationTimestamp: '2026-11-26T07:00:00Z' };
+            reply(201, created);
+          } catch (err) {
+            reply(400, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'BadRequest', message: (err as Error).message, code: 400 });
+          }
+        });
+      });
+      await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      kubeconfig = path.join(home, 'kubeconfig');
+      writeFileSync(
+        kubeconfig,
+        `apiVersion: v1\nkind: Config\nclusters:\n- name: t\n  cluster:\n    server: http://127.0.0.1:${port}\nusers:\n- name: t\n  user:\n    token: t\ncontexts:\n- name: t\n  context:\n    cluster: t\n    user: t\n    namespace: default\ncurrent-context: t\n`,
+      );
+    });
+
+    after(async () => {
+      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      if (home) rmSync(home, { recursive: true, force: true });
+    });
+
+    const cases = [
+      { args: ['create', 'deployment', 'lesson', '--image=nginx:1.28', '--replicas=2', '--port=80'], path: '/apis/apps/v1/namespaces/default/deployments' },
+      { args: ['create', 'service', 'nodeport', 'lesson', '--tcp=80:8080', '--node-port=30080'], path: '/api/v1/namespaces/default/services' },
+      { args: ['create', 'namespace', 'workshop'], path: '/api/v1/namespaces' },
+      { args: ['create', 'configmap', 'settings', '--from-literal=MODE=demo'], path: '/api/v1/namespaces/default/configmaps' },
+    ];
+    for (const c of cases) {
+      it(`kubectl ${c.args.join(' ')}`, async () => {
+        received.length = 0;
+        const run = await kubectl(c.args);
+        assert.equal(run.code, 0, `kubectl failed: ${run.stderr}`);
+        assert.match(run.stdout, / created\n$/);
+        assert.equal(received.length, 1);
+        assert.equal(received[0].path, c.path);
+        assert.ok(isKubernetesProtobuf(received[0].contentType), `sent as ${received[0].contentType}`);
+        const dry = await kubectl([...c.args, '--dry-run=client', '-o', 'json']);
+        assert.equal(dry.code, 0, dry.stderr);
+        assert.deepEqual(received[0].object, JSON.parse(dry.stdout));
+      });
+    }
+  });
 });
+
