@@ -65,12 +65,26 @@ export function analyseDocument(doc: string): RawFinding[] {
   if (candidates.length === 0 && !hostKeys) return [];
   const isTemplate = doc.includes('{{');
   let findings: RawFinding[] | undefined;
-  if (!isTemplate || parseDocument(doc).errors.length === 0) {
+  if (!isTemplate || isValidYaml(doc)) {
     findings = new CstWalker(doc, candidates).run();
   }
   if (findings === undefined) findings = lineScan(doc, candidates);
   for (const f of findings) f.suppressed = isSuppressed(doc, f.start, f.rule);
   return findings;
+}
+
+/**
+ * Full parse of a template document to learn whether it is YAML at all. Broken templates produce
+ * many errors, and capturing a stack trace for each dominated the cost, so traces are off here.
+ */
+function isValidYaml(doc: string): boolean {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return parseDocument(doc, { prettyErrors: false }).errors.length === 0;
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 const SUPPRESS_RE = /#\s*pod-ip-lens-disable-next-line\b([^\n#]*)/;
@@ -280,11 +294,14 @@ function isSeq(t: CST.Token): t is CST.BlockSequence | CST.FlowCollection {
   return t.type === 'block-seq' || (t.type === 'flow-collection' && t.start.source === '[');
 }
 
+/** A bad escape in a key only makes the key path approximate; the document is still linted. */
+function ignoreScalarError(): void {}
+
 function keyOf(key: CST.Token | null | undefined): string {
   if (!key) return '';
   if (key.type === 'scalar') return key.source;
   if (key.type === 'double-quoted-scalar' || key.type === 'single-quoted-scalar') {
-    const r = CST.resolveAsScalar(key);
+    const r = CST.resolveAsScalar(key, false, ignoreScalarError);
     return r ? r.value : '?';
   }
   return '?';
@@ -293,7 +310,7 @@ function keyOf(key: CST.Token | null | undefined): string {
 function scalarValue(t: CST.Token | undefined): string | undefined {
   if (!t) return undefined;
   if (t.type === 'scalar') return t.source;
-  if (t.type === 'double-quoted-scalar' || t.type === 'single-quoted-scalar') return CST.resolveAsScalar(t)?.value;
+  if (t.type === 'double-quoted-scalar' || t.type === 'single-quoted-scalar') return CST.resolveAsScalar(t, false, ignoreScalarError)?.value;
   return undefined;
 }
 
@@ -357,12 +374,17 @@ function removalEdit(doc: string, map: CST.Token, item: CollectionItem): TextEdi
 const KEY_LINE_RE = /^([ \t]*)(?:-[ \t]+)*(["']?)([^\s"':#{}[\],][^:#{}[\],]*?)\2[ \t]*:(?=[ \t]|$)/;
 const BLOCK_HEADER_RE = /:[ \t]*[|>][-+0-9]*[ \t]*(?:#.*)?$/;
 
+// The lines under `metadata:` are matched as "one blank, then anything": a pattern like
+// `[ \t]+.*` would split each line's indentation in many ways and backtrack exponentially.
+const METADATA_NAMESPACE_RE = /^metadata:[ \t]*\n(?:[ \t][^\n]*\n)*?[ \t]+namespace:[ \t]*["']?([\w.-]+)/m;
+const METADATA_NAME_RE = /^metadata:[ \t]*\n(?:[ \t][^\n]*\n)*?[ \t]+name:[ \t]*["']?([\w.-]+)/m;
+
 function lineScan(doc: string, candidates: IpMatch[]): RawFinding[] {
   const out: RawFinding[] = [];
   const res: Resource = {
     kind: /^kind:[ \t]*["']?([\w.-]+)/m.exec(doc)?.[1],
-    namespace: /^metadata:[ \t]*\n(?:[ \t]+.*\n)*?[ \t]+namespace:[ \t]*["']?([\w.-]+)/m.exec(doc)?.[1],
-    name: /^metadata:[ \t]*\n(?:[ \t]+.*\n)*?[ \t]+name:[ \t]*["']?([\w.-]+)/m.exec(doc)?.[1],
+    namespace: METADATA_NAMESPACE_RE.exec(doc)?.[1],
+    name: METADATA_NAME_RE.exec(doc)?.[1],
   };
   const stack: { indent: number; key: string }[] = [];
   let blockIndent = -1; // inside a block scalar whose header line had this indentation

@@ -118,10 +118,15 @@ function collect(o: unknown, file: string, document: number, out: ManifestObject
 export function extractObjects(text: string, file: string): ManifestObjects {
   const out: ManifestObjects = { services: [], workloads: [] };
   let docs;
+  // Broken files produce many errors; their stack traces are never shown and cost the most.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
-    docs = parseAllDocuments(text);
+    docs = parseAllDocuments(text, { logLevel: 'silent', prettyErrors: false });
   } catch {
     return out;
+  } finally {
+    Error.stackTraceLimit = limit;
   }
   if (!Array.isArray(docs)) return out; // an empty stream
   docs.forEach((doc, i) => {
