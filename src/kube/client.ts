@@ -1,0 +1,182 @@
+// HTTP to the API server for one kubeconfig context. Authentication, TLS and proxies come from
+// client-node (`applyToHTTPSOptions`, which also runs exec credential plugins and refreshes their
+// tokens before each request). The requests themselves are plain node:http(s), because the watch
+// loop needs what client-node's `Watch` does not give (see dist/watch.js in 1.4.0):
+// - a way to abort while waiting for response headers (`Watch` only hands back its AbortController
+//   after the headers arrive, and its 30 s timeout signal is overwritten), so a server that stalls
+//   before answering would hang the watch forever;
+// - the status body and headers of a failed watch (Retry-After on 429, the RBAC message on 403);
+// - not dropping lines that fail to parse (a silently skipped event is a missed event).
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { type RequestContext, fromHttpStatus, fromNetworkError, KubeError } from './errors';
+import { forContext } from './config';
+
+export interface JsonResponse<T = unknown> {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: T;
+}
+
+export interface StreamHandlers {
+  /** A complete line of the response body (one watch event). */
+  line(text: string): void;
+  /** Any bytes arrived (for the inactivity timer). */
+  activity(): void;
+}
+
+export interface OpenStream {
+  /** Resolves when the stream ends: null for a clean end, an Error otherwise. */
+  ended: Promise<Error | null>;
+  abort(reason?: Error): void;
+}
+
+export class KubeClient {
+  readonly context: string;
+  readonly server: string;
+  /** The context's default namespace (kubectl's, 'default' when unset). */
+  readonly namespace: string;
+  readonly user?: string;
+  private readonly kc: KubeConfig;
+
+  constructor(kubeConfig: KubeConfig, context?: string) {
+    const c = forContext(kubeConfig, context);
+    this.kc = c.kc;
+    this.context = c.context;
+    this.server = c.server.replace(/\/+$/, '');
+    this.namespace = c.namespace;
+    this.user = c.user;
+  }
+
+  requestContext(verb: RequestContext['verb'], resource: string, group: string | undefined, namespace: string | undefined, labelSelector?: string): RequestContext {
+    return { verb, resource, group, namespace, labelSelector, server: this.server, context: this.context, user: this.user };
+  }
+
+  private async prepare(path: string, query: Record<string, string | number | boolean | undefined>, signal?: AbortSignal): Promise<http.ClientRequest> {
+    const url = new URL(this.server + path);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    const opts: https.RequestOptions & { headers: Record<string, string> } = { headers: {} };
+    try {
+      await this.kc.applyToHTTPSOptions(opts);
+    } catch (e) {
+      // Exec plugins and token files fail here; their messages can quote command output, so redact.
+      throw new KubeError('unauthorized', `Could not get credentials for context '${this.context}': ${(e as Error).message}`);
+    }
+    const mod = url.protocol === 'http:' ? http : https;
+    const req = mod.request(url, {
+      method: 'GET',
+      agent: opts.agent,
+      auth: opts.auth,
+      headers: { ...opts.headers, Accept: 'application/json', 'User-Agent': 'pod-ip-lens' },
+      signal,
+    });
+    return req;
+  }
+
+  /** GET a JSON document. HTTP errors become KubeErrors that say what to do. */
+  async getJson<T>(path: string, query: Record<string, string | number | boolean | undefined>, ctx: RequestContext, timeoutMs = 60000): Promise<JsonResponse<T>> {
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(new KubeError('timeout', `No answer from ${this.server} within ${Math.round(timeoutMs / 1000)}s to ${ctx.verb} ${ctx.resource}.`)), timeoutMs);
+    try {
+      const req = await this.prepare(path, query, ac.signal);
+      const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        req.on('response', resolve);
+        req.on('error', reject);
+        req.end();
+      });
+      const body = await new Promise<string>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        res.on('error', reject);
+        res.on('aborted', () => reject(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+      });
+      const status = res.statusCode ?? 0;
+      if (status < 200 || status >= 300) throw fromHttpStatus(status, body, res.headers, ctx);
+      try {
+        return { status, headers: res.headers, body: JSON.parse(body) as T };
+      } catch {
+        throw new KubeError('protocol', `The API server sent a response that is not JSON to ${ctx.verb} ${ctx.resource} (${body.slice(0, 80)}…).`);
+      }
+    } catch (e) {
+      throw toKubeError(ac.signal.reason ?? e, ctx, ac.signal.aborted);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Open a streaming GET (a watch). Resolves once the response headers arrive with 200; rejects with a
+   * KubeError for HTTP errors (reading the Status body) and network failures. `signal` can abort at any
+   * point, including before the headers.
+   */
+  async stream(path: string, query: Record<string, string | number | boolean | undefined>, ctx: RequestContext, handlers: StreamHandlers, signal: AbortSignal): Promise<OpenStream> {
+    let req: http.ClientRequest;
+    try {
+      req = await this.prepare(path, query, signal);
+    } catch (e) {
+      throw toKubeError(e, ctx, signal.aborted);
+    }
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      req.on('response', resolve);
+      req.on('error', (e) => reject(toKubeError(signal.aborted ? (signal.reason ?? e) : e, ctx, signal.aborted)));
+      req.end();
+    });
+    const status = res.statusCode ?? 0;
+    if (status !== 200) {
+      const body = await new Promise<string>((resolve) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        res.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      });
+      throw fromHttpStatus(status, body, res.headers, ctx);
+    }
+    let resolveEnded!: (e: Error | null) => void;
+    const ended = new Promise<Error | null>((r) => (resolveEnded = r));
+    let done = false;
+    const finish = (e: Error | null): void => {
+      if (done) return;
+      done = true;
+      resolveEnded(e);
+    };
+    let pending = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      if (done) return;
+      handlers.activity();
+      pending += chunk;
+      let nl: number;
+      while (!done && (nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        if (line.trim()) handlers.line(line);
+      }
+    });
+    res.on('end', () => {
+      if (!done && pending.trim()) handlers.line(pending);
+      finish(null);
+    });
+    res.on('aborted', () => finish(Object.assign(new Error('the server closed the watch mid-response'), { code: 'ECONNRESET' })));
+    res.on('error', (e) => finish(signal.aborted ? toKubeError(signal.reason ?? e, ctx, true) : e));
+    // 'close' without a complete body means the connection dropped mid-stream, not a clean end.
+    res.on('close', () =>
+      finish(signal.aborted ? toKubeError(signal.reason, ctx, true) : res.complete ? null : Object.assign(new Error('the connection closed mid-stream'), { code: 'ECONNRESET' })),
+    );
+    return {
+      ended,
+      abort: (reason?: Error) => {
+        finish(reason ?? new Error('aborted'));
+        res.destroy();
+        req.destroy();
+      },
+    };
+  }
+}
+
+function toKubeError(e: unknown, ctx: RequestContext, aborted: boolean): KubeError {
+  if (e instanceof KubeError) return e;
+  if (aborted && e instanceof Error && e.name === 'AbortError') return new KubeError('timeout', `The request to ${ctx.verb} ${ctx.resource} was aborted.`);
+  return fromNetworkError(e, ctx);
+}

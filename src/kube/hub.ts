@@ -1,0 +1,101 @@
+// One watch per (context, namespace or all, label selector), shared by every consumer of that scope
+// (timeline panels, hovers, status bar). The last consumer to leave stops it.
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { WatchScope } from '../core/events';
+import { KubeClient } from './client';
+import { PodWatchFeed, type PodWatchFeedOptions } from './feed';
+
+export interface FeedLease {
+  readonly feed: PodWatchFeed;
+  /** Stop using the feed; the watch stops when nobody uses it. Idempotent. */
+  release(): void;
+}
+
+/** `app=web, tier in (a,b)` and `tier in (a,b),app=web` watch the same Pods: one key for both. */
+export function normalizeSelector(selector: string): string {
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of selector) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      parts.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  parts.push(cur);
+  return parts
+    .map((p) => p.replace(/\s+/g, ' ').replace(/\s*(!=|==|=|\(|\)|,)\s*/g, '$1').trim())
+    .filter((p) => p.length > 0)
+    .sort()
+    .join(',');
+}
+
+export function scopeKey(scope: WatchScope): string {
+  return JSON.stringify([scope.context, scope.namespace ?? null, normalizeSelector(scope.labelSelector)]);
+}
+
+export class WatchHub {
+  private readonly entries = new Map<string, { feed: PodWatchFeed; users: number }>();
+  private readonly clients = new Map<string, KubeClient>();
+
+  constructor(
+    private readonly kubeConfig: () => KubeConfig,
+    private readonly options: PodWatchFeedOptions = {},
+  ) {}
+
+  /** A client for a context (cached). Throws a KubeError for an unknown context. */
+  client(context?: string): KubeClient {
+    const kc = this.kubeConfig();
+    const name = context ?? kc.currentContext;
+    let c = this.clients.get(name);
+    if (!c) {
+      c = new KubeClient(kc, name);
+      this.clients.set(c.context, c);
+    }
+    return c;
+  }
+
+  acquire(scope: WatchScope): FeedLease {
+    const normalized: WatchScope = { context: scope.context, namespace: scope.namespace, labelSelector: normalizeSelector(scope.labelSelector) };
+    const key = scopeKey(normalized);
+    let entry = this.entries.get(key);
+    if (!entry) {
+      const feed = new PodWatchFeed(this.client(scope.context), normalized, this.options).start();
+      entry = { feed, users: 0 };
+      this.entries.set(key, entry);
+    }
+    entry.users++;
+    const e = entry;
+    let released = false;
+    return {
+      feed: e.feed,
+      release: () => {
+        if (released) return;
+        released = true;
+        e.users--;
+        if (e.users === 0 && this.entries.get(key) === e) {
+          this.entries.delete(key);
+          void e.feed.dispose();
+        }
+      },
+    };
+  }
+
+  /** Running feeds (for lookups that prefer live data over a request). */
+  feeds(): PodWatchFeed[] {
+    return [...this.entries.values()].map((e) => e.feed);
+  }
+
+  /** Forget cached clients, e.g. after the kubeconfig changed. Running feeds keep theirs. */
+  resetClients(): void {
+    this.clients.clear();
+  }
+
+  async dispose(): Promise<void> {
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    await Promise.all(all.map((e) => e.feed.dispose()));
+  }
+}
