@@ -50,7 +50,9 @@ export type Hit =
   | { kind: 'segment'; seg: Segment; life: PodLife }
   | { kind: 'marker'; m: Marker; life: PodLife }
   | { kind: 'service'; lane: ServiceLane }
-  | { kind: 'lane'; lane: Lane };
+  | { kind: 'lane'; lane: Lane }
+  /** The label column: the tooltip repeats the full (possibly truncated) label and describes the lane. */
+  | { kind: 'label'; lane: Lane };
 
 export interface ViewCallbacks {
   openPod(uid: string, pod: string): void;
@@ -273,7 +275,7 @@ export class TimelineView {
     svgNode.addEventListener('pointerleave', () => this.setHover(undefined, 0, 0));
     svgNode.addEventListener('click', (ev) => {
       const hit = this.hitTest(ev.offsetX, ev.offsetY);
-      const life = hit && (hit.kind === 'segment' || hit.kind === 'marker') ? hit.life : hit?.kind === 'lane' && hit.lane.kind === 'pod' ? this.model.pods.get(hit.lane.uid) : undefined;
+      const life = hit && (hit.kind === 'segment' || hit.kind === 'marker') ? hit.life : (hit?.kind === 'lane' || hit?.kind === 'label') && hit.lane.kind === 'pod' ? this.model.pods.get(hit.lane.uid) : undefined;
       if (life) this.callbacks.openPod(life.uid, life.pod);
       const idx = this.laneIndexAt(ev.offsetY);
       if (idx !== undefined) this.focusLane = idx;
@@ -481,10 +483,12 @@ export class TimelineView {
     this.svg.call(this.zoom.scaleBy, k, [cx, 0]);
   }
 
+  /** Pans by screen pixels: positive moves into the past (and stops following). */
   panBy(px: number): void {
     const t = d3.zoomTransform(this.svg.node()!);
-    this.svg.call(this.zoom.translateBy, px / t.k, 0);
     if (px > 0) this.following = false;
+    this.svg.call(this.zoom.translateBy, px / t.k, 0);
+    if (px < 0 && this.live && this.domain[1] >= this.now()) this.following = true;
     this.followBtn.toggleAttribute('disabled', this.following);
   }
 
@@ -588,7 +592,8 @@ export class TimelineView {
       this.svg.style('cursor', null);
       return;
     }
-    this.svg.style('cursor', hit.kind === 'service' ? 'default' : 'pointer');
+    const opens = hit.kind === 'segment' || hit.kind === 'marker' || (hit.kind === 'label' && hit.lane.kind === 'pod');
+    this.svg.style('cursor', opens ? 'pointer' : 'default');
     const lines = this.tooltipLines(hit);
     this.tooltip.replaceChildren(
       ...lines.map(([k, v], i) => {
@@ -613,7 +618,7 @@ export class TimelineView {
   }
 
   tooltipLines(hit: Hit): [string, string][] {
-    if (hit.kind === 'lane') return [['', this.describeLane(hit.lane)]];
+    if (hit.kind === 'lane' || hit.kind === 'label') return [['', hit.lane.kind === 'group' ? hit.lane.label : hit.lane.kind === 'ip' ? hit.lane.ip : this.model.pods.get(hit.lane.uid)?.pod ?? hit.lane.label], ['', this.describeLane(hit.lane)]];
     if (hit.kind === 'service') {
       const s = hit.lane.summary;
       const out: [string, string][] = [['', `Service ${hit.lane.key}`]];
@@ -673,7 +678,7 @@ export class TimelineView {
     const idx = this.laneIndexAt(py);
     if (idx === undefined) return undefined;
     const lane = this.lanes[idx];
-    if (px < LABEL_W) return { kind: 'lane', lane };
+    if (px < LABEL_W) return { kind: 'label', lane };
     const t = +x.invert(px);
     const slop = (+x.invert(px + 4) - +x.invert(px - 4)) / 2;
     const uids = lane.kind === 'pod' ? [lane.uid] : lane.kind === 'ip' ? lane.uids : [];
@@ -774,7 +779,8 @@ export class TimelineView {
 
     // ---- frame
     this.svg.attr('width', w).attr('height', hgt).attr('viewBox', `0 0 ${w} ${hgt}`);
-    this.svg.select('.background').attr('width', w).attr('height', hgt).attr('fill', theme.bg);
+    // Transparent on screen (the canvas underneath must show); opaque in an exported SVG.
+    this.svg.select('.background').attr('width', w).attr('height', hgt).attr('fill', this.forceSvg ? theme.bg : 'none');
     this.svg.select('#plot-clip rect').attr('x', LABEL_W).attr('y', 0).attr('width', Math.max(0, w - LABEL_W)).attr('height', hgt);
     this.svg.select('#lanes-clip rect').attr('x', 0).attr('y', headerH).attr('width', w).attr('height', lanesVH);
 
@@ -893,11 +899,7 @@ export class TimelineView {
       .attr('font-size', 12)
       .attr('font-family', theme.fontFamily)
       // Group rows are empty in the plot, so their label may run on over it.
-      .text((v) => (v.lane.kind === 'group' ? truncate(`${v.lane.label} (${v.lane.count})`, 120) : truncate(v.lane.label, maxChars)))
-      .selectAll('title')
-      .data((v) => [v])
-      .join('title')
-      .text((v) => this.describeLane(v.lane));
+      .text((v) => (v.lane.kind === 'group' ? truncate(`${v.lane.label} (${v.lane.count})`, 120) : truncate(v.lane.label, maxChars)));
 
     // ---- keyboard focus ring on the focused lane
     const focused = this.lanes[this.focusLane];
@@ -922,6 +924,7 @@ export class TimelineView {
     const ds = this.root.dataset;
     ds.renderer = this.renderer;
     ds.visibleSegments = String(segs.length);
+    ds.visibleMarkers = String(marks.length);
     ds.lanes = String(this.lanes.length);
     ds.maxSeq = String(this.model.maxSeq);
     ds.following = String(this.following);

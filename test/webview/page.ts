@@ -84,7 +84,7 @@ export class TimelinePageServer {
     if (o.themeVars) {
       // VS Code sets these on <html style>; a nonce'd stylesheet gives the same cascade result.
       const vars = Object.entries(o.themeVars).map(([k, v]) => `${k}: ${v};`).join(' ');
-      html = html.replace('</head>', `<style nonce="${nonce}">html { ${vars} }</style>\n</head>`);
+      html = html.replace('</head>', `<style nonce="${nonce}">:root:root { ${vars} }</style>\n</head>`);
     }
     return html;
   }

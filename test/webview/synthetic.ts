@@ -116,6 +116,8 @@ export function mulberry32(seed: number): () => number {
  * (so IPs are reused, as in a real /24 per node), each with created/ready/terminating/deleted.
  */
 export function bigHistory(lives: number, ipPool: number, start: number, spanMs: number, seed = 1): TimelineSnapshot {
+  // Lifetimes sized so the pool can hold every life: about 70% of an IP's share of the span.
+  const meanLife = ((ipPool * spanMs) / lives) * 0.7;
   const rnd = mulberry32(seed);
   const w = new EventWriter();
   const pods: PodSummary[] = [];
@@ -125,11 +127,13 @@ export function bigHistory(lives: number, ipPool: number, start: number, spanMs:
   const order: { t: number; i: number }[] = [];
   for (let i = 0; i < lives; i++) order.push({ t: start + (i / lives) * spanMs * 0.9, i });
   for (const { t: t0, i } of order) {
-    let best = 0;
+    let best = Math.floor(rnd() * ipPool);
     for (let k = 0, probes = Math.min(ipPool, 8); k < probes; k++) {
       const c = Math.floor(rnd() * ipPool);
       if (freeAt[c] < freeAt[best]) best = c;
     }
+    if (freeAt[best] === Infinity) best = freeAt.indexOf(Math.min(...freeAt));
+    if (freeAt[best] === Infinity) continue; // every IP is held until the end: this life does not fit
     const t = Math.max(t0, freeAt[best] + 50);
     const ip = `10.${(best >> 16) & 255}.${(best >> 8) & 255}.${best & 255}`;
     const dep = `app-${i % deployments}`;
@@ -138,7 +142,7 @@ export function bigHistory(lives: number, ipPool: number, start: number, spanMs:
     const name = `${dep}-${rev}-${i.toString(36)}`;
     const p = `ns-${i % 7}/${name}`;
     const owner = { kind: 'Deployment', name: dep };
-    const life = spanMs * (0.05 + rnd() * 0.3);
+    const life = meanLife * (0.3 + rnd() * 1.4);
     const end = t + life;
     w.add({ type: 'created', t: t - 300, uid, pod: p, owner, revision: rev });
     w.add({ type: 'ip-assigned', t, uid, pod: p, ip, node: `node-${best % 50}`, owner, revision: rev });

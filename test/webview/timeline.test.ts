@@ -1,0 +1,355 @@
+// The timeline app in headless Chromium, on a static page with the built bundle under the panel's
+// CSP, driven by the same messages the extension host sends.
+import * as assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { LifecycleEvent } from '../../src/core/events';
+import { ROOT, TimelinePageServer, launch, openTimeline, pageErrors, post, renderedSeq, sent } from './page';
+import { EventWriter, bigHistory, pod, rolloutScenario, WEB_SERVICE } from './synthetic';
+
+const SHOTS = join(ROOT, 'test-results', 'webview');
+
+describe('timeline webview (headless Chromium)', function () {
+  this.timeout(60_000);
+  let server: TimelinePageServer;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    server = new TimelinePageServer();
+    await server.start();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: join(SHOTS, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => {});
+    await page?.close();
+  });
+
+  async function liveRollout(p: Page) {
+    const sc = rolloutScenario(Date.now() - 30_000);
+    await post(p, { type: 'snapshot', snapshot: sc.snapshot, now: new Date().toISOString(), live: true });
+    await renderedSeq(p, sc.snapshot.events.length);
+    return sc;
+  }
+
+  const segments = (p: Page) =>
+    p.$$eval('#chart g.segment', (gs) => gs.map((g) => ({ uid: g.getAttribute('data-uid'), ip: g.getAttribute('data-ip'), open: g.getAttribute('data-open') === 'true' })));
+  const laneLabels = (p: Page) => p.$$eval('#chart text.lane-label', (ts) => ts.map((t) => t.textContent ?? ''));
+  /** Share of pixels in a PNG that are clearly coloured (decoded by the browser itself). */
+  const colouredFraction = (p: Page, png: Buffer) =>
+    p.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 60) n++;
+      return n / (c.width * c.height);
+    }, png.toString('base64'));
+  const dataset = (p: Page) => p.evaluate(() => ({ ...document.getElementById('app')!.dataset }));
+
+  it('loads under the strict CSP, upgrades the controls and says ready', async () => {
+    page = await openTimeline(browser, server);
+    await page.waitForFunction(() => (window as unknown as { __sent: unknown[] }).__sent.length > 0);
+    assert.deepEqual(await sent(page), [{ type: 'ready', protocol: 1 }]);
+    const upgraded = await page.evaluate(() => ['vscode-button', 'vscode-single-select', 'vscode-textfield', 'vscode-checkbox'].map((t) => !!customElements.get(t) && !!document.querySelector(t)?.shadowRoot));
+    assert.deepEqual(upgraded, [true, true, true, true]);
+    // Lit styles the controls through adoptedStyleSheets, which CSP does not block: a styled button has a size.
+    const box = await page.locator('#pause').boundingBox();
+    assert.ok(box && box.width > 30 && box.height > 15, `pause button is ${JSON.stringify(box)}`);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
+    assert.deepEqual(pageErrors(page), []);
+  });
+
+  it('draws lanes and segments from a snapshot, then a live rollout as it happens', async () => {
+    page = await openTimeline(browser, server);
+    const sc = await liveRollout(page);
+    assert.deepEqual(await laneLabels(page), ['demo · Deployment web · rev aaa111 (3)', 'web-aaa111-1', 'web-aaa111-2', 'web-aaa111-3']);
+    assert.deepEqual(
+      (await segments(page)).map((s) => `${s.ip}:${s.open}`).sort(),
+      ['10.244.0.11:true', '10.244.0.12:true', '10.244.0.13:true'],
+    );
+    assert.equal(await page.textContent('#chart .service text.cluster-ip'), '10.96.0.50 · 3 endpoints');
+
+    // The rollout arrives in host-sized batches, as the 50 ms batcher would deliver it.
+    for (let i = 0; i < sc.rollout.length; i += 5) {
+      const batch = sc.rollout.slice(i, i + 5);
+      const uids = new Set(batch.map((e) => e.uid));
+      await post(page, { type: 'events', events: batch, pods: sc.finalPods.filter((p) => uids.has(p.uid)), services: [sc.finalService], connection: 'live', now: new Date().toISOString() });
+    }
+    await renderedSeq(page, sc.rollout[sc.rollout.length - 1].seq);
+    const segs = await segments(page);
+    assert.deepEqual(
+      segs.map((s) => `${s.uid}:${s.ip}:${s.open}`).sort(),
+      ['new-1:10.244.0.21:true', 'new-2:10.244.0.22:true', 'new-3:10.244.0.11:true', 'old-1:10.244.0.11:false', 'old-2:10.244.0.12:false', 'old-3:10.244.0.13:false'],
+    );
+    // The reuse of 10.244.0.11 is drawn as a link between its two holders.
+    assert.equal(await page.locator('#chart path.reuse-link').count(), 1);
+    assert.match((await page.textContent('#chart path.reuse-link title')) ?? '', /IP 10\.244\.0\.11 reused: demo\/web-aaa111-1 → demo\/web-bbb222-3/);
+    // The Service keeps its ClusterIP; its endpoints are now the new Pods'.
+    assert.equal(await page.textContent('#chart .service text.cluster-ip'), '10.96.0.50 · 3 endpoints');
+    assert.equal(await page.locator('#chart .service .endpoint-ticks line').count(), 9);
+    const counts = (await page.textContent('#counts')) ?? '';
+    assert.match(counts, /^6 Pods \(3 holding an IP\) · 5 IPs · 1 reused · 1 Services · 46 events/);
+    const markers = await page.$$eval('#chart path.marker', (ps) => ps.map((p) => p.getAttribute('class')));
+    for (const m of ['created', 'ready', 'unready', 'terminating', 'deleted']) assert.ok(markers.includes(`marker ${m}`), `a ${m} marker is drawn`);
+    await page.screenshot({ path: join(SHOTS, 'rollout.png') });
+    assert.deepEqual(pageErrors(page), []);
+  });
+
+  it('switches to lanes by IP, filters and hides deleted Pods', async () => {
+    page = await openTimeline(browser, server);
+    const sc = await liveRollout(page);
+    await post(page, { type: 'events', events: sc.rollout, pods: sc.finalPods, services: [sc.finalService], connection: 'live', now: new Date().toISOString() });
+    await renderedSeq(page, sc.rollout[sc.rollout.length - 1].seq);
+    await page.click('#group-by');
+    await page.click('#group-by [role="option"]:has-text("Lanes by IP")');
+    await page.waitForFunction(() => document.querySelector('#chart text.lane-label')?.textContent === '10.244.0.11');
+    assert.deepEqual(await laneLabels(page), ['10.244.0.11', '10.244.0.12', '10.244.0.13', '10.244.0.21', '10.244.0.22']);
+    // Both holders of 10.244.0.11 sit on its lane.
+    const onReused = (await segments(page)).filter((s) => s.ip === '10.244.0.11').map((s) => s.uid).sort();
+    assert.deepEqual(onReused, ['new-3', 'old-1']);
+
+    await page.click('#group-by');
+    await page.click('#group-by [role="option"]:has-text("Lanes by Pod")');
+    await page.locator('#filter input').fill('bbb222-2');
+    await page.waitForFunction(() => document.querySelectorAll('#chart text.lane-label').length === 2);
+    assert.deepEqual(await laneLabels(page), ['demo · Deployment web · rev bbb222 (1)', 'web-bbb222-2']);
+    await page.locator('#filter input').fill('');
+    await page.click('#hide-deleted');
+    await page.waitForFunction(() => !Array.from(document.querySelectorAll('#chart text.lane-label')).some((t) => t.textContent?.startsWith('web-aaa111')));
+    assert.deepEqual(await laneLabels(page), ['demo · Deployment web · rev bbb222 (3)', 'web-bbb222-1', 'web-bbb222-2', 'web-bbb222-3']);
+    // The choice is kept with setState for the next time the panel is shown.
+    await page.waitForFunction(() => (window as unknown as { __state: { hideDeleted?: boolean } }).__state?.hideDeleted === true);
+  });
+
+  it('zooms and pans with keyboard and mouse, and follows the present until panned away', async () => {
+    page = await openTimeline(browser, server);
+    await liveRollout(page);
+    const width = async () => {
+      const [a, b] = ((await dataset(page)).domain ?? '').split(',').map(Number);
+      return b - a;
+    };
+    assert.equal((await dataset(page)).following, 'true');
+    const w0 = await width();
+    await page.focus('#chart');
+    await page.keyboard.press('+');
+    await page.waitForFunction((w) => {
+      const [a, b] = (document.getElementById('app')!.dataset.domain ?? '').split(',').map(Number);
+      return b - a < w * 0.8;
+    }, w0);
+    const w1 = await width();
+    assert.ok(Math.abs(w0 / w1 - 1.5) < 0.05, `+ zooms in by 1.5 (${w0} → ${w1})`);
+    // Zooming keeps following; panning into the past stops it.
+    assert.equal((await dataset(page)).following, 'true');
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction(() => document.getElementById('app')!.dataset.following === 'false');
+    // Dragging to the right moves the window into the past by the dragged distance.
+    const box = (await page.locator('#chart').boundingBox())!;
+    const before = ((await dataset(page)).domain ?? '').split(',').map(Number);
+    await page.mouse.move(box.x + 500, box.y + 200);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 700, box.y + 200, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction((d0) => Number((document.getElementById('app')!.dataset.domain ?? '').split(',')[0]) < d0, before[0]);
+    const after = ((await dataset(page)).domain ?? '').split(',').map(Number);
+    const plotW = box.width - 230;
+    const expected = (200 / plotW) * (before[1] - before[0]);
+    assert.ok(Math.abs(before[0] - after[0] - expected) < expected * 0.1, `dragging 200 px moves ${before[0] - after[0]} ms, expected ~${expected}`);
+    // Ctrl+wheel zooms out around the pointer.
+    await page.mouse.move(box.x + 700, box.y + 200);
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, 300);
+    await page.keyboard.up('Control');
+    await page.waitForFunction((w) => {
+      const [a, b] = (document.getElementById('app')!.dataset.domain ?? '').split(',').map(Number);
+      return b - a > w * 1.2;
+    }, w1);
+    assert.equal((await dataset(page)).following, 'false');
+    // Home returns to the present and follows again.
+    await page.focus('#chart');
+    await page.keyboard.press('Home');
+    await page.waitForFunction(() => document.getElementById('app')!.dataset.following === 'true');
+  });
+
+  it('keeps HTML in cluster strings as text (no element, no script runs)', async () => {
+    page = await openTimeline(browser, server);
+    const evil = '<img src=x onerror="window.__xss=1">';
+    const w = new EventWriter();
+    const t = Date.now() - 5000;
+    const owner = { kind: 'Deployment', name: `<script>window.__xss=2</script>` };
+    w.add({ type: 'created', t, uid: 'x1', pod: `demo/${evil}`, owner, revision: '<b>r</b>' });
+    w.add({ type: 'ip-assigned', t: t + 100, uid: 'x1', pod: `demo/${evil}`, ip: '10.0.0.9', node: '<svg onload="window.__xss=3">', owner });
+    const snapshot = {
+      scope: { context: '<i>ctx</i>', namespace: 'demo', labelSelector: 'app=<x>' },
+      connection: 'live',
+      connectionMessage: '<iframe src="javascript:window.__xss=4">',
+      events: w.events,
+      pods: [pod('x1', evil, '10.0.0.9', { node: '<svg onload="window.__xss=3">', owner })],
+      services: [{ ...WEB_SERVICE, name: '<img src=y onerror="window.__xss=5">' }],
+    };
+    await post(page, { type: 'snapshot', snapshot, now: new Date().toISOString(), live: true });
+    await renderedSeq(page, 2);
+    await page.click('#table-toggle');
+    await page.waitForSelector('#events-table tbody tr');
+    // Hover the segment so the tooltip renders the node and owner too.
+    const seg = (await page.locator('#chart g.segment rect').boundingBox())!;
+    await page.mouse.move(seg.x + seg.width / 2, seg.y + seg.height / 2);
+    await page.waitForSelector('#tooltip:not([hidden])');
+    const found = await page.evaluate(() => ({
+      xss: (window as unknown as { __xss?: number }).__xss,
+      injected: document.querySelectorAll('#app img, #app iframe, #app script, #app b, #app i, #chart svg svg').length,
+      label: Array.from(document.querySelectorAll('#chart text.lane-label')).map((t) => t.textContent),
+      tooltip: document.getElementById('tooltip')!.textContent,
+      cell: document.querySelector('#events-table tbody tr td:nth-child(3)')?.textContent,
+      status: document.getElementById('connection')!.textContent,
+    }));
+    assert.equal(found.xss, undefined);
+    assert.equal(found.injected, 0);
+    assert.ok(found.label.some((l) => l?.startsWith('<img src=x')), `label is the literal text: ${found.label.join(' | ')}`);
+    assert.match(found.tooltip ?? '', /Node: <svg onload="window\.__xss=3">/);
+    assert.match(found.tooltip ?? '', /Owner: Deployment <script>window\.__xss=2<\/script>/);
+    assert.equal(found.cell, `demo/${evil}`);
+    assert.match(found.status ?? '', /<i>ctx<\/i> · demo · app=<x> — live: <iframe/);
+    assert.equal(await page.locator('#chart text.service-label').textContent(), 'Service demo/<img src=y onerror="window.__xss=5">'.slice(0, 32) + '…');
+  });
+
+  it('shows a table view with the same events, newest first', async () => {
+    page = await openTimeline(browser, server);
+    const sc = await liveRollout(page);
+    await post(page, { type: 'events', events: sc.rollout, pods: sc.finalPods, services: [sc.finalService], connection: 'live', now: new Date().toISOString() });
+    await renderedSeq(page, sc.rollout[sc.rollout.length - 1].seq);
+    assert.equal(await page.isVisible('#table-view'), false);
+    await page.click('#table-toggle');
+    await page.waitForSelector('#table-view:not([hidden]) tbody tr');
+    const rows = await page.$$eval('#events-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent ?? '')));
+    const all: LifecycleEvent[] = [...sc.snapshot.events, ...sc.rollout].reverse();
+    assert.equal(rows.length, all.length);
+    assert.deepEqual(
+      rows.map((r) => r.slice(0, 5)),
+      all.map((e) => [e.time, e.type, e.pod ?? '', e.ip ?? '', e.node ?? '']),
+    );
+    assert.equal(await page.textContent('#events-table caption'), `Lifecycle events, newest first (${all.length})`);
+    assert.equal(await page.getAttribute('#table-toggle', 'aria-pressed'), 'true');
+  });
+
+  it('opens a Pod by click and by keyboard, and describes the focused lane', async () => {
+    page = await openTimeline(browser, server);
+    await liveRollout(page);
+    const seg = (await page.locator('#chart g.segment[data-uid="old-2"] rect').boundingBox())!;
+    await page.mouse.click(seg.x + seg.width / 2, seg.y + seg.height / 2);
+    await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'open-pod'));
+    assert.deepEqual((await sent(page)).filter((m) => m.type === 'open-pod'), [{ type: 'open-pod', uid: 'old-2', pod: 'demo/web-aaa111-2' }]);
+    await page.focus('#chart');
+    await page.keyboard.press('ArrowDown'); // from the clicked lane (web-aaa111-2) to web-aaa111-3
+    assert.match((await page.textContent('#announcer')) ?? '', /^Pod demo\/web-aaa111-3, ready, node node-a\. IPs: 10\.244\.0\.13 from /);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.filter((m) => m.type === 'open-pod').length === 2);
+    assert.deepEqual((await sent(page)).filter((m) => m.type === 'open-pod')[1], { type: 'open-pod', uid: 'old-3', pod: 'demo/web-aaa111-3' });
+  });
+
+  it('pauses: events wait in a queue and are drawn on resume', async () => {
+    page = await openTimeline(browser, server);
+    const sc = await liveRollout(page);
+    await page.click('#pause');
+    await post(page, { type: 'events', events: sc.rollout, pods: sc.finalPods, services: [sc.finalService], connection: 'live', now: new Date().toISOString() });
+    await page.waitForFunction((n) => document.getElementById('app')!.dataset.queued === String(n), sc.rollout.length);
+    assert.equal((await segments(page)).length, 3);
+    assert.equal(await page.textContent('#pause'), 'Resume');
+    await page.click('#pause');
+    await renderedSeq(page, sc.rollout[sc.rollout.length - 1].seq);
+    assert.equal((await segments(page)).length, 6);
+  });
+
+  it('reports a malformed message instead of drawing it', async () => {
+    page = await openTimeline(browser, server);
+    await liveRollout(page);
+    await post(page, { type: 'events', events: [{ seq: 99, type: 'teleported', time: 'now' }], pods: [], services: [], connection: 'live', now: new Date().toISOString() });
+    await page.waitForFunction(() => document.getElementById('notice')!.textContent !== '');
+    assert.match((await page.textContent('#notice')) ?? '', /Ignored a malformed update: message\.events\[0\]\.type: 'teleported' is not one of/);
+    const logs = (await sent(page)).filter((m) => m.type === 'log');
+    assert.equal(logs.length, 1);
+    assert.equal((await dataset(page)).maxSeq, '15');
+  });
+
+  it('switches to the canvas when many shapes are visible and draws only visible lanes', async () => {
+    page = await openTimeline(browser, server, {}, { width: 1400, height: 900 });
+    const snap = bigHistory(6000, 300, Date.now() - 3_600_000, 3_600_000);
+    await post(page, { type: 'snapshot', snapshot: { ...snap, connection: 'stopped' }, now: new Date().toISOString(), live: false });
+    await renderedSeq(page, snap.events.length);
+    await page.click('#group-by');
+    await page.click('#group-by [role="option"]:has-text("Lanes by IP")');
+    await page.waitForFunction(() => document.getElementById('app')!.dataset.renderer === 'canvas');
+    const ds = await dataset(page);
+    assert.equal(ds.lanes, '300');
+    assert.ok(Number(ds.visibleSegments) + Number(ds.visibleMarkers) > 1500, `visible shapes ${ds.visibleSegments} + ${ds.visibleMarkers}`);
+    assert.equal(await page.locator('#chart g.segment').count(), 0);
+    // Only lanes inside the viewport get labels.
+    const labels = await page.locator('#chart text.lane-label').count();
+    assert.ok(labels > 10 && labels < 60, `${labels} lane labels drawn of 300`);
+    // What is on screen (canvas under the SVG layer) really shows segments: count saturated
+    // pixels in the plot area of a screenshot (lane bands, axis and text are grey).
+    const plotBox = (await page.locator('#plot').boundingBox())!;
+    const shot = await page.screenshot({ path: join(SHOTS, 'canvas-by-ip.png'), clip: { x: plotBox.x + 240, y: plotBox.y + 40, width: plotBox.width - 260, height: plotBox.height - 60 } });
+    const coloured = await colouredFraction(page, shot);
+    assert.ok(coloured > 0.15, `coloured fraction of the plot ${coloured}`);
+    // Scrolling draws the next lanes.
+    const first = await page.locator('#chart text.lane-label').first().textContent();
+    await page.evaluate(() => (document.getElementById('plot')!.scrollTop = 2000));
+    await page.waitForFunction((f) => document.querySelector('#chart text.lane-label')?.textContent !== f, first);
+  });
+
+  it('exports SVG and PNG of the current view', async () => {
+    page = await openTimeline(browser, server);
+    await liveRollout(page);
+    await page.click('#export-svg');
+    await page.click('#export-png');
+    await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.filter((m) => m.type === 'export').length === 2);
+    const [svg, png] = (await sent(page)).filter((m) => m.type === 'export') as unknown as { format: string; data: string }[];
+    assert.equal(svg.format, 'svg');
+    assert.match(svg.data, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.ok(svg.data.includes('>web-aaa111-1</text>'));
+    assert.ok(svg.data.includes('data-ip="10.244.0.11"'));
+    assert.ok(!svg.data.includes('var(--'), 'exported colours are concrete, not CSS variables');
+    assert.equal(png.format, 'png');
+    assert.match(png.data, /^data:image\/png;base64,/);
+    const bytes = Buffer.from(png.data.slice(png.data.indexOf(',') + 1), 'base64');
+    assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG');
+    assert.ok(bytes.length > 5000, `PNG of ${bytes.length} bytes`);
+  });
+
+  it('follows the VS Code theme, including high contrast', async () => {
+    page = await openTimeline(browser, server, {
+      bodyClass: 'vscode-high-contrast',
+      themeVars: { '--vscode-foreground': '#ffffff', '--vscode-editor-background': '#000000', '--vscode-contrastBorder': '#6fc3df', '--vscode-focusBorder': '#f38518' },
+    });
+    await liveRollout(page);
+    const look = await page.evaluate(() => ({
+      bg: getComputedStyle(document.body).backgroundColor,
+      segStroke: document.querySelector('#chart g.segment rect')!.getAttribute('stroke'),
+      label: document.querySelector('#chart text.lane-label')!.getAttribute('fill'),
+      now: document.querySelector('#chart line.now-line')!.getAttribute('stroke'),
+    }));
+    assert.deepEqual(look, { bg: 'rgb(0, 0, 0)', segStroke: '#ffffff', label: '#ffffff', now: '#f38518' });
+    await page.screenshot({ path: join(SHOTS, 'high-contrast.png') });
+    // A theme switch (VS Code changes the body class and variables) is picked up without a reload.
+    await page.evaluate(() => {
+      document.documentElement.style.setProperty('--vscode-editor-background', '#fffffe');
+      document.documentElement.style.setProperty('--vscode-foreground', '#111111');
+      document.body.className = 'vscode-light';
+    });
+    await page.waitForFunction(() => document.querySelector('#chart text.lane-label')!.getAttribute('fill') === '#111111');
+    assert.equal(await page.getAttribute('#chart g.segment rect', 'stroke'), 'none');
+  });
+});
