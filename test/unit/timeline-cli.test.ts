@@ -65,6 +65,23 @@ describe('pod-ip-lens timeline', () => {
     assert.equal(events[8].time, '2026-03-02T09:01:06.000Z');
   });
 
+  it('replays what the real kubectl printed watching a rollout on the demo cluster', () => {
+    // Captured with kubectl v1.32: get pods -w -o json -l app=web --output-watch-events, during a rollout.
+    const r = cli(['timeline', '--format', 'json', join(fixtures, 'demo-rollout-watch-events.json')]);
+    assert.equal(r.code, 0, r.stderr);
+    const { events } = JSON.parse(r.stdout) as { events: JsonEvent[] };
+    const lives = new Map<string, string[]>();
+    for (const e of events) lives.set(e.uid!, [...(lives.get(e.uid!) ?? []), e.type]);
+    assert.equal(lives.size, 4, 'two old Pods and two new ones');
+    const deleted = [...lives.values()].filter((t) => t.includes('deleted'));
+    assert.equal(deleted.length, 2);
+    for (const t of deleted) {
+      assert.ok(t.indexOf('terminating') < t.indexOf('ip-released') && t.indexOf('ip-released') < t.indexOf('deleted'), t.join(','));
+    }
+    for (const t of lives.values()) assert.deepEqual(t.slice(0, 3), ['created', 'scheduled', 'ip-assigned']);
+    assert.ok(events.every((e) => e.pod?.startsWith('default/web-')));
+  });
+
   it('replays plain -o json output and says that deletions cannot be seen', () => {
     const r = cli(['timeline', '--format=json', join(fixtures, 'rollout-plain.json')]);
     assert.equal(r.code, 0, r.stderr);
