@@ -315,6 +315,9 @@ export class TimelineView {
       this.state.scope = snapshot.scope;
       this.saveState();
     }
+    this.followBtn.textContent = live ? 'Follow now' : 'Fit all';
+    this.followBtn.title = live ? 'Follow the present (Home)' : 'Show the whole recording (Home)';
+    this.followBtn.toggleAttribute('disabled', live && this.following);
     if (!live) {
       this.following = false;
       this.fitAll();

@@ -1,10 +1,10 @@
 // `pod-ip-lens timeline FILE|-`: replays `kubectl get pods -w -o json` output (with or without
 // --output-watch-events) through the lifecycle model and prints each IP's story.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { LifecycleEvent, TimelineSnapshot } from '../core/events';
 import { replayKubectlWatch, type ReplayResult } from '../core/lifecycle';
 
-export const TIMELINE_USAGE = `Usage: pod-ip-lens timeline FILE|- [--format text|json]
+export const TIMELINE_USAGE = `Usage: pod-ip-lens timeline FILE|- [--format text|json] [--html OUT]
 
 Replays what 'kubectl get pods -w -o json' printed (add --output-watch-events to kubectl so
 deletions are visible) and prints the lifecycle of each Pod IP.
@@ -12,6 +12,7 @@ deletions are visible) and prints the lifecycle of each Pod IP.
   FILE|-            the captured output, or - for standard input
   --format text     a readable table (default); times marked * are arrival estimates
   --format json     one object {"events": [...]}: type, time (ISO 8601), uid, pod, ip, node
+  --html OUT        also write the timeline view as one self-contained HTML file (opens offline)
 
 Example:
   kubectl get pods -w -o json --output-watch-events | pod-ip-lens timeline -
@@ -20,6 +21,8 @@ Example:
 export interface TimelineOptions {
   source: string;
   format: 'text' | 'json';
+  /** Where to write the self-contained HTML view, if asked. */
+  html?: string;
 }
 
 export type ParsedArgs = { ok: true; options: TimelineOptions } | { ok: false; help: boolean; message?: string };
@@ -28,6 +31,7 @@ export type ParsedArgs = { ok: true; options: TimelineOptions } | { ok: false; h
 export function parseTimelineArgs(args: string[]): ParsedArgs {
   let source: string | undefined;
   let format: TimelineOptions['format'] = 'text';
+  let html: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--help' || a === '-h') return { ok: false, help: true };
@@ -37,12 +41,18 @@ export function parseTimelineArgs(args: string[]): ParsedArgs {
       format = v;
       continue;
     }
+    if (a === '--html' || a.startsWith('--html=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
+      if (!v || (v.startsWith('-') && v !== '-')) return { ok: false, help: false, message: '--html needs an output file name' };
+      html = v;
+      continue;
+    }
     if (a.startsWith('-') && a !== '-') return { ok: false, help: false, message: `unknown option '${a}'` };
     if (source !== undefined) return { ok: false, help: false, message: `one input only (got '${source}' and '${a}')` };
     source = a;
   }
   if (source === undefined) return { ok: false, help: false, message: 'missing input: a FILE, or - for standard input' };
-  return { ok: true, options: { source, format } };
+  return { ok: true, options: { source, format, ...(html !== undefined ? { html } : {}) } };
 }
 
 /** Reads and replays an input; the snapshot is what a renderer (table, JSON, HTML) needs. */
@@ -79,6 +89,17 @@ export async function run(args: string[]): Promise<number> {
   }
   const { result, name } = loaded;
   process.stdout.write(format === 'json' ? formatJson(result.events) : formatText(result));
+  if (parsed.options.html !== undefined) {
+    const out = parsed.options.html;
+    try {
+      const { renderTimelineHtml } = await import('./timelineHtml');
+      await writeFile(out, await renderTimelineHtml(loaded.snapshot, `Pod IP timeline — ${name}`));
+      process.stderr.write(`pod-ip-lens timeline: wrote ${out}\n`);
+    } catch (e) {
+      process.stderr.write(`pod-ip-lens timeline: cannot write ${out}: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
   for (const w of result.warnings) process.stderr.write(`pod-ip-lens timeline: note: ${w}\n`);
   if (result.error) {
     process.stderr.write(

@@ -1,8 +1,11 @@
 // The timeline app in headless Chromium, on a static page with the built bundle under the panel's
 // CSP, driven by the same messages the extension host sends.
 import * as assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { LifecycleEvent } from '../../src/core/events';
 import { ROOT, TimelinePageServer, launch, openTimeline, pageErrors, post, renderedSeq, sent } from './page';
@@ -327,6 +330,33 @@ describe('timeline webview (headless Chromium)', function () {
     const bytes = Buffer.from(png.data.slice(png.data.indexOf(',') + 1), 'base64');
     assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG');
     assert.ok(bytes.length > 5000, `PNG of ${bytes.length} bytes`);
+  });
+
+  it('`pod-ip-lens timeline FILE --html OUT` writes a self-contained page that draws offline', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pod-ip-lens-html-'));
+    try {
+      const out = join(dir, 'timeline.html');
+      const fixture = join(ROOT, 'test', 'fixtures', 'kubectl-watch', 'demo-rollout-watch-events.json');
+      const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), 'timeline', fixture, '--html', out], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /wrote .*timeline\.html/);
+      page = await browser.newPage({ viewport: { width: 1200, height: 600 } });
+      const requests: string[] = [];
+      const problems: string[] = [];
+      page.on('request', (q) => requests.push(q.url()));
+      page.on('pageerror', (e) => problems.push(e.message));
+      page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+      await page.goto(pathToFileURL(out).href);
+      await page.waitForFunction(() => Number(document.getElementById('app')?.dataset.maxSeq) > 0);
+      assert.deepEqual(requests, [pathToFileURL(out).href], 'nothing is fetched besides the file itself');
+      assert.deepEqual(problems, []);
+      assert.deepEqual(await laneLabels(page), ['default · Deployment web · rev 6ffb5b9cb4 (2)', 'web-6ffb5b9cb4-2pff5', 'web-6ffb5b9cb4-w78gt', 'default · Deployment web · rev 8575bf6774 (2)', 'web-8575bf6774-4kplg', 'web-8575bf6774-nc9tl']);
+      assert.ok((await segments(page)).some((x) => x.ip === '10.244.1.3'));
+      assert.equal(await page.textContent('#follow'), 'Fit all');
+      assert.match((await page.textContent('#connection')) ?? '', /recorded$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('follows the VS Code theme, including high contrast', async () => {
