@@ -1,0 +1,221 @@
+// Quick fixes for lint diagnostics. Plans come from src/core/lint as data; this file gathers the
+// inputs (candidate Services from every registered source, workloads from the workspace index)
+// and turns plans into WorkspaceEdits. Other features add Service sources (e.g. a live cluster)
+// with registerServiceCandidateSource().
+import * as vscode from 'vscode';
+import {
+  ManifestIndex,
+  extractObjects,
+  gatherCandidates,
+  isRuleId,
+  looksLikeManifest,
+  planCreateService,
+  planDisableLine,
+  planRemoveField,
+  planServiceForHostAccess,
+  planServiceReplacements,
+  workloadOfFinding,
+  type Finding,
+  type FixPlan,
+  type ServiceCandidateSource,
+} from '../core/lint';
+import { LINT_SOURCE, readLintOptions, sharedLinter } from './diagnostics';
+
+export type { ServiceCandidate, ServiceCandidateSource } from '../core/lint';
+
+/** Services and workloads in the workspace's manifests, kept current by a FileSystemWatcher. */
+export const workspaceIndex = new ManifestIndex();
+
+const sources: ServiceCandidateSource[] = [workspaceIndex];
+
+/** Adds a source of candidate Services (asked after the workspace manifests); dispose to remove. */
+export function registerServiceCandidateSource(source: ServiceCandidateSource): vscode.Disposable {
+  sources.push(source);
+  return new vscode.Disposable(() => {
+    const i = sources.indexOf(source);
+    if (i > 0) sources.splice(i, 1);
+  });
+}
+
+const MANIFEST_GLOB = '**/*.{yaml,yml,json}';
+const EXCLUDE_GLOB = '**/{node_modules,.git}/**';
+/** Most workloads offered for "Create a Service"; each may cost opening its file. */
+const MAX_WORKLOAD_FIXES = 5;
+
+/** Keeps workspaceIndex in step with the files: a full scan at start, then watcher events. */
+class IndexMaintainer implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+  readonly ready: Promise<void>;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    const watcher = vscode.workspace.createFileSystemWatcher(MANIFEST_GLOB);
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate((u) => this.soon(u)),
+      watcher.onDidChange((u) => this.soon(u)),
+      watcher.onDidDelete((u) => workspaceIndex.remove(u.toString())),
+      // Unsaved edits count too: a Service typed into an open file is offered right away.
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (this.isManifestFile(e.document.uri)) this.soonFromDocument(e.document);
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (this.isManifestFile(d.uri) && d.uri.scheme === 'file') this.soon(d.uri);
+      }),
+    );
+    this.ready = this.scanAll();
+  }
+
+  private isManifestFile(uri: vscode.Uri): boolean {
+    return /\.(ya?ml|json)$/i.test(uri.path);
+  }
+
+  private async scanAll(): Promise<void> {
+    const t0 = performance.now();
+    const uris = await vscode.workspace.findFiles(MANIFEST_GLOB, EXCLUDE_GLOB, 20_000);
+    // A few at a time: the extension host stays responsive during the first scan.
+    for (let i = 0; i < uris.length; i += 16) await Promise.all(uris.slice(i, i + 16).map((u) => this.indexFile(u)));
+    this.log.info(`lint: indexed ${workspaceIndex.services().length} Services and ${workspaceIndex.workloads().length} workloads in ${workspaceIndex.fileCount} of ${uris.length} YAML/JSON files (${(performance.now() - t0).toFixed(0)} ms)`);
+  }
+
+  private soon(uri: vscode.Uri): void {
+    const key = uri.toString();
+    clearTimeout(this.pending.get(key));
+    this.pending.set(key, setTimeout(() => {
+      this.pending.delete(key);
+      void this.indexFile(uri);
+    }, 200));
+  }
+
+  private soonFromDocument(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    clearTimeout(this.pending.get(key));
+    this.pending.set(key, setTimeout(() => {
+      this.pending.delete(key);
+      if (!doc.isClosed) this.indexText(key, doc.getText());
+    }, 300));
+  }
+
+  private indexText(key: string, text: string): void {
+    const max = readLintOptions().maxLength ?? 0;
+    if ((max > 0 && text.length > max) || !looksLikeManifest(text)) workspaceIndex.remove(key);
+    else workspaceIndex.update(key, text);
+  }
+
+  private async indexFile(uri: vscode.Uri): Promise<void> {
+    const key = uri.toString();
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+    if (open) return this.indexText(key, open.getText());
+    try {
+      const max = readLintOptions().maxLength ?? 0;
+      const st = await vscode.workspace.fs.stat(uri);
+      if (max > 0 && st.size > max) {
+        workspaceIndex.remove(key);
+        return;
+      }
+      this.indexText(key, new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+    } catch (err) {
+      workspaceIndex.remove(key);
+      this.log.debug(`lint index: cannot read ${uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  dispose(): void {
+    this.pending.forEach((t) => clearTimeout(t));
+    this.disposables.forEach((d) => d.dispose());
+  }
+}
+
+function sameRange(doc: vscode.TextDocument, f: Finding, r: vscode.Range): boolean {
+  return doc.offsetAt(r.start) === f.start && doc.offsetAt(r.end) === f.end;
+}
+
+class LintCodeActions implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.QuickFix];
+
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext, token: vscode.CancellationToken): Promise<vscode.CodeAction[]> {
+    if (context.only && !vscode.CodeActionKind.QuickFix.contains(context.only)) return [];
+    const diags = context.diagnostics.filter((d) => d.source === LINT_SOURCE && typeof d.code === 'object' && isRuleId(String(d.code.value)));
+    if (diags.length === 0) return [];
+    const text = doc.getText();
+    const findings = sharedLinter.lint(text).findings;
+    const file = doc.uri.toString();
+    const actions: vscode.CodeAction[] = [];
+    // Other files' texts, for positions of edits that append a Service to them.
+    const texts = new Map<string, vscode.TextDocument>([[file, doc]]);
+    for (const diag of diags) {
+      const f = findings.find((x) => x.rule === (diag.code as { value: string }).value && sameRange(doc, x, diag.range));
+      if (!f) continue;
+      const plans = await this.plansFor(text, file, f, texts);
+      if (token.isCancellationRequested) return [];
+      for (const p of plans) {
+        const a = this.toAction(p, doc, texts);
+        if (!a) continue;
+        a.diagnostics = [diag];
+        actions.push(a);
+      }
+    }
+    return actions;
+  }
+
+  private async plansFor(text: string, file: string, f: Finding, texts: Map<string, vscode.TextDocument>): Promise<FixPlan[]> {
+    const plans: FixPlan[] = [];
+    if (f.rule === 'ip-literal' && f.ip !== undefined) {
+      const candidates = await gatherCandidates(sources, f.ip, f.port, f.namespace, (id, err) => this.log.warn(`lint: Service source ${id} failed: ${err instanceof Error ? err.message : String(err)}`));
+      plans.push(...planServiceReplacements(f, candidates));
+      const taken = new Set(workspaceIndex.services(f.namespace).map((s) => s.name));
+      for (const candidate of workspaceIndex.workloadsFor(f.port, f.namespace).slice(0, MAX_WORKLOAD_FIXES)) {
+        const wfile = candidate.workload.file;
+        let wdoc = texts.get(wfile);
+        if (!wdoc) {
+          try {
+            wdoc = await vscode.workspace.openTextDocument(vscode.Uri.parse(wfile));
+            texts.set(wfile, wdoc);
+          } catch {
+            continue; // deleted since it was indexed
+          }
+        }
+        plans.push(...planCreateService({ text, file, finding: f, candidate, workloadFileText: wfile === file ? undefined : wdoc.getText(), takenNames: taken }));
+      }
+    } else {
+      plans.push(...planRemoveField(f));
+      const workload = workloadOfFinding(extractObjects(text.slice(f.documentStart, f.documentEnd), file).workloads.map((w) => ({ ...w, document: f.document })), f);
+      const taken = new Set(workspaceIndex.services(f.namespace).map((s) => s.name));
+      plans.push(...planServiceForHostAccess(text, file, f, workload, taken));
+    }
+    plans.push(...planDisableLine(text, f));
+    return plans;
+  }
+
+  private toAction(plan: FixPlan, doc: vscode.TextDocument, texts: Map<string, vscode.TextDocument>): vscode.CodeAction | undefined {
+    const edit = new vscode.WorkspaceEdit();
+    for (const e of plan.edits) {
+      const target = e.file === undefined ? doc : texts.get(e.file);
+      if (!target) return undefined;
+      edit.replace(target.uri, new vscode.Range(target.positionAt(e.start), target.positionAt(e.end)), e.newText);
+    }
+    if (plan.createFile) {
+      const dir = vscode.Uri.joinPath(vscode.Uri.parse(plan.createFile.nextTo), '..');
+      const uri = vscode.Uri.joinPath(dir, plan.createFile.name);
+      edit.createFile(uri, { ignoreIfExists: false, contents: new TextEncoder().encode(plan.createFile.content) });
+    }
+    const action = new vscode.CodeAction(plan.title, vscode.CodeActionKind.QuickFix);
+    action.edit = edit;
+    action.isPreferred = plan.isPreferred;
+    return action;
+  }
+}
+
+export function registerCodeActions(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+  const maintainer = new IndexMaintainer(log);
+  context.subscriptions.push(
+    maintainer,
+    vscode.languages.registerCodeActionsProvider(
+      [{ scheme: 'file' }, { scheme: 'untitled' }],
+      new LintCodeActions(log),
+      { providedCodeActionKinds: LintCodeActions.kinds },
+    ),
+  );
+}
