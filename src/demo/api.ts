@@ -57,6 +57,7 @@ export class DemoApi {
   private readonly maxEvents: number;
   recordEvents: boolean;
   private readonly eventIndex = new Map<string, string>(); // aggregation key → event name
+  private eventSeq = 0;
 
   constructor(
     readonly store: Store,
@@ -335,7 +336,10 @@ export class DemoApi {
       return;
     }
     const rt = RESOURCE_BY_KEY.get(this.keyOfKind(obj.kind))!;
-    const name = `${obj.metadata.name}.${(BigInt(Date.now()) * 1_000_000n + BigInt(Math.floor(Math.random() * 1e6))).toString(16)}`;
+    // Like the client-go recorder: name.<hex nanoseconds>; a counter keeps names (and so the order
+    // of same-second events in `kubectl describe`) in recording order.
+    this.eventSeq = (this.eventSeq + 1) % 1_000_000;
+    const name = `${obj.metadata.name}.${(BigInt(Date.now()) * 1_000_000n + BigInt(this.eventSeq)).toString(16)}`;
     this.store.create(RESOURCE.events, {
       apiVersion: 'v1',
       kind: 'Event',

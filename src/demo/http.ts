@@ -25,6 +25,7 @@ import {
 import { Faults } from './faults';
 import { decodeKubernetesProtobuf } from './protobuf';
 import { Matcher } from './selectors';
+import { jsonPatch, mergePatch } from './patch';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
@@ -433,7 +434,7 @@ export class ApiHttpServer {
         }
         if (sub === 'scale') {
           const scale = api.getScale(rt.key, ns!, route.name) as Any;
-          const patched = type === 'json' ? (await import('./patch')).jsonPatch(scale, patch) : (await import('./patch')).mergePatch(scale, patch);
+          const patched = type === 'json' ? jsonPatch(scale, patch) : mergePatch(scale, patch);
           this.send(res, 200, api.updateScale(rt.key, ns!, route.name, patched, { dryRun }));
           return;
         }
