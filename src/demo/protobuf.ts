@@ -948,7 +948,8 @@ function decodeMessage(reader: protobuf.Reader, messageName: string, path: strin
       if (wireType !== WIRE_LEN) throw new Error(`${fieldPath}: expected a map entry (wire type 2), got wire type ${wireType}`);
       const [key, value] = readMapEntry(reader, field.mapValue);
       const map = (out[field.jsonName] ??= {}) as JsonObject;
-      map[key] = value;
+      // defineProperty, not assignment: a key such as "__proto__" must stay a plain entry
+      Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
       continue;
     }
 

@@ -504,6 +504,17 @@ describe('decodeKubernetesProtobuf', () => {
       assert.throws(() => decodeKubernetesProtobuf(body), /unsupported contentEncoding 'gzip'/);
     });
 
+    it('keeps a map key named __proto__ as a plain entry', () => {
+      // JSON.parse makes "__proto__" an own key; an object literal would set the prototype instead
+      const labels = JSON.parse('{"__proto__":"polluted","app":"x"}') as Record<string, string>;
+      const body = encodeObject('v1', 'ConfigMap', 'ConfigMap', { metadata: { name: 'x', labels }, data: JSON.parse('{"__proto__":"v"}') });
+      const cm = decodeKubernetesProtobuf(body) as { metadata: { labels: Record<string, string> }; data: Record<string, string> };
+      assert.equal(Object.getPrototypeOf(cm.metadata.labels), Object.prototype);
+      assert.deepEqual(Object.keys(cm.metadata.labels).sort(), ['__proto__', 'app']);
+      assert.equal(Object.getOwnPropertyDescriptor(cm.data, '__proto__')?.value, 'v');
+      assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    });
+
     it('rejects a known field sent with the wrong wire type', () => {
       // Namespace.metadata (field 1) as a varint instead of a length-delimited message
       const unknown = root.lookupType('k8s.Unknown');
