@@ -18,6 +18,7 @@ import {
   type Finding,
   type FixPlan,
   type ServiceCandidateSource,
+  type WorkloadCandidate,
 } from '../core/lint';
 import { LINT_SOURCE, readLintOptions, sharedLinter } from './diagnostics';
 
@@ -34,6 +35,23 @@ export function registerServiceCandidateSource(source: ServiceCandidateSource): 
   return new vscode.Disposable(() => {
     const i = sources.indexOf(source);
     if (i > 0) sources.splice(i, 1);
+  });
+}
+
+/** Finds the workload behind an IP somewhere other than the workspace (a live cluster), for "Create a Service". */
+export interface WorkloadCandidateSource {
+  readonly id: string;
+  /** `file` is the document being fixed: the Service is created next to the literal. */
+  workloadFor(ip: string, port: number | undefined, file: string): Promise<WorkloadCandidate | undefined>;
+}
+
+const workloadSources: WorkloadCandidateSource[] = [];
+
+export function registerWorkloadCandidateSource(source: WorkloadCandidateSource): vscode.Disposable {
+  workloadSources.push(source);
+  return new vscode.Disposable(() => {
+    const i = workloadSources.indexOf(source);
+    if (i >= 0) workloadSources.splice(i, 1);
   });
 }
 
@@ -179,6 +197,22 @@ class LintCodeActions implements vscode.CodeActionProvider {
         }
         plans.push(...planCreateService({ text, file, finding: f, candidate, workloadFileText: wfile === file ? undefined : wdoc.getText(), takenNames: taken }));
       }
+      if (candidates.length === 0) {
+        const offered = new Set(plans.map((p) => p.title));
+        for (const source of workloadSources) {
+          const candidate = await source.workloadFor(f.ip, f.port, file).catch((err: unknown) => {
+            this.log.warn(`lint: workload source ${source.id} failed: ${err instanceof Error ? err.message : String(err)}`);
+            return undefined;
+          });
+          if (!candidate) continue;
+          const w = candidate.workload;
+          // The workspace already defines this workload: its own fix above is the better one.
+          if (workspaceIndex.workloads(w.namespace).some((x) => x.kind === w.kind && x.name === w.name)) continue;
+          for (const p of planCreateService({ text, file, finding: f, candidate, takenNames: taken })) {
+            if (!offered.has(p.title)) plans.push({ ...p, title: `${p.title} (from ${source.id})` });
+          }
+        }
+      }
     } else {
       plans.push(...planRemoveField(f));
       const workload = workloadOfFinding(extractObjects(text.slice(f.documentStart, f.documentEnd), file).workloads.map((w) => ({ ...w, document: f.document })), f);
@@ -199,7 +233,10 @@ class LintCodeActions implements vscode.CodeActionProvider {
     if (plan.createFile) {
       const dir = vscode.Uri.joinPath(vscode.Uri.parse(plan.createFile.nextTo), '..');
       const uri = vscode.Uri.joinPath(dir, plan.createFile.name);
-      edit.createFile(uri, { ignoreIfExists: false, contents: new TextEncoder().encode(plan.createFile.content) });
+      // Created empty and filled by an insert: `contents` does not survive every route a code
+      // action's edit takes to the workbench (e.g. vscode.executeCodeActionProvider).
+      edit.createFile(uri, { ignoreIfExists: false });
+      edit.insert(uri, new vscode.Position(0, 0), plan.createFile.content);
     }
     const action = new vscode.CodeAction(plan.title, vscode.CodeActionKind.QuickFix);
     action.edit = edit;

@@ -1,0 +1,280 @@
+// The manifest linter inside a real VS Code: diagnostics on open and on edit, every quick fix
+// applied through the real code-action API, suppression comments, and the size limit.
+// Files are written to a temporary folder inside the test workspace (so the workspace index and
+// its FileSystemWatcher see them) and removed afterwards.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const SOURCE = 'Pod IP Lens';
+const NS = 'lint-it';
+
+const API = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: ${NS}
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: api
+          image: registry.local/api:1.0
+          ports:
+            - name: http
+              containerPort: 8080
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+  namespace: ${NS}
+spec:
+  selector: {app: api}
+  ports:
+    - port: 80
+      targetPort: http
+`;
+
+const WORKER = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: worker
+  namespace: ${NS}
+spec:
+  selector:
+    matchLabels: {app: worker}
+  template:
+    metadata:
+      labels: {app: worker}
+    spec:
+      containers:
+        - name: worker
+          image: registry.local/worker:1.0
+          ports:
+            - containerPort: 9090
+`;
+
+const CLIENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: client
+  namespace: ${NS}
+spec:
+  selector:
+    matchLabels: {app: client}
+  template:
+    metadata:
+      labels: {app: client}
+    spec:
+      hostNetwork: true
+      containers:
+        - name: client
+          image: registry.local/client:1.0
+          env:
+            - name: API_URL
+              value: "http://10.244.1.7:8080/x"
+            - name: WORKER
+              value: 10.244.3.3:9090
+            # pod-ip-lens-disable-next-line ip-literal
+            - {name: OLD, value: "10.244.9.9"}
+          ports:
+            - containerPort: 80
+              hostPort: 8081
+`;
+
+let dir: vscode.Uri;
+const uri = (name: string) => vscode.Uri.joinPath(dir, name);
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (last !== undefined) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function lintDiagnostics(u: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(u).filter((d) => d.source === SOURCE);
+}
+
+/** Diagnostics as "rule text" pairs, in document order. */
+function summary(doc: vscode.TextDocument): string[] {
+  return lintDiagnostics(doc.uri)
+    .sort((a, b) => a.range.start.compareTo(b.range.start))
+    .map((d) => `${typeof d.code === 'object' ? d.code.value : d.code} ${doc.getText(d.range)}`);
+}
+
+async function waitForSummary(doc: vscode.TextDocument, want: string[]): Promise<void> {
+  await waitFor(`diagnostics ${JSON.stringify(want)} (now ${JSON.stringify(summary(doc))})`, () => (JSON.stringify(summary(doc)) === JSON.stringify(want) ? true : undefined));
+}
+
+async function write(name: string, text: string): Promise<vscode.TextDocument> {
+  await vscode.workspace.fs.writeFile(uri(name), new TextEncoder().encode(text));
+  const doc = await vscode.workspace.openTextDocument(uri(name));
+  if (doc.getText() !== text) await setText(doc, text);
+  return doc;
+}
+
+async function setText(doc: vscode.TextDocument, text: string): Promise<void> {
+  const e = new vscode.WorkspaceEdit();
+  e.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
+  assert.ok(await vscode.workspace.applyEdit(e));
+  await doc.save();
+}
+
+async function quickFixes(doc: vscode.TextDocument, snippet: string): Promise<vscode.CodeAction[]> {
+  const at = doc.getText().indexOf(snippet);
+  assert.ok(at >= 0, `${snippet} is in the document`);
+  const range = new vscode.Range(doc.positionAt(at), doc.positionAt(at + snippet.length));
+  return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, range, vscode.CodeActionKind.QuickFix.value)) ?? [];
+}
+
+/** Waits for a quick fix with this title (the workspace index fills in the background). */
+async function fix(doc: vscode.TextDocument, snippet: string, title: string): Promise<vscode.CodeAction> {
+  let titles: string[] = [];
+  return waitFor(`quick fix "${title}" (offered: ${titles.join(' | ')})`, async () => {
+    const actions = await quickFixes(doc, snippet);
+    titles = actions.map((a) => a.title);
+    return actions.find((a) => a.title === title);
+  });
+}
+
+async function apply(action: vscode.CodeAction): Promise<void> {
+  assert.ok(action.edit, `${action.title} has an edit`);
+  assert.ok(await vscode.workspace.applyEdit(action.edit));
+}
+
+describe('lint in the editor', function () {
+  this.timeout(90_000);
+
+  before(async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the test workspace is open');
+    dir = vscode.Uri.joinPath(folder.uri, `lint-it-tmp-${process.pid}-${Date.now()}`);
+    await vscode.workspace.fs.createDirectory(dir);
+    await vscode.workspace.fs.writeFile(uri('api.yaml'), new TextEncoder().encode(API));
+    await vscode.workspace.fs.writeFile(uri('worker.yaml'), new TextEncoder().encode(WORKER));
+    const ext = vscode.extensions.getExtension('pod-ip-lens.pod-ip-lens');
+    await ext?.activate();
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.getConfiguration('podIpLens.lint').update('maxFileSizeKb', undefined, vscode.ConfigurationTarget.Global);
+    if (dir) await vscode.workspace.fs.delete(dir, { recursive: true, useTrash: false });
+  });
+
+  it('shows diagnostics on open, with exact ranges and a link to the rule', async () => {
+    const doc = await write('client.yaml', CLIENT);
+    await vscode.window.showTextDocument(doc);
+    await waitForSummary(doc, ['host-network hostNetwork: true', 'ip-literal 10.244.1.7:8080', 'ip-literal 10.244.3.3:9090', 'host-port hostPort: 8081']);
+    const d = lintDiagnostics(doc.uri).find((x) => doc.getText(x.range) === '10.244.1.7:8080')!;
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
+    assert.match(d.message, /Pod IPs change whenever a Pod is replaced/);
+    assert.ok(typeof d.code === 'object' && d.code.value === 'ip-literal' && d.code.target.toString().endsWith('#ip-literal'), String(d.code));
+  });
+
+  it('follows edits, and honours the suppression comment', async () => {
+    const doc = await write('client.yaml', CLIENT);
+    const at = doc.getText().indexOf('            # pod-ip-lens-disable-next-line');
+    const e = new vscode.WorkspaceEdit();
+    e.insert(doc.uri, doc.positionAt(at), '            - {name: NEW, value: "[fd00::42]:7000"}\n');
+    assert.ok(await vscode.workspace.applyEdit(e));
+    await waitForSummary(doc, ['host-network hostNetwork: true', 'ip-literal 10.244.1.7:8080', 'ip-literal 10.244.3.3:9090', 'ip-literal [fd00::42]:7000', 'host-port hostPort: 8081']);
+    // Removing the suppression comment makes the line below it count again.
+    await setText(doc, CLIENT.replace('            # pod-ip-lens-disable-next-line ip-literal\n', ''));
+    await waitForSummary(doc, ['host-network hostNetwork: true', 'ip-literal 10.244.1.7:8080', 'ip-literal 10.244.3.3:9090', 'ip-literal 10.244.9.9', 'host-port hostPort: 8081']);
+    await setText(doc, CLIENT);
+    await waitForSummary(doc, ['host-network hostNetwork: true', 'ip-literal 10.244.1.7:8080', 'ip-literal 10.244.3.3:9090', 'host-port hostPort: 8081']);
+  });
+
+  it('replaces a literal with the DNS name of a workspace Service, port mapped through a named targetPort', async () => {
+    const doc = await write('client.yaml', CLIENT);
+    const action = await fix(doc, '10.244.1.7:8080', `Replace 10.244.1.7:8080 with api.${NS}.svc.cluster.local:80`);
+    assert.equal(action.isPreferred, true);
+    assert.equal(action.kind?.value, vscode.CodeActionKind.QuickFix.value);
+    await apply(action);
+    assert.equal(doc.getText(), CLIENT.replace('10.244.1.7:8080', `api.${NS}.svc.cluster.local:80`));
+    await waitForSummary(doc, ['host-network hostNetwork: true', 'ip-literal 10.244.3.3:9090', 'host-port hostPort: 8081']);
+  });
+
+  it('creates a Service for the workload listening on the port, in its file, and uses it', async () => {
+    const doc = await write('client.yaml', CLIENT);
+    const action = await fix(doc, '10.244.3.3:9090', `Create Service worker for Deployment worker in worker.yaml and use worker.${NS}.svc.cluster.local:9090`);
+    await apply(action);
+    assert.equal(doc.getText(), CLIENT.replace('10.244.3.3:9090', `worker.${NS}.svc.cluster.local:9090`));
+    const worker = await vscode.workspace.openTextDocument(uri('worker.yaml'));
+    assert.equal(
+      worker.getText(),
+      `${WORKER}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: worker\n  namespace: ${NS}\nspec:\n  selector:\n    app: worker\n  ports:\n    - port: 9090\n      targetPort: 9090\n`,
+    );
+    await setText(worker, WORKER);
+  });
+
+  it('creates the Service in a new file when asked to', async () => {
+    const doc = await write('client.yaml', CLIENT);
+    const action = await fix(doc, '10.244.3.3:9090', `Create Service worker for Deployment worker in a new file worker-service.yaml and use worker.${NS}.svc.cluster.local:9090`);
+    await apply(action);
+    assert.equal(doc.getText(), CLIENT.replace('10.244.3.3:9090', `worker.${NS}.svc.cluster.local:9090`));
+    // The new file is created on disk and filled in its (unsaved) editor buffer.
+    const created = await vscode.workspace.openTextDocument(uri('worker-service.yaml'));
+    assert.equal(created.getText(), `apiVersion: v1\nkind: Service\nmetadata:\n  name: worker\n  namespace: ${NS}\nspec:\n  selector:\n    app: worker\n  ports:\n    - port: 9090\n      targetPort: 9090\n`);
+    await created.save();
+    await vscode.workspace.fs.delete(uri('worker-service.yaml'));
+  });
+
+  it('disables a rule for one line with a comment', async () => {
+    const doc = await write('client.yaml', CLIENT);
+    await apply(await fix(doc, '10.244.3.3:9090', 'Disable ip-literal for this line'));
+    assert.equal(doc.getText(), CLIENT.replace('              value: 10.244.3.3:9090', '              # pod-ip-lens-disable-next-line ip-literal\n              value: 10.244.3.3:9090'));
+    await waitForSummary(doc, ['host-network hostNetwork: true', 'ip-literal 10.244.1.7:8080', 'host-port hostPort: 8081']);
+  });
+
+  it('removes hostNetwork and hostPort, or offers a Service in their place', async () => {
+    const doc = await write('client.yaml', CLIENT);
+    await apply(await fix(doc, 'hostNetwork: true', 'Remove hostNetwork'));
+    assert.equal(doc.getText(), CLIENT.replace('      hostNetwork: true\n', ''));
+    await waitForSummary(doc, ['ip-literal 10.244.1.7:8080', 'ip-literal 10.244.3.3:9090', 'host-port hostPort: 8081']);
+    await apply(await fix(doc, 'hostPort: 8081', 'Remove hostPort'));
+    assert.equal(doc.getText(), CLIENT.replace('      hostNetwork: true\n', '').replace('\n              hostPort: 8081', ''));
+
+    await setText(doc, CLIENT);
+    await apply(await fix(doc, 'hostPort: 8081', 'Create Service client (port 8081) for Deployment client in this file'));
+    assert.equal(
+      doc.getText(),
+      `${CLIENT}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: client\n  namespace: ${NS}\nspec:\n  selector:\n    app: client\n  ports:\n    - port: 8081\n      targetPort: 80\n`,
+    );
+  });
+
+  it('skips a file over the size limit with one visible message', async () => {
+    await vscode.workspace.getConfiguration('podIpLens.lint').update('maxFileSizeKb', 1, vscode.ConfigurationTarget.Global);
+    const big = `${CLIENT}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n${Array.from({ length: 60 }, (_, i) => `  k${i}: 10.1.0.${i}\n`).join('')}`;
+    const doc = await write('big.yaml', big);
+    const d = await waitFor('the skipped message', () => {
+      const ds = lintDiagnostics(doc.uri);
+      return ds.length === 1 && ds[0].code === 'file-too-large' ? ds[0] : undefined;
+    });
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Information);
+    assert.match(d.message, /did not lint this file: it is \d+ KB, over the 1 KB limit/);
+    await vscode.workspace.getConfiguration('podIpLens.lint').update('maxFileSizeKb', undefined, vscode.ConfigurationTarget.Global);
+    await waitFor('diagnostics after raising the limit', () => (lintDiagnostics(doc.uri).length === 64 ? true : undefined));
+  });
+
+  it('clears diagnostics when the document closes', async function () {
+    this.timeout(240_000);
+    // An untitled document is disposed as soon as its editor is reverted and closed (a file's
+    // document lingers for minutes), so the close event comes promptly.
+    const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: CLIENT });
+    await vscode.window.showTextDocument(doc);
+    await waitFor('diagnostics', () => (lintDiagnostics(doc.uri).length === 4 ? true : undefined));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await waitFor('diagnostics to clear', () => (doc.isClosed && lintDiagnostics(doc.uri).length === 0 ? true : undefined), 200_000);
+  });
+});
