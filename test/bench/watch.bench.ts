@@ -61,7 +61,7 @@ function rolledOut(c: DemoCluster, replicas: number, rev: string): boolean {
 }
 
 /** Reads kubectl's concatenated pretty JSON as it arrives and reports each object's resourceVersion. */
-function kubectlWatcher(kubeconfigPath: string, onObject: (rv: string, at: number) => void): { stop(): void; exited: Promise<string> } {
+function kubectlWatcher(kubeconfigPath: string, onObject: (rv: string, at: number) => void): { stop(): void; exited: Promise<string>; bytes(): number } {
   const k = spawn('kubectl', ['--kubeconfig', kubeconfigPath, 'get', 'pods', '-n', 'default', '-l', 'app=web', '-w', '-o', 'json', '--output-watch-events'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let buf = '';
   let depth = 0;
@@ -71,7 +71,9 @@ function kubectlWatcher(kubeconfigPath: string, onObject: (rv: string, at: numbe
   let err = '';
   k.stderr.on('data', (d: Buffer) => (err += d.toString()));
   k.stdout.setEncoding('utf8');
+  let bytes = 0;
   k.stdout.on('data', (chunk: string) => {
+    bytes += chunk.length;
     const at = performance.now();
     const base = buf.length;
     buf += chunk;
@@ -87,16 +89,19 @@ function kubectlWatcher(kubeconfigPath: string, onObject: (rv: string, at: numbe
       else if (ch === '{') {
         if (depth++ === 0) start = i;
       } else if (ch === '}' && --depth === 0) {
-        const obj = JSON.parse(buf.slice(start, i + 1)) as { object?: PodLike };
-        const rv = obj.object?.metadata.resourceVersion;
-        if (rv) onObject(rv, at);
+        const obj = JSON.parse(buf.slice(start, i + 1)) as { object?: PodLike & { items?: PodLike[] } };
+        // A chunked initial list arrives as one event wrapping the PodList.
+        for (const o of obj.object?.items ?? [obj.object]) {
+          const rv = o?.metadata.resourceVersion;
+          if (rv) onObject(rv, at);
+        }
         buf = buf.slice(i + 1);
         i = -1;
       }
     }
   });
   const exited = new Promise<string>((r) => k.on('exit', (code, sig) => r(`kubectl exited (${code ?? sig}) ${err.trim()}`)));
-  return { stop: () => k.kill(), exited };
+  return { stop: () => k.kill(), exited, bytes: () => bytes };
 }
 
 function divergences(c: DemoCluster, feed: PodWatchFeed, events: LifecycleEvent[], everUids: Set<string>): string[] {
@@ -174,7 +179,9 @@ async function main(): Promise<void> {
     // ---- 1. latency, side by side with kubectl
     const kubectlAt = new Map<string, number>();
     const kubectl = kubectlWatcher(kubeconfigPath, (rv, at) => kubectlAt.has(rv) || kubectlAt.set(rv, at));
-    await until(() => kubectlAt.size >= PODS, 'kubectl to print the current Pods', 60_000);
+    await until(() => kubectlAt.size >= PODS, 'kubectl to print the current Pods', 60_000).catch((e) => {
+      throw new Error(`${(e as Error).message}: ${kubectlAt.size} objects, ${kubectl.bytes()} bytes so far`);
+    });
     kubectlAt.clear();
     const firstRv = c.store.resourceVersion;
     t = performance.now();

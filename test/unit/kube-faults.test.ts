@@ -198,3 +198,40 @@ describe('kube: watch pipeline against the demo cluster under faults', function 
     assert.deepEqual(duplicates(events), []);
   });
 });
+
+describe('kube: lookups for hovers, on the demo cluster', function () {
+  this.timeout(60_000);
+  let cluster: DemoCluster | undefined;
+  after(async () => cluster?.stop());
+
+  it('finds the Pod and the node behind an IP, and the Services selecting a Pod', async () => {
+    const c = (cluster = await startDemoCluster({ speed: 10, systemWorkloads: false, recordEvents: false }));
+    c.api.create('apps/deployments', 'default', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web', tier: 'fe' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
+    } as never);
+    c.api.create('services', 'default', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } } as never);
+    c.api.create('services', 'default', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db' }, spec: { selector: { app: 'db' }, ports: [{ port: 5432 }] } } as never);
+    await until(() => settled(c, 2), 'two ready Pods', 20_000);
+    const { ClusterLookup } = await import('../../src/kube');
+    const lookup = new ClusterLookup(new KubeClient(loadKubeConfig({ text: c.kubeconfig })));
+    const pod = serverPods(c, { app: 'web' })[0];
+    const found = await lookup.findPodByIp(ipsOf(pod)[0]);
+    assert.equal(found?.uid, pod.metadata.uid);
+    assert.equal(found?.name, pod.metadata.name);
+    assert.deepEqual(found?.owner, { kind: 'Deployment', name: 'web' });
+    assert.equal(await lookup.findPodByIp('10.99.99.99'), undefined);
+    const nodes = c.api.list('nodes', undefined).items as unknown as { metadata: { name: string }; status: { addresses: { type: string; address: string }[] } }[];
+    const nodeIp = nodes[0].status.addresses.find((a) => a.type === 'InternalIP')!.address;
+    const node = await lookup.findNodeByIp(nodeIp);
+    assert.equal(node?.name, nodes[0].metadata.name);
+    assert.ok(node!.podCIDRs.length >= 1);
+    const svcs = await lookup.servicesSelecting({ namespace: 'default', labels: found!.labels });
+    assert.deepEqual(
+      svcs.map((s) => [s.name, s.ports[0].port, s.clusterIPs.length]),
+      [['web', 80, 1]],
+    );
+  });
+});

@@ -82,6 +82,18 @@ describe('pod-ip-lens timeline', () => {
     assert.ok(events.every((e) => e.pod?.startsWith('default/web-')));
   });
 
+  it('reads the chunked initial list kubectl prints as one event wrapping a PodList', () => {
+    // Captured with kubectl v1.32 and --chunk-size=2 on three Pods (the default chunk is 500 Pods):
+    // kubectl prints each page as {"type":"ADDED","object":{"kind":"PodList","items":[...]}}, compact.
+    const r = cli(['timeline', '--format', 'json', join(fixtures, 'demo-chunked-list-watch-events.json')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    const { events } = JSON.parse(r.stdout) as { events: JsonEvent[] };
+    assert.equal(new Set(events.filter((e) => e.type === 'created').map((e) => e.uid)).size, 4, 'three listed Pods and the replacement of the deleted one');
+    assert.equal(events.filter((e) => e.type === 'deleted').length, 1);
+    assert.equal(events.filter((e) => e.type === 'ip-assigned').length, 4);
+  });
+
   it('replays plain -o json output and says that deletions cannot be seen', () => {
     const r = cli(['timeline', '--format=json', join(fixtures, 'rollout-plain.json')]);
     assert.equal(r.code, 0, r.stderr);

@@ -68,6 +68,13 @@ export function replayKubectlWatch(text: string, options: LifecycleModelOptions 
           continue;
         }
         if (!WATCH_TYPES.has(type)) throw new ModelInputError(`unknown watch event type ${JSON.stringify(type)}`);
+        const items = (obj as { items?: unknown }).items;
+        if (Array.isArray(items)) {
+          // When the initial list comes in chunks (more Pods than --chunk-size, 500 by default), kubectl
+          // prints each chunk as one event wrapping the whole PodList: its items are the present.
+          for (const p of items as PodObject[]) if (!p?.kind || p.kind === 'Pod') apply(type as WatchEventType, p);
+          continue;
+        }
         if (obj.kind && obj.kind !== 'Pod') {
           warnings.push(`${at}: skipped a ${obj.kind}, not a Pod`);
           continue;
