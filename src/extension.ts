@@ -1,11 +1,22 @@
 // Wires the features together; each feature lives in its own file under src/features/.
 import * as vscode from 'vscode';
 import { registerDiagnostics } from './features/diagnostics';
-import { registerCodeActions } from './features/codeActions';
+import { registerCodeActions, registerServiceCandidateSource, registerLiveIpSource } from './features/codeActions';
+import { ClusterSession } from './features/cluster';
+import { ClusterServiceSource } from './features/clusterFixes';
+import { registerDemoCluster, type DemoClusterFeature } from './features/demoCluster';
+import { registerHover } from './features/hover';
+import { registerStatusBar } from './features/statusBar';
+import { registerTimelineCommands } from './features/timelineCommands';
+import { registerWalkthrough } from './features/walkthrough';
 
 export interface ExtensionApi {
   /** The "Pod IP Lens" log channel; tests and features write here. */
   readonly log: vscode.LogOutputChannel;
+  /** The cluster connection shared by hovers, fixes, the timeline and the status bar. */
+  readonly session: ClusterSession;
+  readonly demo: DemoClusterFeature;
+  readonly statusBar: vscode.StatusBarItem;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -14,8 +25,18 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(vscode.commands.registerCommand('podIpLens.showOutput', () => log.show()));
   registerDiagnostics(context, log);
   registerCodeActions(context, log);
+  // Cluster-aware parts: nothing here connects to a cluster until a feature is used.
+  const session = new ClusterSession(log);
+  context.subscriptions.push(session);
+  const clusterSource = new ClusterServiceSource(session, log);
+  context.subscriptions.push(registerServiceCandidateSource(clusterSource), registerLiveIpSource(clusterSource));
+  registerHover(context, session, log);
+  const demo = registerDemoCluster(context, session, log);
+  registerTimelineCommands(context, session, log);
+  const statusBar = registerStatusBar(context, session);
+  registerWalkthrough(context);
   log.info(`Pod IP Lens ${context.extension.packageJSON.version} activated`);
-  return { log };
+  return { log, session, demo, statusBar };
 }
 
 export function deactivate(): void {

@@ -38,21 +38,31 @@ export function registerServiceCandidateSource(source: ServiceCandidateSource): 
   });
 }
 
-/** Finds the workload behind an IP somewhere other than the workspace (a live cluster), for "Create a Service". */
-export interface WorkloadCandidateSource {
+/**
+ * What a live cluster knows of an IP: the Pod that holds it now and the workload that owns it. When
+ * an IP is a known Pod's, only Services and workloads that select that Pod are offered.
+ */
+export interface LiveIpSource {
   readonly id: string;
-  /** `file` is the document being fixed: the Service is created next to the literal. */
+  podFor(ip: string): Promise<{ namespace: string; labels: Record<string, string> } | undefined>;
+  /** The owner of the Pod holding `ip`, to build a Service from; `file` is the document being fixed. */
   workloadFor(ip: string, port: number | undefined, file: string): Promise<WorkloadCandidate | undefined>;
 }
 
-const workloadSources: WorkloadCandidateSource[] = [];
+const liveSources: LiveIpSource[] = [];
 
-export function registerWorkloadCandidateSource(source: WorkloadCandidateSource): vscode.Disposable {
-  workloadSources.push(source);
+export function registerLiveIpSource(source: LiveIpSource): vscode.Disposable {
+  liveSources.push(source);
   return new vscode.Disposable(() => {
-    const i = workloadSources.indexOf(source);
-    if (i >= 0) workloadSources.splice(i, 1);
+    const i = liveSources.indexOf(source);
+    if (i >= 0) liveSources.splice(i, 1);
   });
+}
+
+/** Every label of the selector is on the Pod (an empty selector selects nothing here). */
+function selectsPod(selector: Record<string, string>, pod: { labels: Record<string, string> }): boolean {
+  const keys = Object.keys(selector);
+  return keys.length > 0 && keys.every((k) => pod.labels[k] === selector[k]);
 }
 
 const MANIFEST_GLOB = '**/*.{yaml,yml,json}';
@@ -181,10 +191,23 @@ class LintCodeActions implements vscode.CodeActionProvider {
   private async plansFor(text: string, file: string, f: Finding, texts: Map<string, vscode.TextDocument>): Promise<FixPlan[]> {
     const plans: FixPlan[] = [];
     if (f.rule === 'ip-literal' && f.ip !== undefined) {
-      const candidates = await gatherCandidates(sources, f.ip, f.port, f.namespace, (id, err) => this.log.warn(`lint: Service source ${id} failed: ${err instanceof Error ? err.message : String(err)}`));
+      const ip = f.ip;
+      const warn = (id: string, err: unknown) => this.log.warn(`lint: source ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
+      const [found, all] = await Promise.all([
+        Promise.all(liveSources.map((src) => src.podFor(ip).catch((err: unknown) => void warn(src.id, err)))),
+        gatherCandidates(sources, ip, f.port, f.namespace, warn),
+      ]);
+      const livePod = found.find((p) => p !== undefined);
+      // A cluster that knows the IP's Pod rules out workspace Services and workloads that do not select it.
+      const candidates = livePod
+        ? all.filter((c) => c.source !== 'workspace' || (c.namespace === livePod.namespace && workspaceIndex.services(c.namespace).some((s) => s.name === c.name && selectsPod(s.selector, livePod))))
+        : all;
       plans.push(...planServiceReplacements(f, candidates));
       const taken = new Set(workspaceIndex.services(f.namespace).map((s) => s.name));
-      for (const candidate of workspaceIndex.workloadsFor(f.port, f.namespace).slice(0, MAX_WORKLOAD_FIXES)) {
+      const workloads = workspaceIndex
+        .workloadsFor(f.port, livePod?.namespace ?? f.namespace)
+        .filter((c) => !livePod || selectsPod(c.workload.podLabels, livePod));
+      for (const candidate of workloads.slice(0, MAX_WORKLOAD_FIXES)) {
         const wfile = candidate.workload.file;
         let wdoc = texts.get(wfile);
         if (!wdoc) {
@@ -197,20 +220,12 @@ class LintCodeActions implements vscode.CodeActionProvider {
         }
         plans.push(...planCreateService({ text, file, finding: f, candidate, workloadFileText: wfile === file ? undefined : wdoc.getText(), takenNames: taken }));
       }
-      if (candidates.length === 0) {
-        const offered = new Set(plans.map((p) => p.title));
-        for (const source of workloadSources) {
-          const candidate = await source.workloadFor(f.ip, f.port, file).catch((err: unknown) => {
-            this.log.warn(`lint: workload source ${source.id} failed: ${err instanceof Error ? err.message : String(err)}`);
-            return undefined;
-          });
+      if (livePod && candidates.length === 0 && workloads.length === 0) {
+        for (const source of liveSources) {
+          const candidate = await source.workloadFor(ip, f.port, file).catch((err: unknown) => void warn(source.id, err));
           if (!candidate) continue;
-          const w = candidate.workload;
-          // The workspace already defines this workload: its own fix above is the better one.
-          if (workspaceIndex.workloads(w.namespace).some((x) => x.kind === w.kind && x.name === w.name)) continue;
-          for (const p of planCreateService({ text, file, finding: f, candidate, takenNames: taken })) {
-            if (!offered.has(p.title)) plans.push({ ...p, title: `${p.title} (from ${source.id})` });
-          }
+          for (const p of planCreateService({ text, file, finding: f, candidate, takenNames: taken })) plans.push({ ...p, title: `${p.title} (from ${source.id})` });
+          break;
         }
       }
     } else {

@@ -1,0 +1,146 @@
+// The connection every cluster-aware feature shares: which kubeconfig and context, the demo cluster
+// when it runs in this window, one WatchHub (one watch per scope, shared), and lookups for hovers
+// and fixes. Nothing here connects until a feature asks: opening a manifest never dials a cluster.
+import * as vscode from 'vscode';
+import { delimiter } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { WatchScope } from '../core/events';
+import { ClusterLookup, type FeedLease, KubeError, loadKubeConfig, WatchHub } from '../kube';
+import type { PodWatchFeed } from '../kube';
+import type { DemoCluster } from '../demo';
+
+type Log = Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error' | 'debug'>;
+
+export const SETTINGS = 'podIpLens.cluster';
+
+export class ClusterSession implements vscode.Disposable {
+  private kc?: KubeConfig;
+  private hubInstance?: WatchHub;
+  private readonly lookups = new Map<string, ClusterLookup>();
+  private history?: { key: string; lease: FeedLease };
+  private demoCluster?: DemoCluster;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the kubeconfig, the context or the demo cluster changed. */
+  readonly onDidChange = this.changed.event;
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(private readonly log: Log) {
+    this.subs.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(SETTINGS)) this.reset('settings changed');
+      }),
+    );
+  }
+
+  get demo(): DemoCluster | undefined {
+    return this.demoCluster;
+  }
+
+  /** Switches every cluster feature to the demo cluster (or back to the kubeconfig when undefined). */
+  setDemo(demo: DemoCluster | undefined): void {
+    this.demoCluster = demo;
+    this.reset(demo ? 'demo cluster started' : 'demo cluster stopped');
+  }
+
+  /** The kubeconfig in use: the demo cluster's while it runs, else the setting, else KUBECONFIG/~/.kube/config. */
+  kubeConfig(): KubeConfig {
+    if (!this.kc) {
+      if (this.demoCluster) this.kc = loadKubeConfig({ text: this.demoCluster.kubeconfig });
+      else {
+        const setting = vscode.workspace.getConfiguration(SETTINGS).get<string>('kubeconfig', '').trim();
+        this.kc = loadKubeConfig(setting ? { files: setting.split(delimiter).filter(Boolean) } : {});
+      }
+    }
+    return this.kc;
+  }
+
+  /** The context features use when none is chosen explicitly. */
+  defaultContext(): string {
+    if (this.demoCluster) return this.demoCluster.contextName;
+    const setting = vscode.workspace.getConfiguration(SETTINGS).get<string>('context', '').trim();
+    const kc = this.kubeConfig();
+    const name = setting || kc.currentContext;
+    if (!name) throw new KubeError('unknown-context', 'The kubeconfig has no current-context; set podIpLens.cluster.context.');
+    return name;
+  }
+
+  get hub(): WatchHub {
+    this.hubInstance ??= new WatchHub(() => this.kubeConfig(), { log: (m) => this.log.warn(m) });
+    return this.hubInstance;
+  }
+
+  /** Lookups (Pod by IP, node by IP, Services selecting a Pod) for a context, backed by live watches first. */
+  lookup(context = this.defaultContext()): ClusterLookup {
+    let l = this.lookups.get(context);
+    if (!l) {
+      l = new ClusterLookup(this.hub.client(context), this.hub);
+      this.lookups.set(context, l);
+    }
+    return l;
+  }
+
+  /** Whether hovers and fixes may ask the cluster (the setting, and a kubeconfig that loads). */
+  lookupsEnabled(): boolean {
+    if (!vscode.workspace.getConfiguration(SETTINGS).get<boolean>('lookups', true)) return false;
+    try {
+      this.defaultContext();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * A watch of every Pod the default context can see, kept while the window lives, so a hover can
+   * say who held an IP before. Started by the first cluster-aware hover or fix, not at activation.
+   */
+  historyFeed(): PodWatchFeed | undefined {
+    if (!this.lookupsEnabled()) return undefined;
+    const scope: WatchScope = { context: this.defaultContext(), labelSelector: '' };
+    const key = JSON.stringify(scope);
+    if (this.history?.key !== key) {
+      this.history?.lease.release();
+      try {
+        this.history = { key, lease: this.hub.acquire(scope) };
+        this.log.info(`watching all Pods in context ${scope.context} for IP history`);
+      } catch (e) {
+        this.history = undefined;
+        this.log.warn(`cannot watch Pods for IP history: ${(e as Error).message}`);
+        return undefined;
+      }
+    }
+    return this.history.lease.feed;
+  }
+
+  /** Feeds that panels or the history opened (for the status bar). */
+  feeds(): PodWatchFeed[] {
+    return this.hubInstance?.feeds() ?? [];
+  }
+
+  isHistoryFeed(feed: PodWatchFeed): boolean {
+    return this.history?.lease.feed === feed;
+  }
+
+  private reset(why: string): void {
+    this.history?.lease.release();
+    this.history = undefined;
+    this.kc = undefined;
+    this.lookups.clear();
+    // Panels keep the feeds they hold; new scopes get clients for the new configuration.
+    this.hubInstance?.resetClients();
+    this.log.info(`cluster connection reset: ${why}`);
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.history?.lease.release();
+    void this.hubInstance?.dispose();
+    for (const s of this.subs) s.dispose();
+    this.changed.dispose();
+  }
+}
+
+/** One sentence for a user from anything a cluster call threw. */
+export function describeError(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,102 @@
+// Hover on a flagged IP: what it is in the connected cluster now and before, from live state and the
+// lifecycle history ("Pod backend-7d9f-abc (Deployment backend) on node-2, Running since 12:03; held
+// before by backend-5c4f-xyz until 11:58"), or "not a Pod IP now", or "the InternalIP of node-2".
+import * as vscode from 'vscode';
+import type { IpTenure } from '../core/lifecycle';
+import type { PodSummary } from '../core/events';
+import type { Finding } from '../core/lint';
+import type { NodeInfo } from '../kube';
+import type { ClusterSession } from './cluster';
+import { withTimeout } from './clusterFixes';
+import { readLintOptions, sharedLinter } from './diagnostics';
+
+type Log = Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error' | 'debug'>;
+
+/** What the cluster says of one IP; pure data so the wording is testable without a cluster. */
+export interface IpStory {
+  ip: string;
+  context: string;
+  pod?: PodSummary;
+  services?: string[];
+  node?: NodeInfo;
+  /** Earlier holders, newest first. */
+  before: IpTenure[];
+  error?: string;
+}
+
+const time = (iso: string | undefined): string => {
+  if (!iso) return 'an unknown time';
+  const d = new Date(iso);
+  const sameDay = new Date().toDateString() === d.toDateString();
+  const hm = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hour12: false });
+  return sameDay ? hm : `${d.toISOString().slice(0, 10)} ${hm}`;
+};
+
+const shortPod = (key: string) => key.split('/').pop() ?? key;
+
+export function describeIp(s: IpStory): string {
+  const lines: string[] = [];
+  if (s.error) return `**${s.ip}** in \`${s.context}\`: the cluster did not answer (${s.error}).`;
+  if (s.pod) {
+    const p = s.pod;
+    const owner = p.owner ? ` (${p.owner.kind} ${p.owner.name})` : '';
+    const state = p.terminating ? 'Terminating' : (p.phase ?? 'Pending');
+    const since = p.createdAt ? ` since ${time(p.createdAt)}` : '';
+    lines.push(`**${s.ip}**: Pod \`${p.name}\`${owner} in namespace \`${p.namespace}\`${p.node ? ` on node \`${p.node}\`` : ''}, ${state}${since}.`);
+  } else if (s.node) {
+    const kind = s.node.addresses.find((a) => a.address === s.ip)?.type ?? 'address';
+    lines.push(`**${s.ip}**: the ${kind} of node \`${s.node.name}\`. A node can be drained, replaced or scaled away; targeting it couples you to one machine. Address a Service instead.`);
+  } else {
+    const last = s.before[0];
+    lines.push(last ? `**${s.ip}**: not a Pod IP now; last seen on Pod \`${shortPod(last.pod)}\` until ${time(last.to)}.` : `**${s.ip}**: not a Pod IP in \`${s.context}\` now.`);
+  }
+  const earlier = s.pod ? s.before : s.before.slice(1);
+  if (earlier.length) {
+    const list = earlier.slice(0, 3).map((t) => `\`${shortPod(t.pod)}\` until ${time(t.to)}${t.endSeenOnRelist ? ' (seen on relist)' : ''}`);
+    lines.push(`Held before by ${list.join(', ')}${earlier.length > 3 ? `, and ${earlier.length - 3} more` : ''}.`);
+  }
+  if (s.pod && s.services) {
+    lines.push(s.services.length ? `Use the Service ${s.services.map((n) => `\`${n}\``).join(', ')} instead: its address stays when this Pod is replaced.` : 'No Service selects this Pod yet: the quick fix can create one.');
+  }
+  return lines.join('\n\n');
+}
+
+export function registerHover(context: vscode.ExtensionContext, session: ClusterSession, log: Log): void {
+  const provider: vscode.HoverProvider = {
+    async provideHover(doc, position, token) {
+      const offset = doc.offsetAt(position);
+      const text = doc.getText();
+      if (readLintOptions().maxLength && text.length > readLintOptions().maxLength!) return undefined;
+      const finding: Finding | undefined = sharedLinter.lint(text).findings.find((f) => f.ip && offset >= f.start && offset <= f.end);
+      if (!finding?.ip || !session.lookupsEnabled()) return undefined;
+      const story = await ipStory(session, finding.ip, log);
+      if (token.isCancellationRequested) return undefined;
+      const md = new vscode.MarkdownString(describeIp(story));
+      md.supportThemeIcons = true;
+      return new vscode.Hover(md, new vscode.Range(doc.positionAt(finding.start), doc.positionAt(finding.end)));
+    },
+  };
+  context.subscriptions.push(vscode.languages.registerHoverProvider([{ language: 'yaml' }, { language: 'json' }, { language: 'jsonc' }], provider));
+}
+
+/** Live state first (watches, then one request), history from the IP-history watch. */
+export async function ipStory(session: ClusterSession, ip: string, log: Log): Promise<IpStory> {
+  const ctx = session.defaultContext();
+  const history = session.historyFeed();
+  const lookup = session.lookup(ctx);
+  try {
+    const pod = await withTimeout(lookup.findPodByIp(ip));
+    const tenures = (history?.model.holdersOf(ip) ?? []).filter((t) => !t.hostNetwork && t.uid !== pod?.uid && t.to).reverse();
+    if (pod) {
+      const services = await withTimeout(lookup.servicesSelecting(pod)).then((l) => l.map((s) => s.name)).catch(() => undefined);
+      return { ip, context: ctx, pod, services, before: tenures };
+    }
+    const node = await withTimeout(lookup.findNodeByIp(ip)).catch((e: Error) => {
+      log.debug(`hover: node lookup for ${ip}: ${e.message}`);
+      return undefined;
+    });
+    return { ip, context: ctx, node, before: tenures };
+  } catch (e) {
+    return { ip, context: ctx, before: [], error: (e as Error).message };
+  }
+}

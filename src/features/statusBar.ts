@@ -1,0 +1,74 @@
+// Status bar: connection state, Pods watched, age of the last event; a click opens the timeline.
+import * as vscode from 'vscode';
+import type { ConnectionState } from '../core/events';
+import type { PodWatchFeed } from '../kube';
+import type { ClusterSession } from './cluster';
+
+const ICON: Record<ConnectionState, string> = {
+  connecting: '$(sync~spin)',
+  live: '$(pulse)',
+  reconnecting: '$(debug-disconnect)',
+  error: '$(error)',
+  stopped: '$(circle-slash)',
+};
+
+/** "4s", "3m", "2h": short enough for a status bar. */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  return `${Math.floor(s / 3600)}h`;
+}
+
+export function registerStatusBar(context: vscode.ExtensionContext, session: ClusterSession): vscode.StatusBarItem {
+  const item = vscode.window.createStatusBarItem('podIpLens.status', vscode.StatusBarAlignment.Left, 50);
+  item.name = 'Pod IP Lens';
+  item.command = 'podIpLens.openTimeline';
+  const lastEvent = new WeakMap<PodWatchFeed, number>();
+  const subscribed = new WeakSet<PodWatchFeed>();
+  let timer: NodeJS.Timeout | undefined;
+
+  const render = () => {
+    const feeds = session.feeds().filter((f) => !session.isHistoryFeed(f));
+    for (const f of feeds) {
+      if (subscribed.has(f)) continue;
+      subscribed.add(f);
+      f.subscribe((events) => {
+        if (events.length) lastEvent.set(f, Date.now());
+      });
+    }
+    if (!feeds.length) {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      if (session.demo) {
+        item.text = '$(server-environment) Pod IPs: demo cluster';
+        item.tooltip = `Demo cluster at ${session.demo.url}. Click to open a timeline.`;
+        item.show();
+      } else item.hide();
+      return;
+    }
+    timer ??= setInterval(render, 1000);
+    const states = feeds.map((f) => f.connection());
+    const worst = (['error', 'reconnecting', 'connecting', 'live', 'stopped'] as ConnectionState[]).find((s) => states.some((c) => c.state === s)) ?? 'live';
+    const pods = feeds.reduce((n, f) => n + f.model.livePods().length, 0);
+    const last = Math.max(0, ...feeds.map((f) => lastEvent.get(f) ?? 0));
+    const age = last ? ` · ${formatAge(Date.now() - last)} ago` : '';
+    item.text = `${ICON[worst]} Pod IPs: ${pods} Pod${pods === 1 ? '' : 's'}${age}`;
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown('**Pod IP Lens**\n\n');
+    for (const [i, f] of feeds.entries()) {
+      const s = f.scope;
+      md.appendText(`${s.context} / ${s.namespace ?? 'all namespaces'} / ${s.labelSelector || 'every Pod'}: ${states[i].state}${states[i].message ? ` (${states[i].message})` : ''}\n`);
+    }
+    md.appendMarkdown('\nClick to open a timeline.');
+    item.tooltip = md;
+    item.backgroundColor = worst === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : worst === 'reconnecting' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    item.show();
+  };
+
+  // Feeds come and go with panels; a cheap poll keeps this file free of hooks into every opener.
+  const poll = setInterval(render, 2000);
+  context.subscriptions.push(item, session.onDidChange(render), { dispose: () => (clearInterval(poll), timer && clearInterval(timer)) });
+  render();
+  return item;
+}
