@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { LineIndex, ManifestLinter, findingsIn, lintText, looksLikeManifest, splitDocuments } from '../../src/core/lint';
+import { LineIndex, ManifestIndex, ManifestLinter, findingsIn, lintText, looksLikeManifest, planServiceReplacements, splitDocuments } from '../../src/core/lint';
 
 const pod = (value: string, name = 'p') => `apiVersion: v1
 kind: Pod
@@ -134,5 +134,19 @@ describe('lint Helm templates', () => {
     const f = lintText(text).findings;
     assert.equal(f.length, 1);
     assert.equal(f[0].lineScan, false);
+  });
+});
+
+describe('lint Secret data', () => {
+  it('decodes base64 values, names the decoded IP, and offers no in-place replacement', () => {
+    const text = 'apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: shop}\ndata:\n  url: MTAuMC4wLjc6NTQzMg==\n';
+    const [f] = lintText(text).findings;
+    assert.equal(f.ip, '10.0.0.7');
+    assert.equal(f.port, 5432);
+    assert.equal(f.encoding, 'base64');
+    assert.match(f.message, /^Hard-coded IP 10\.0\.0\.7:5432 \(base64 in Secret data\): /);
+    const index = new ManifestIndex();
+    index.update('s.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: shop}\nspec: {ports: [{port: 5432}]}\n');
+    assert.deepEqual(planServiceReplacements(f, index.serviceCandidates(5432, 'shop')), []);
   });
 });

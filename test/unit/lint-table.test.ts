@@ -81,6 +81,8 @@ const flagged: Case[] = [
   },
   { name: 'second document of a stream', text: `${res('ConfigMap', 'data: {a: b}\n')}---\n${env('⟦10.1.2.3⟧')}` },
   { name: 'item of a List', text: 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    data: {h: ⟦10.1.2.3⟧}\n' },
+  { name: 'Secret data, base64 (the whole value is marked)', text: res('Secret', 'data:\n  url: ⟦MTAuMC4wLjc6NTQzMg==⟧\n') },
+  { name: 'Secret data, base64 in quotes', text: res('Secret', 'data:\n  url: "⟦cG9zdGdyZXM6Ly8xMC4xLjIuMy9kYg==⟧"\n') },
   { name: 'hostNetwork', rule: 'host-network', text: res('Pod', 'spec:\n  ⟦hostNetwork: true⟧\n  containers: []\n') },
   {
     name: 'hostNetwork in a Deployment template',
@@ -153,6 +155,9 @@ const traps: Case[] = [
   { name: 'Helm template placeholder', text: env('"{{ .Values.backendIp }}"') },
   { name: 'suppressed by comment', text: res('ConfigMap', 'data:\n  # pod-ip-lens-disable-next-line\n  a: 10.1.2.3\n') },
   { name: 'suppressed for this rule', text: res('ConfigMap', 'data:\n  # pod-ip-lens-disable-next-line ip-literal\n  a: 10.1.2.3\n') },
+  { name: 'Secret data, base64 of a loopback address', text: res('Secret', 'data:\n  redis: MTI3LjAuMC4xOjYzNzk=\n') },
+  { name: 'Secret data, base64 of a version', text: res('Secret', 'data:\n  v: djEuMi4zLjQ=\n') },
+  { name: 'Secret data that is not base64', text: res('Secret', 'data:\n  v: not-base64!\n') },
   { name: 'status in a List item', text: 'apiVersion: v1\nkind: List\nitems:\n  - kind: Pod\n    status: {podIP: 10.244.1.7}\n' },
 ];
 

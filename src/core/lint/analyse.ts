@@ -49,9 +49,13 @@ export interface RawFinding {
   suppressed: boolean;
   /** The document was not valid YAML; fields were inferred line by line. */
   lineScan: boolean;
+  /** The IP was found after decoding the value (Secret `data`); the range is the whole value. */
+  encoding?: 'base64';
 }
 
 const HOST_KEY_RE = /host(?:Network|Port)/;
+/** A Secret's `data` is base64: its IPs are invisible to the text scan. */
+const SECRET_RE = /^kind[ \t]*:[ \t]*["']?Secret\b|"kind"\s*:\s*"Secret"/m;
 
 interface Resource {
   kind?: string;
@@ -62,7 +66,7 @@ interface Resource {
 export function analyseDocument(doc: string): RawFinding[] {
   const candidates = scanIps(doc);
   const hostKeys = HOST_KEY_RE.test(doc);
-  if (candidates.length === 0 && !hostKeys) return [];
+  if (candidates.length === 0 && !hostKeys && !SECRET_RE.test(doc)) return [];
   const isTemplate = doc.includes('{{');
   let findings: RawFinding[] | undefined;
   if (!isTemplate || isValidYaml(doc)) {
@@ -213,12 +217,19 @@ class CstWalker {
         return;
       case 'scalar':
       case 'single-quoted-scalar':
-      case 'double-quoted-scalar':
-        this.scalar(token.offset, token.offset + token.source.length, !token.source.includes('\n'));
+      case 'double-quoted-scalar': {
+        const end = token.offset + token.source.length;
+        this.scalar(token.offset, end, !token.source.includes('\n'));
+        if (this.isSecretData()) {
+          const q = token.type === 'scalar' ? 0 : 1;
+          this.secretValue(token.offset + q, end - q);
+        }
         return;
+      }
       case 'block-scalar': {
         const start = blockScalarBodyStart(token);
         this.scalar(start, start + token.source.length, true);
+        if (this.isSecretData()) this.secretValue(start, start + token.source.length);
         return;
       }
       case 'error':
@@ -247,6 +258,29 @@ class CstWalker {
       // block scalars (config files) keep their lines as text.
       const f = ipFinding(this.doc, c, this.res, this.path, singleLine, false);
       if (f) this.out.push(f);
+    }
+  }
+
+  private isSecretData(): boolean {
+    return this.res.kind === 'Secret' && this.path.length === 2 && this.path[0] === 'data';
+  }
+
+  /** Decodes one base64 value of a Secret's `data` and reports the IPs inside it. */
+  private secretValue(start: number, end: number): void {
+    if (end - start > 65536) return;
+    const decoded = decodeBase64(this.doc.slice(start, end));
+    if (decoded === undefined) return;
+    for (const c of scanIps(decoded)) {
+      const f = ipFinding(decoded, c, this.res, this.path, true, false);
+      if (!f) continue;
+      this.out.push({
+        ...f,
+        start,
+        end,
+        literal: this.doc.slice(start, end),
+        message: ipLiteralMessage(`${f.literal} (base64 in Secret data)`),
+        encoding: 'base64',
+      });
     }
   }
 
@@ -292,6 +326,19 @@ function isMap(t: CST.Token): t is CST.BlockMap | CST.FlowCollection {
 }
 function isSeq(t: CST.Token): t is CST.BlockSequence | CST.FlowCollection {
   return t.type === 'block-seq' || (t.type === 'flow-collection' && t.start.source === '[');
+}
+
+const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Standard base64 (whitespace allowed, as in folded block scalars) to a Latin-1 string; undefined if it is not base64. */
+function decodeBase64(text: string): string | undefined {
+  const b = text.replace(/\s+/g, '');
+  if (b.length === 0 || b.length % 4 !== 0 || !BASE64_RE.test(b)) return undefined;
+  try {
+    return atob(b);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A bad escape in a key only makes the key path approximate; the document is still linted. */

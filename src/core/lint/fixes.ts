@@ -30,7 +30,8 @@ function replacement(dns: string, finding: Finding, port: number | undefined): s
 
 /** "Replace 10.244.1.7:8080 with backend.shop.svc.cluster.local:80" for each candidate Service. */
 export function planServiceReplacements(finding: Finding, candidates: readonly ServiceCandidate[]): FixPlan[] {
-  if (finding.rule !== 'ip-literal') return [];
+  // An IP inside base64 cannot be replaced in place.
+  if (finding.rule !== 'ip-literal' || finding.encoding) return [];
   const matching = candidates.filter((c) => c.portMatches).length;
   return candidates.map((c) => {
     const text = replacement(serviceDnsName(c.name, c.namespace), finding, c.port);
@@ -118,6 +119,7 @@ function appendDocument(fileText: string, manifest: string): { start: number; ne
  */
 export function planCreateService(input: CreateServiceInput): FixPlan[] {
   const { finding, candidate, file } = input;
+  if (finding.encoding) return [];
   const w = candidate.workload;
   const name = freeServiceName(w.name, input.takenNames);
   const port = candidate.port ?? w.ports[0];
