@@ -7,6 +7,7 @@ import { version } from '../../package.json';
 import {
   DEFAULT_SEVERITY,
   HOST_NETWORK_MESSAGE,
+  README_URL,
   LineIndex,
   ManifestLinter,
   RULE_IDS,
@@ -295,7 +296,7 @@ export function formatSarif(run: LintRun): string {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'pod-ip-lens', version, informationUri: 'https://github.com/pod-ip-lens/pod-ip-lens', rules } },
+        tool: { driver: { name: 'pod-ip-lens', version, informationUri: README_URL.replace(/#$/, ''), rules } },
         columnKind: 'utf16CodeUnits',
         results,
         invocations: [{ executionSuccessful: run.errors.length === 0, toolExecutionNotifications: notifications }],

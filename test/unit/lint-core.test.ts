@@ -150,3 +150,9 @@ describe('lint Secret data', () => {
     assert.deepEqual(planServiceReplacements(f, index.serviceCandidates(5432, 'shop')), []);
   });
 });
+
+describe('lint manifest detection with a byte order mark', () => {
+  it('still sees apiVersion and kind', () => {
+    assert.ok(looksLikeManifest('\uFEFFapiVersion: v1\nkind: Pod\n'));
+  });
+});

@@ -83,6 +83,8 @@ const flagged: Case[] = [
   { name: 'item of a List', text: 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    data: {h: ⟦10.1.2.3⟧}\n' },
   { name: 'Secret data, base64 (the whole value is marked)', text: res('Secret', 'data:\n  url: ⟦MTAuMC4wLjc6NTQzMg==⟧\n') },
   { name: 'Secret data, base64 in quotes', text: res('Secret', 'data:\n  url: "⟦cG9zdGdyZXM6Ly8xMC4xLjIuMy9kYg==⟧"\n') },
+  { name: 'CRLF line endings', text: env('"⟦10.244.1.7:8080⟧"').replace(/\n/g, '\r\n') },
+  { name: 'byte order mark', text: `\uFEFF${env('⟦10.244.1.7⟧')}` },
   { name: 'hostNetwork', rule: 'host-network', text: res('Pod', 'spec:\n  ⟦hostNetwork: true⟧\n  containers: []\n') },
   {
     name: 'hostNetwork in a Deployment template',

@@ -164,7 +164,7 @@ export function findingsIn(text: string, options?: LintOptions): Finding[] {
 /** Kubernetes manifests (YAML or JSON) carry `apiVersion` and `kind` at the top level. */
 export function looksLikeManifest(text: string): boolean {
   return (
-    (/^apiVersion[ \t]*:/m.test(text) && /^kind[ \t]*:/m.test(text)) ||
+    (/^\uFEFF?apiVersion[ \t]*:/m.test(text) && /^\uFEFF?kind[ \t]*:/m.test(text)) ||
     (/"apiVersion"\s*:/.test(text) && /"kind"\s*:/.test(text))
   );
 }
