@@ -148,9 +148,10 @@ export async function startCodeServer({ workspace, port, settings = {}, env = {}
 }
 
 /** The workbench URL that loads this extension in development mode and, optionally, runs a test suite. */
-export function workbenchUrl(base, { workspace, extensionPath = ROOT, testsPath }) {
+export function workbenchUrl(base, { workspace, extensionPath = ROOT, testsPath, openFile }) {
   const remote = (p) => `vscode-remote://${new URL(base).host}${p}`;
   const payload = [['extensionDevelopmentPath', remote(extensionPath)], ['skipWelcome', 'true']];
+  if (openFile) payload.push(['openFile', remote(openFile)]);
   if (testsPath) payload.push(['extensionTestsPath', remote(testsPath)]);
   return `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }

@@ -1,6 +1,7 @@
 // `pod-ip-lens cluster`: runs the demo cluster in the foreground on 127.0.0.1 and writes a
 // kubeconfig for it, so kubectl (and the extension) can use it like a real cluster.
 import { resolve } from 'node:path';
+import { startRolloutScenario } from '../demo/scenario';
 import { startDemoCluster, parseFaultSchedule, applyFault, type FaultSchedule, type DemoClusterOptions } from '../demo';
 
 export const CLUSTER_USAGE = `Usage: pod-ip-lens cluster --kubeconfig FILE [options]
@@ -24,17 +25,21 @@ kubectl can use it.
                                  reset-watches, expire (410 Gone), error500, throttle (429),
                                  stall, restart. COUNT: requests failed by error500/throttle.
                                  Example: --fault cut-watches@30 --fault error500:3@45
+  --rollout-every SECONDS        keep a rollout going: create Deployment and Service backend
+                                 (app=backend) if missing, then set a new image every SECONDS
   --verbose                      log every request
 `;
 
 interface ClusterArgs {
   options: DemoClusterOptions;
   faults: FaultSchedule[];
+  rolloutEverySeconds?: number;
 }
 
 export function parseClusterArgs(args: string[]): { ok: true; value: ClusterArgs } | { ok: false; help: boolean; message?: string } {
   const options: DemoClusterOptions = {};
   const faults: FaultSchedule[] = [];
+  let rolloutEverySeconds: number | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--help' || a === '-h') return { ok: false, help: true };
@@ -90,6 +95,12 @@ export function parseClusterArgs(args: string[]): { ok: true; value: ClusterArgs
         case '--verbose':
           options.verbose = true;
           break;
+        case '--rollout-every': {
+          const v = value();
+          rolloutEverySeconds = Number(v);
+          if (!(rolloutEverySeconds > 0) || !Number.isFinite(rolloutEverySeconds)) throw new Error(`--rollout-every must be a positive number of seconds, got ${JSON.stringify(v)}`);
+          break;
+        }
         default:
           return { ok: false, help: false, message: `unknown option ${JSON.stringify(a)}` };
       }
@@ -98,7 +109,7 @@ export function parseClusterArgs(args: string[]): { ok: true; value: ClusterArgs
     }
   }
   if (!options.kubeconfigPath) return { ok: false, help: false, message: '--kubeconfig FILE is required' };
-  return { ok: true, value: { options, faults } };
+  return { ok: true, value: { options, faults, rolloutEverySeconds } };
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -111,7 +122,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`pod-ip-lens cluster: ${parsed.message}\n\n${CLUSTER_USAGE}`);
     return 2;
   }
-  const { options, faults } = parsed.value;
+  const { options, faults, rolloutEverySeconds } = parsed.value;
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   let cluster;
   try {
@@ -128,6 +139,7 @@ export async function run(args: string[]): Promise<number> {
       );
     }, f.everySeconds * 1000),
   );
+  const scenario = rolloutEverySeconds ? startRolloutScenario(cluster.api, { everySeconds: rolloutEverySeconds, log }) : undefined;
   process.stdout.write(
     `Demo cluster ready at ${cluster.url} (context ${cluster.contextName}, ${options.nodes ?? 3} nodes)\n` +
       `  export KUBECONFIG=${options.kubeconfigPath}\n` +
@@ -144,6 +156,7 @@ export async function run(args: string[]): Promise<number> {
     process.on('SIGTERM', onSignal);
   });
   for (const t of intervals) clearInterval(t);
+  scenario?.stop();
   await cluster.stop();
   process.stdout.write('Demo cluster stopped.\n');
   return 0;
