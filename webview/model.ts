@@ -76,7 +76,7 @@ export type GroupBy = 'pod' | 'ip';
 export type Lane =
   | { kind: 'group'; key: string; label: string; count: number }
   | { kind: 'pod'; key: string; uid: string; label: string }
-  | { kind: 'ip'; key: string; ip: string; label: string; uids: string[] };
+  | { kind: 'ip'; key: string; ip: string; label: string; uids: string[]; /** every holder passes the filter */ all: boolean };
 
 export interface LaneOptions {
   groupBy: GroupBy;
@@ -289,7 +289,16 @@ export class TimelineModel {
     life.markers.push({ id: this.nextId++, uid: life.uid, type, t, seenOnRelist: relist });
   }
 
+  /** Counts for the status line; cached per version because the status is drawn every frame. */
   counts(): Counts {
+    if (this.countsCache?.version === this.version) return this.countsCache.counts;
+    const counts = this.computeCounts();
+    this.countsCache = { version: this.version, counts };
+    return counts;
+  }
+  private countsCache?: { version: number; counts: Counts };
+
+  private computeCounts(): Counts {
     let running = 0;
     for (const l of this.pods.values()) if (!l.deleted && l.segments.some((s) => s.end === undefined)) running++;
     let reusedIps = 0;
@@ -318,12 +327,13 @@ export class TimelineModel {
       const ips = [...this.segmentsByIp.keys()].sort(compareIp);
       for (const ip of ips) {
         const segs = this.segmentsByIp.get(ip)!;
-        const uids = [...new Set(segs.map((s) => s.uid))].filter((u) => {
+        const holders = [...new Set(segs.map((s) => s.uid))];
+        const uids = holders.filter((u) => {
           const l = this.pods.get(u);
           return l !== undefined && (visible(l) || (needle !== '' && ip.includes(needle) && (!o.hideDeleted || !l.deleted)));
         });
         if (uids.length === 0) continue;
-        out.push({ kind: 'ip', key: `ip:${ip}`, ip, label: ip, uids });
+        out.push({ kind: 'ip', key: `ip:${ip}`, ip, label: ip, uids, all: uids.length === holders.length });
       }
       return out;
     }
@@ -352,6 +362,7 @@ export class TimelineModel {
   laneSegments(lane: Lane): Segment[] {
     if (lane.kind === 'pod') return this.pods.get(lane.uid)?.segments ?? [];
     if (lane.kind === 'ip') {
+      if (lane.all) return this.segmentsByIp.get(lane.ip) ?? [];
       const uids = new Set(lane.uids);
       return (this.segmentsByIp.get(lane.ip) ?? []).filter((s) => uids.has(s.uid));
     }

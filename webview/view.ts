@@ -60,6 +60,34 @@ export interface ViewCallbacks {
   stateChanged(state: TimelineViewState): void;
 }
 
+interface CanvasSymbol {
+  /** Radius, for the circle. */
+  circle?: number;
+  subpaths: [number, number][][];
+  closed: boolean;
+}
+const canvasSymbols = new Map<MarkerType, CanvasSymbol>();
+
+/** The d3 symbol of a marker type as vertex lists (d3 draws them from M/L/Z paths; the circle is an arc). */
+function canvasSymbol(type: MarkerType): CanvasSymbol {
+  let s = canvasSymbols.get(type);
+  if (s) return s;
+  if (SYMBOLS[type] === d3.symbolCircle) s = { circle: Math.sqrt(52 / Math.PI), subpaths: [], closed: true };
+  else {
+    const path = d3.symbol().type(SYMBOLS[type]).size(52)() ?? '';
+    const flip = type === 'unready' ? -1 : 1;
+    const subpaths: [number, number][][] = [];
+    for (const [, cmd, args] of path.matchAll(/([MLZ])([^MLZ]*)/g)) {
+      const n = args.split(/[\s,]+/).filter(Boolean).map(Number);
+      if (cmd === 'M') subpaths.push([[flip * n[0], flip * n[1]]]);
+      else if (cmd === 'L') subpaths[subpaths.length - 1].push([flip * n[0], flip * n[1]]);
+    }
+    s = { subpaths, closed: /Z/.test(path) };
+  }
+  canvasSymbols.set(type, s);
+  return s;
+}
+
 function fmtTime(t: number): string {
   const d = new Date(t);
   return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 23)}Z`;
@@ -748,6 +776,10 @@ export class TimelineView {
     const laneY = (i: number) => headerH + i * LANE_H - scrollTop;
 
     // ---- collect what is visible
+    // A plain linear map for the thousands of positions below (the d3 time scale does the same
+    // arithmetic with more overhead per call).
+    const kx = (w - LABEL_W) / (t1 - t0);
+    const px = (t: number) => LABEL_W + (t - t0) * kx;
     const segs: SegItem[] = [];
     const marks: MarkItem[] = [];
     const laneOfUid = new Map<string, number>();
@@ -762,7 +794,7 @@ export class TimelineView {
         if (end < t0 || seg.start > t1) continue;
         const life = this.model.pods.get(seg.uid)!;
         laneOfUid.set(seg.uid, i);
-        segs.push({ seg, life, y, x0: Math.max(xmin, x(seg.start)), x1: Math.min(xmax, x(end)), label: lane.kind === 'ip' ? life.pod.slice(life.pod.indexOf('/') + 1) : seg.ip });
+        segs.push({ seg, life, y, x0: Math.max(xmin, px(seg.start)), x1: Math.min(xmax, px(end)), label: lane.kind === 'ip' ? life.pod.slice(life.pod.indexOf('/') + 1) : seg.ip });
       }
       const uids = lane.kind === 'pod' ? [lane.uid] : lane.uids;
       for (const uid of uids) {
@@ -772,8 +804,8 @@ export class TimelineView {
         for (const m of life.markers) {
           if (m.t < t0 || m.t > t1) continue;
           // On an IP lane only the markers inside this IP's holding are drawn.
-          if (lane.kind === 'ip' && !life.segments.some((s) => s.ip === lane.ip && m.t >= s.start - 1 && m.t <= (s.end ?? now) + 1)) continue;
-          marks.push({ m, x: x(m.t), y: y + LANE_H / 2 });
+          if (lane.kind === 'ip' && !life.segments.some((sg) => sg.ip === lane.ip && m.t >= sg.start - 1 && m.t <= (sg.end ?? now) + 1)) continue;
+          marks.push({ m, x: px(m.t), y: y + LANE_H / 2 });
         }
       }
     }
@@ -1097,7 +1129,8 @@ export class TimelineView {
     const top = (LANE_H - SEG_H) / 2;
     for (const [fill, list] of byFill) {
       ctx.fillStyle = fill;
-      ctx.globalAlpha = 0.85;
+      // Opaque here: blending thousands of rectangles costs raster time, and canvas segments never overlap.
+      ctx.globalAlpha = 1;
       ctx.beginPath();
       for (const s of list) ctx.rect(s.x0, s.y + top, Math.max(1, s.x1 - s.x0), SEG_H);
       ctx.fill();
@@ -1115,27 +1148,32 @@ export class TimelineView {
       const x0 = Math.max(s.x0, LABEL_W);
       if (s.x1 - x0 > s.label.length * 6.2 + 8) ctx.fillText(s.label, (x0 + s.x1) / 2, s.y + LANE_H / 2 + 4);
     }
+    // One path per marker type with the symbol's vertices offset by hand: thousands of
+    // save/translate/restore calls cost more than the drawing itself.
     for (const type of MARKER_TYPES) {
-      const path = d3.symbol().type(SYMBOLS[type]).size(52);
+      const shape = canvasSymbol(type);
       ctx.beginPath();
       for (const m of marks) {
         if (m.m.type !== type) continue;
-        ctx.save();
-        ctx.translate(m.x, m.y);
-        if (type === 'unready') ctx.rotate(Math.PI);
-        path.context(ctx)();
-        ctx.restore();
+        if (shape.circle !== undefined) {
+          ctx.moveTo(m.x + shape.circle, m.y);
+          ctx.arc(m.x, m.y, shape.circle, 0, Math.PI * 2);
+          continue;
+        }
+        for (const sub of shape.subpaths) {
+          ctx.moveTo(m.x + sub[0][0], m.y + sub[0][1]);
+          for (let i = 1; i < sub.length; i++) ctx.lineTo(m.x + sub[i][0], m.y + sub[i][1]);
+          if (shape.closed) ctx.closePath();
+        }
       }
       if (STROKED[type]) {
         ctx.strokeStyle = theme.markers[type];
         ctx.lineWidth = 2;
         ctx.stroke();
       } else {
+        // No halo stroke on the canvas: at canvas densities it doubles the raster work.
         ctx.fillStyle = theme.markers[type];
         ctx.fill();
-        ctx.strokeStyle = theme.bg;
-        ctx.lineWidth = 1;
-        ctx.stroke();
       }
     }
     ctx.restore();

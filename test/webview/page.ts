@@ -25,6 +25,10 @@ export interface PageOptions {
   bodyClass?: string;
   /** Variables VS Code would put on <html style>. */
   themeVars?: Record<string, string>;
+  /** Extra scripts (names given to the server's constructor) loaded after the app. */
+  scripts?: string[];
+  /** false: the page without the timeline app (for a baseline). */
+  app?: boolean;
   state?: Partial<TimelineViewState>;
 }
 
@@ -36,7 +40,8 @@ export class TimelinePageServer {
   private options = new Map<string, PageOptions>();
   private nextId = 0;
 
-  constructor() {
+  /** `extra`: more scripts to serve at /extra/<name>.js (the bench harness). */
+  constructor(private readonly extra: Record<string, string> = {}) {
     const js = join(DIST, 'main.js');
     if (!existsSync(js)) throw new Error(`${js} is missing: run \`npm run build\` first`);
     this.js = readFileSync(js);
@@ -50,6 +55,8 @@ export class TimelinePageServer {
         res.writeHead(200, { 'content-type': 'text/javascript' }).end(this.js);
       } else if (u.pathname === '/main.css') {
         res.writeHead(200, { 'content-type': 'text/css' }).end(this.css);
+      } else if (u.pathname.startsWith('/extra/') && this.extra[u.pathname.slice(7, -3)] !== undefined) {
+        res.writeHead(200, { 'content-type': 'text/javascript' }).end(this.extra[u.pathname.slice(7, -3)]);
       } else if (u.pathname === '/') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(this.html(this.options.get(u.searchParams.get('p') ?? '') ?? {}));
       } else {
@@ -71,6 +78,8 @@ export class TimelinePageServer {
     const page = timelinePageHtml({ nonce, resourceSource: this.url, title: 'Pod IP timeline (test)', script: { src: '/main.js' }, style: { href: '/main.css' } });
     // Stand-in for the VS Code webview host: records posted messages and CSP violations.
     const fake = `<script nonce="${nonce}">
+      // tsx compiles page.evaluate callbacks with keepNames, which calls a __name helper.
+      window.__name = (f) => f;
       window.__sent = []; window.__csp = []; window.__state = ${JSON.stringify(o.state ?? null)};
       document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
       window.acquireVsCodeApi = () => ({
@@ -80,6 +89,8 @@ export class TimelinePageServer {
       });
     </script>`;
     let html = page.replace('<div id="app"></div>', `<div id="app"></div>\n${fake}`);
+    if (o.app === false) html = html.replace(/<script nonce="[^"]*" src="\/main\.js"><\/script>/, `<script nonce="${nonce}">document.body.dataset.podIpLens = 'loaded';</script>`);
+    for (const name of o.scripts ?? []) html = html.replace('</body>', `<script nonce="${nonce}" src="/extra/${name}.js"></script>\n</body>`);
     if (o.bodyClass) html = html.replace('<body>', `<body class="${o.bodyClass}">`);
     if (o.themeVars) {
       // VS Code sets these on <html style>; a nonce'd stylesheet gives the same cascade result.
