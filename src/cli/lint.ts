@@ -185,7 +185,9 @@ export async function lintPaths(opts: LintCliOptions, readText: (file: string) =
   let files = 0;
   let reportedProblems = false;
   for (const p of opts.paths) {
-    for (const file of await expand(p, errors)) {
+    const found = await expand(p, errors);
+    if (found.length === 0 && p !== '-' && !errors.some((e) => e.includes(p))) notes.push(`${p}: no *.yaml, *.yml or *.json files here`);
+    for (const file of found) {
       let text: string;
       try {
         text = await readText(file);

@@ -104,6 +104,18 @@ describe('pod-ip-lens lint', function () {
     }
   });
 
+  it('says so when a directory holds no manifests', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lint-cli-'));
+    try {
+      const r = await cli([dir]);
+      assert.equal(r.code, 0);
+      assert.match(r.stderr, /no \*\.yaml, \*\.yml or \*\.json files here/);
+      assert.equal(r.stdout, '0 findings in 0 files\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('prints SARIF 2.1.0 with rules, levels and regions', async () => {
     const r = await cli([join(FIX, 'shop.yaml'), '--format', 'sarif', '--rule', 'host-port=error']);
     assert.equal(r.code, 1);
