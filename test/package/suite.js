@@ -1,0 +1,29 @@
+// Runs inside the extension host next to the Pod IP Lens installed from the .vsix (not the sources):
+// the extension must come from the extensions folder, activate on a YAML file, lint it, and have
+// its commands and walkthrough.
+const assert = require('node:assert/strict');
+const vscode = require('vscode');
+
+exports.run = async function run() {
+  const ext = vscode.extensions.getExtension('pod-ip-lens.pod-ip-lens');
+  assert.ok(ext, 'the installed extension is known');
+  const expected = process.env.POD_IP_LENS_PACKAGE_EXTENSIONS_DIR;
+  assert.ok(ext.extensionPath.startsWith(expected), `loaded from the installed .vsix in ${expected}, not from ${ext.extensionPath}`);
+  const doc = await vscode.workspace.openTextDocument({
+    language: 'yaml',
+    content: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  url: "http://10.244.1.7:8080"\n',
+  });
+  await vscode.window.showTextDocument(doc);
+  for (let i = 0; i < 100 && !ext.isActive; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(ext.isActive, 'activated by a YAML document');
+  let diags = [];
+  for (let i = 0; i < 100 && diags.length === 0; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    diags = vscode.languages.getDiagnostics(doc.uri);
+  }
+  assert.equal(diags.length, 1, 'the packaged linter flags the Pod IP');
+  assert.equal(doc.getText(diags[0].range), '10.244.1.7:8080');
+  const commands = await vscode.commands.getCommands(true);
+  for (const c of ext.packageJSON.contributes.commands) assert.ok(commands.includes(c.command), `${c.command} registered`);
+  console.log(`package probe: Pod IP Lens ${ext.packageJSON.version} from ${ext.extensionPath} activated and linted`);
+};
