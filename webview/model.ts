@@ -337,19 +337,20 @@ export class TimelineModel {
       }
       return out;
     }
-    const groups = new Map<string, { label: string; lives: PodLife[]; first: number }>();
+    const groups = new Map<string, { label: string; owner: string; lives: PodLife[]; first: number }>();
     for (const l of this.pods.values()) {
       if (!visible(l)) continue;
       const owner = l.owner ? `${l.owner.kind} ${l.owner.name}` : 'no owner';
       const ns = l.pod.includes('/') ? l.pod.slice(0, l.pod.indexOf('/')) : '';
       const label = `${ns ? ns + ' · ' : ''}${owner}${l.revision ? ` · rev ${l.revision}` : ''}`;
       let g = groups.get(label);
-      if (!g) groups.set(label, (g = { label, lives: [], first: Infinity }));
+      if (!g) groups.set(label, (g = { label, owner: `${ns}/${owner}`, lives: [], first: Infinity }));
       g.lives.push(l);
       g.first = Math.min(g.first, l.first);
     }
     const out: Lane[] = [];
-    const ordered = [...groups.values()].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : a.first - b.first));
+    // Owners alphabetically; an owner's revisions in the order they appeared, so a rollout reads top to bottom.
+    const ordered = [...groups.values()].sort((a, b) => (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : a.first - b.first || (a.label < b.label ? -1 : 1)));
     for (const g of ordered) {
       out.push({ kind: 'group', key: `group:${g.label}`, label: g.label, count: g.lives.length });
       g.lives.sort((a, b) => a.first - b.first || (a.pod < b.pod ? -1 : 1));

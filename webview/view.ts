@@ -997,8 +997,9 @@ export class TimelineView {
       .attr('fill', theme.service)
       .attr('fill-opacity', 0.35)
       .attr('stroke', theme.service);
+    // At the left of the plot, not the bar's start: the bar may begin near the right edge.
     g.select<SVGTextElement>('text.cluster-ip')
-      .attr('x', Math.max(LABEL_W + 4, x0 + 4))
+      .attr('x', LABEL_W + 4)
       .attr('y', (d) => d.y + 16)
       .attr('font-size', 11)
       .attr('font-family', theme.fontFamily)
