@@ -90,7 +90,10 @@ export class KubeClient {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
         res.on('error', reject);
-        res.on('aborted', () => reject(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+        // 'close' without 'end': the connection dropped (or we aborted) mid-body.
+        res.on('close', () => {
+          if (!res.complete) reject(Object.assign(new Error('the connection closed before the response was complete'), { code: 'ECONNRESET' }));
+        });
       });
       const status = res.statusCode ?? 0;
       if (status < 200 || status >= 300) throw fromHttpStatus(status, body, res.headers, ctx);
@@ -130,6 +133,7 @@ export class KubeClient {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
         res.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        res.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
       });
       throw fromHttpStatus(status, body, res.headers, ctx);
     }

@@ -142,11 +142,13 @@ async function main(): Promise<void> {
   });
   // Instrumentation: when did the model finish applying the watch event with this resourceVersion?
   const appliedAt = new Map<string, number>();
+  let lastApplied = 0;
   const apply = feed.model.applyPod.bind(feed.model);
   feed.model.applyPod = (type: WatchEventType, pod: PodObject, at: Date) => {
     const r = apply(type, pod, at);
     const rv = pod.metadata?.resourceVersion;
     if (rv && !appliedAt.has(rv)) appliedAt.set(rv, performance.now());
+    lastApplied = performance.now();
     return r;
   };
   const events: LifecycleEvent[] = [];
@@ -255,7 +257,11 @@ async function main(): Promise<void> {
     console.log(`chaos: ${gaps} gaps recorded, ${JSON.stringify(feed.stats().Pods)}`);
     console.log(`chaos: divergences after settling: ${div.length}${div.length ? ` (first: ${div.slice(0, 5).join('; ')})` : ''}; converged ${Number.isNaN(settledIn) ? 'never' : `${settledIn.toFixed(0)} ms`} after the last rollout finished`);
     console.log(`chaos: ${events.length} lifecycle events, ${everUids.size} Pod lives on the server, ${feed.model.livePods().length} live in the model`);
-    if (div.length) process.exitCode = 1;
+    if (div.length) {
+      const conn = feed.connection();
+      console.log(`chaos: feed connection ${conn.state}${conn.message ? ` (${conn.message})` : ''}; server resourceVersion ${c.store.resourceVersion}; open watches on the server ${c.openWatches()}; last Pod event applied ${((performance.now() - lastApplied) / 1000).toFixed(1)} s ago; stats ${JSON.stringify(feed.stats())}`);
+      process.exitCode = 1;
+    }
   } finally {
     await feed.dispose();
     await c.stop();

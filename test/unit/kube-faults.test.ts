@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { LifecycleEvent } from '../../src/core/events';
 import { type DemoCluster, startDemoCluster } from '../../src/demo';
-import { KubeClient, loadKubeConfig, PodWatchFeed } from '../../src/kube';
+import { ClusterLookup, KubeClient, loadKubeConfig, PodWatchFeed } from '../../src/kube';
 
 // The watch pipeline against the demo cluster (real HTTPS, real watch protocol), with faults injected
 // during Deployment rollouts. After things settle the model must equal the server: same live Pods,
@@ -215,7 +215,6 @@ describe('kube: lookups for hovers, on the demo cluster', function () {
     c.api.create('services', 'default', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } } as never);
     c.api.create('services', 'default', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db' }, spec: { selector: { app: 'db' }, ports: [{ port: 5432 }] } } as never);
     await until(() => settled(c, 2), 'two ready Pods', 20_000);
-    const { ClusterLookup } = await import('../../src/kube');
     const lookup = new ClusterLookup(new KubeClient(loadKubeConfig({ text: c.kubeconfig })));
     const pod = serverPods(c, { app: 'web' })[0];
     const found = await lookup.findPodByIp(ipsOf(pod)[0]);
