@@ -189,31 +189,34 @@ export class Reflector<T extends KubeObject> {
 
   private async list(): Promise<{ items: T[]; resourceVersion: string }> {
     this.stats.lists++;
-    for (let restart = 0; ; restart++) {
-      const items: T[] = [];
-      let cont: string | undefined;
-      let rv = '';
-      try {
-        do {
-          const res = await this.client.getJson<{ items?: T[]; metadata?: { resourceVersion?: string; continue?: string } }>(
-            this.path(),
-            { labelSelector: this.scope.labelSelector || undefined, limit: this.o.listPageSize, continue: cont },
-            this.ctx('list'),
-            this.o.listTimeoutMs,
-          );
-          if (this.stopped) return { items, resourceVersion: rv };
-          items.push(...(res.body.items ?? []));
-          rv = res.body.metadata?.resourceVersion ?? rv;
-          cont = res.body.metadata?.continue || undefined;
-        } while (cont);
-      } catch (e) {
-        // A continue token can expire between pages: start the list again (a few times) from scratch.
-        if (e instanceof KubeError && e.kind === 'expired' && cont && restart < 3) continue;
-        throw e;
-      }
-      if (!rv) throw new KubeError('protocol', `The list of ${this.kind.resource} carried no resourceVersion; cannot watch from it.`);
-      return { items, resourceVersion: rv };
+    try {
+      return await this.listPaged(this.o.listPageSize);
+    } catch (e) {
+      // The continue token expired between pages (the server compacted past it). client-go's pager
+      // does the same: fall back to one unpaginated list, which is a consistent snapshot.
+      if (e instanceof KubeError && e.kind === 'expired') return this.listPaged(undefined);
+      throw e;
     }
+  }
+
+  private async listPaged(limit: number | undefined): Promise<{ items: T[]; resourceVersion: string }> {
+    const items: T[] = [];
+    let cont: string | undefined;
+    // Every page of a list is served at the first page's resourceVersion; that is the one to watch from.
+    let rv: string | undefined;
+    do {
+      const res = await this.client.getJson<{ items?: T[]; metadata?: { resourceVersion?: string; continue?: string } }>(
+        this.path(),
+        { labelSelector: this.scope.labelSelector || undefined, limit, continue: cont },
+        this.ctx('list'),
+        this.o.listTimeoutMs,
+      );
+      items.push(...(res.body.items ?? []));
+      rv ??= res.body.metadata?.resourceVersion;
+      cont = res.body.metadata?.continue || undefined;
+    } while (cont && !this.stopped);
+    if (!rv) throw new KubeError('protocol', `The list of ${this.kind.resource} carried no resourceVersion; cannot watch from it.`);
+    return { items, resourceVersion: rv };
   }
 
   private async watchOnce(): Promise<WatchOutcome> {

@@ -347,6 +347,51 @@ describe('kube: list/watch loop against a real HTTPS server', function () {
     assert.equal(events.filter((e) => e.type === 'gap').length, 1, 'one outage (stall, then a hung request), one gap');
   });
 
+  it('retries at once when a list response is cut mid-body', async () => {
+    api.add(newPod('10.0.0.1'));
+    // The first request (the Pod list) gets half a body, then the connection drops.
+    api.faults.push((_q, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('{"kind":"PodList","metadata":{"resourceVersion":"1"},"items":[');
+      setTimeout(() => res.socket?.destroy(), 20);
+      return true;
+    });
+    const started = Date.now();
+    const f = startFeed();
+    await f.whenLive();
+    assert.ok(Date.now() - started < 5000, 'not held until the 60 s list timeout');
+    assert.equal(f.model.livePods().length, 1);
+  });
+
+  it('watches from the first page of a paged list, and lists in one go when a continue token expires', async () => {
+    const a = newPod('10.0.0.1');
+    const b = newPod('10.0.0.2');
+    api.add(a);
+    api.add(b);
+    const listRv = String(api.rv);
+    api.faults.push(
+      (_q, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ kind: 'PodList', metadata: { resourceVersion: listRv, continue: 'page-2' }, items: [a] }));
+        return true;
+      },
+      (_q, res) => {
+        res.writeHead(410, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ kind: 'Status', code: 410, reason: 'Expired', message: 'The provided continue parameter is too old' }));
+        return true;
+      },
+    );
+    const f = (feed = new PodWatchFeed(new KubeClient(api.kubeconfig()), { context: 'fake', namespace: 'default', labelSelector: '' }, { services: false, reflector: FAST }).start());
+    await f.whenLive();
+    const pods = api.requests.filter((r) => r.path.endsWith('/pods'));
+    assert.equal(pods[0].query.get('limit'), '500');
+    assert.equal(pods[1].query.get('continue'), 'page-2');
+    assert.equal(pods[2].query.get('limit'), null, 'the fallback list is not paged');
+    assert.equal(pods[3].query.get('watch'), '1');
+    assert.equal(pods[3].query.get('resourceVersion'), listRv);
+    assert.equal(f.model.livePods().length, 2);
+  });
+
   it('says which RBAC verb and resource are missing on 403, and still watches Pods when only Services are forbidden', async () => {
     api.forbidden.add('pods');
     const f = startFeed();
