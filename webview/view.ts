@@ -11,7 +11,8 @@ const LANE_H = 20;
 const SEG_H = 12;
 const AXIS_H = 26;
 const SERVICE_H = 24;
-const LABEL_W = 230;
+/** The label column's width on a wide panel; narrower panels get a narrower column. */
+const LABEL_W_MAX = 230;
 /** Above this many visible shapes the canvas draws them; below, SVG (inspectable, per-shape DOM). */
 export const SVG_SHAPE_LIMIT = 1500;
 const TABLE_ROWS = 500;
@@ -145,6 +146,7 @@ export class TimelineView {
   private saveTimer = 0;
   /** The mode of the last render; tests and the bench read it from data-renderer. */
   renderer: 'svg' | 'canvas' = 'svg';
+  private labelW = LABEL_W_MAX;
   lastRender = { segments: 0, markers: 0, lanes: 0, ms: 0 };
 
   private readonly base = d3.scaleTime();
@@ -282,7 +284,7 @@ export class TimelineView {
       .scaleExtent([1e-5, 1e5])
       .filter((ev: Event) => {
         if (ev.type === 'wheel') return (ev as WheelEvent).ctrlKey || (ev as WheelEvent).metaKey;
-        if (ev.type === 'mousedown' && (ev as MouseEvent).offsetX < LABEL_W) return false;
+        if (ev.type === 'mousedown' && (ev as MouseEvent).offsetX < this.labelW) return false;
         return !(ev as MouseEvent).ctrlKey && !(ev as MouseEvent).button;
       })
       .on('zoom', (ev: d3.D3ZoomEvent<SVGSVGElement, unknown>) => this.onZoom(ev));
@@ -443,7 +445,7 @@ export class TimelineView {
   // ================================================================ time window
 
   private plotWidth(): number {
-    return Math.max(10, this.width - LABEL_W);
+    return Math.max(10, this.width - this.labelW);
   }
 
   private setDomain(d0: number, d1: number): void {
@@ -453,8 +455,8 @@ export class TimelineView {
     // The zoom transform is derived from the domain, so resizes and "follow" keep the window.
     const b0 = this.base(d0);
     const b1 = this.base(d1);
-    const k = (this.width - LABEL_W) / (b1 - b0);
-    const t = d3.zoomIdentity.translate(LABEL_W - k * b0, 0).scale(k);
+    const k = (this.width - this.labelW) / (b1 - b0);
+    const t = d3.zoomIdentity.translate(this.labelW - k * b0, 0).scale(k);
     this.programmatic = true;
     this.svg.call(this.zoom.transform, t);
     this.programmatic = false;
@@ -510,7 +512,7 @@ export class TimelineView {
   }
 
   zoomBy(k: number): void {
-    const cx = LABEL_W + this.plotWidth() / 2;
+    const cx = this.labelW + this.plotWidth() / 2;
     this.svg.call(this.zoom.scaleBy, k, [cx, 0]);
   }
 
@@ -709,7 +711,7 @@ export class TimelineView {
     const idx = this.laneIndexAt(py);
     if (idx === undefined) return undefined;
     const lane = this.lanes[idx];
-    if (px < LABEL_W) return { kind: 'label', lane };
+    if (px < this.labelW) return { kind: 'label', lane };
     const t = +x.invert(px);
     const slop = (+x.invert(px + 4) - +x.invert(px - 4)) / 2;
     const uids = lane.kind === 'pod' ? [lane.uid] : lane.kind === 'ip' ? lane.uids : [];
@@ -739,7 +741,7 @@ export class TimelineView {
   }
 
   xScale(): d3.ScaleTime<number, number> {
-    return d3.scaleTime().domain(this.domain).range([LABEL_W, LABEL_W + this.plotWidth()]);
+    return d3.scaleTime().domain(this.domain).range([this.labelW, this.labelW + this.plotWidth()]);
   }
 
   /** Draws the current state synchronously (the rAF callback; also used by export and the bench). */
@@ -750,7 +752,8 @@ export class TimelineView {
     if (w !== this.width || hgt !== this.height) {
       this.width = w;
       this.height = hgt;
-      this.base.domain([this.domain[0], this.domain[0] + 60_000]).range([LABEL_W, Math.max(LABEL_W + 10, w)]);
+      this.labelW = Math.round(Math.min(LABEL_W_MAX, Math.max(120, w * 0.3)));
+      this.base.domain([this.domain[0], this.domain[0] + 60_000]).range([this.labelW, Math.max(this.labelW + 10, w)]);
       this.setDomain(this.domain[0], this.domain[1]);
     }
     if (this.following && this.live && !this.paused) this.anchorToNow(this.domain[1] - this.domain[0]);
@@ -778,12 +781,12 @@ export class TimelineView {
     // ---- collect what is visible
     // A plain linear map for the thousands of positions below (the d3 time scale does the same
     // arithmetic with more overhead per call).
-    const kx = (w - LABEL_W) / (t1 - t0);
-    const px = (t: number) => LABEL_W + (t - t0) * kx;
+    const kx = (w - this.labelW) / (t1 - t0);
+    const px = (t: number) => this.labelW + (t - t0) * kx;
     const segs: SegItem[] = [];
     const marks: MarkItem[] = [];
     const laneOfUid = new Map<string, number>();
-    const xmin = LABEL_W - 2;
+    const xmin = this.labelW - 2;
     const xmax = w + 2;
     for (let i = i0; i < i1; i++) {
       const lane = this.lanes[i];
@@ -816,7 +819,7 @@ export class TimelineView {
     this.svg.attr('width', w).attr('height', hgt).attr('viewBox', `0 0 ${w} ${hgt}`);
     // Transparent on screen (the canvas underneath must show); opaque in an exported SVG.
     this.svg.select('.background').attr('width', w).attr('height', hgt).attr('fill', this.forceSvg ? theme.bg : 'none');
-    this.svg.select('#plot-clip rect').attr('x', LABEL_W).attr('y', 0).attr('width', Math.max(0, w - LABEL_W)).attr('height', hgt);
+    this.svg.select('#plot-clip rect').attr('x', this.labelW).attr('y', 0).attr('width', Math.max(0, w - this.labelW)).attr('height', hgt);
     this.svg.select('#lanes-clip rect').attr('x', 0).attr('y', headerH).attr('width', w).attr('height', lanesVH);
 
     // ---- gap bands (the watch was down: nothing is known inside them)
@@ -848,9 +851,9 @@ export class TimelineView {
       .selectAll<SVGRectElement, (typeof visibleLanes)[number]>('rect')
       .data(visibleLanes.filter((v) => v.lane.kind === 'group' || v.i % 2 === 1), (v) => v.lane.key)
       .join('rect')
-      .attr('x', LABEL_W)
+      .attr('x', this.labelW)
       .attr('y', (v) => v.y)
-      .attr('width', Math.max(0, w - LABEL_W))
+      .attr('width', Math.max(0, w - this.labelW))
       .attr('height', LANE_H)
       .attr('fill', theme.fg)
       .attr('fill-opacity', (v) => (v.lane.kind === 'group' ? 0.08 : 0.03));
@@ -905,21 +908,22 @@ export class TimelineView {
       .attr('y2', hgt)
       .attr('stroke', theme.focus)
       .attr('stroke-width', 1.5)
-      .attr('display', this.live && nx >= LABEL_W && nx <= w ? null : 'none');
+      .attr('display', this.live && nx >= this.labelW && nx <= w ? null : 'none');
 
     // ---- axis
     const axisG = this.svg.select<SVGGElement>('.axis').attr('transform', `translate(0,${AXIS_H - 2})`);
     axisG.call(d3.axisTop(x).ticks(Math.max(2, Math.floor(this.plotWidth() / 110))).tickSizeOuter(0));
     axisG.selectAll('path,line').attr('stroke', theme.muted);
     axisG.selectAll('text').attr('fill', theme.fg).attr('font-family', theme.fontFamily);
+    const hideBefore = this.labelW + 10;
     axisG.selectAll<SVGGElement, unknown>('.tick').attr('display', function () {
       const m = /translate\(([-\d.e]+)/.exec(this.getAttribute('transform') ?? '');
-      return m && Number(m[1]) < LABEL_W + 10 ? 'none' : null;
+      return m && Number(m[1]) < hideBefore ? 'none' : null;
     });
 
     // ---- label column
-    this.svg.select('.label-bg').attr('x', 0).attr('y', 0).attr('width', LABEL_W).attr('height', hgt).attr('fill', theme.bg);
-    const maxChars = Math.floor((LABEL_W - 14) / 6.6);
+    this.svg.select('.label-bg').attr('x', 0).attr('y', 0).attr('width', this.labelW).attr('height', hgt).attr('fill', theme.bg);
+    const maxChars = Math.floor((this.labelW - 14) / 6.6);
     this.svg
       .select('.lane-labels')
       .selectAll<SVGTextElement, (typeof visibleLanes)[number]>('text')
@@ -986,7 +990,7 @@ export class TimelineView {
       .attr('data-service', (d) => d.s.key);
     // The ClusterIP is one unbroken bar over the whole history: the address does not change while
     // the endpoints behind it (ticks: up = added, down = removed) do.
-    const x0 = Math.max(LABEL_W - 2, x(first));
+    const x0 = Math.max(this.labelW - 2, x(first));
     const x1 = Math.min(w + 2, x(Math.max(now, this.model.last)));
     g.select('rect')
       .attr('x', x0)
@@ -999,7 +1003,7 @@ export class TimelineView {
       .attr('stroke', theme.service);
     // At the left of the plot, not the bar's start: the bar may begin near the right edge.
     g.select<SVGTextElement>('text.cluster-ip')
-      .attr('x', LABEL_W + 4)
+      .attr('x', this.labelW + 4)
       .attr('y', (d) => d.y + 16)
       .attr('font-size', 11)
       .attr('font-family', theme.fontFamily)
@@ -1039,7 +1043,7 @@ export class TimelineView {
       .attr('font-weight', 600)
       .attr('font-family', theme.fontFamily)
       .attr('fill', theme.fg)
-      .text((d) => truncate(`Service ${d.s.key}`, Math.floor((LABEL_W - 12) / 6.6)));
+      .text((d) => truncate(`Service ${d.s.key}`, Math.floor((this.labelW - 12) / 6.6)));
   }
 
   private segFill(life: PodLife): string {
@@ -1074,14 +1078,14 @@ export class TimelineView {
       .attr('stroke-dasharray', (d) => (d.seg.hostNetwork ? '3 2' : null));
     // Centred: the start and end of a segment are where its markers sit.
     sg.select('text')
-      .attr('x', (d) => (Math.max(d.x0, LABEL_W) + d.x1) / 2)
+      .attr('x', (d) => (Math.max(d.x0, this.labelW) + d.x1) / 2)
       .attr('text-anchor', 'middle')
       .attr('y', (d) => d.y + LANE_H / 2 + 4)
       .attr('font-size', 10.5)
       .attr('font-family', theme.fontFamily)
       .attr('fill', theme.highContrast ? theme.fg : '#000')
       .attr('pointer-events', 'none')
-      .text((d) => (d.x1 - Math.max(d.x0, LABEL_W) > d.label.length * 6.2 + 8 ? d.label : ''));
+      .text((d) => (d.x1 - Math.max(d.x0, this.labelW) > d.label.length * 6.2 + 8 ? d.label : ''));
     const sym = d3.symbol<MarkItem>().size(52);
     this.svg
       .select('.markers')
@@ -1117,7 +1121,7 @@ export class TimelineView {
     const theme = this.theme;
     ctx.save();
     ctx.beginPath();
-    ctx.rect(LABEL_W, headerH, w - LABEL_W, h - headerH);
+    ctx.rect(this.labelW, headerH, w - this.labelW, h - headerH);
     ctx.clip();
     // Batch by fill colour: one path per colour is far cheaper than a fill per rectangle.
     const byFill = new Map<string, SegItem[]>();
@@ -1146,7 +1150,7 @@ export class TimelineView {
     ctx.textAlign = 'center';
     ctx.fillStyle = theme.highContrast ? theme.fg : '#000';
     for (const s of segs) {
-      const x0 = Math.max(s.x0, LABEL_W);
+      const x0 = Math.max(s.x0, this.labelW);
       if (s.x1 - x0 > s.label.length * 6.2 + 8) ctx.fillText(s.label, (x0 + s.x1) / 2, s.y + LANE_H / 2 + 4);
     }
     // One path per marker type with the symbol's vertices offset by hand: thousands of

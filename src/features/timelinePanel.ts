@@ -226,7 +226,9 @@ export class TimelinePanel {
     podYamlProvider.refresh(uri);
     try {
       const doc = await vscode.workspace.openTextDocument(uri);
-      return await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: false });
+      // Next to the timeline (not next to whatever editor is active), reusing one preview tab.
+      const column = this.panel.viewColumn !== undefined ? this.panel.viewColumn + 1 : vscode.ViewColumn.Beside;
+      return await vscode.window.showTextDocument(doc, { viewColumn: column, preview: true, preserveFocus: false });
     } catch (e) {
       const message = `Could not open the YAML of ${name}: ${(e as Error).message}`;
       this.log.warn(`timeline: ${message}`);

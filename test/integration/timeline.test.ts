@@ -58,6 +58,19 @@ async function drawn(): Promise<Drawn | undefined> {
   return frames[0]?.result;
 }
 
+/** Runs an expression in the frame that holds the timeline (the DOM is only reachable there). */
+async function inWebview<T>(expression: string): Promise<T> {
+  const res = await fetch(`${BRIDGE}/frames/eval`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ selector: '#app[data-max-seq]', expression }),
+  });
+  if (!res.ok) throw new Error(`bridge: ${res.status} ${await res.text()}`);
+  const frames = (await res.json()) as { result: T }[];
+  if (frames.length !== 1) throw new Error(`expected one timeline frame, found ${frames.length}`);
+  return frames[0].result;
+}
+
 async function screenshot(name: string): Promise<void> {
   await fetch(`${BRIDGE}/screenshot`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) }).catch(() => undefined);
 }
@@ -133,6 +146,30 @@ describe('timeline webview on the demo cluster', function () {
     assert.ok(last.labels.filter((l) => l.startsWith('tl-')).length >= 6, `old and new Pods have lanes: ${last.labels.join(', ')}`);
     assert.equal((await drawn())?.service.startsWith(clusterIp), true, 'the ClusterIP has not changed');
     assert.ok(panel.stats.eventMessages > 0, 'events arrived as batches, not only snapshots');
+
+    // A click on a segment of a Pod that is gone opens its last known state read-only; one still
+    // running opens the live manifest from the API server.
+    for (const ip of [before[0], after[0]]) {
+      const clicked = await inWebview<string>(`(() => {
+        const g = document.querySelector('#chart g.segment[data-ip="${ip}"]');
+        const r = g.querySelector('rect').getBoundingClientRect();
+        g.ownerSVGElement.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2 }));
+        return g.getAttribute('data-uid');
+      })()`);
+      const editor = await until(`the YAML of the Pod with ${ip}`, () => {
+        const e = vscode.window.visibleTextEditors.find((x) => x.document.uri.scheme === 'pod-ip-lens-pod' && x.document.uri.query.includes(clicked));
+        return e && e.document.getText().length > 0 && e;
+      });
+      const text = editor.document.getText();
+      if (ip === before[0]) assert.match(text, /The live manifest is not available/, text.slice(0, 300));
+      else assert.match(text, /^kind: Pod$/m, text.slice(0, 300));
+      assert.ok(text.includes(ip), `the YAML mentions ${ip}`);
+      // The editor is read-only: typing into it changes nothing.
+      await vscode.window.showTextDocument(editor.document, { preview: true });
+      await vscode.commands.executeCommand('type', { text: '# typed\n' });
+      assert.equal(editor.document.getText(), text, 'the Pod YAML is read-only');
+    }
+
     console.log(`    drawn: ${last.ips.length} segments; before ${before.join(', ')}; after ${after.join(', ')}; ${last.counts}`);
     await screenshot('timeline-after-rollout');
   });
