@@ -131,11 +131,18 @@ export class TimelinePanel {
       }),
     );
     this.subs.push(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
+    let wasVisible = panel.visible;
     this.subs.push(
       panel.onDidChangeViewState((e) => {
-        if (e.webviewPanel.visible) {
+        // This also fires on focus and column changes; only a hidden → visible change matters.
+        const visible = e.webviewPanel.visible;
+        const shown = visible && !wasVisible;
+        wasVisible = visible;
+        if (shown) {
+          // Usually the page was torn down and will say `ready` (which brings a snapshot); if it
+          // was kept, it missed the events posted while hidden and needs the snapshot now.
           if (this.ready) this.sendSnapshot();
-        } else {
+        } else if (!visible) {
           // The webview's page is torn down when hidden; it says `ready` again when shown.
           this.ready = false;
           this.batcher.clear();

@@ -275,6 +275,23 @@ describe('timeline webview (headless Chromium)', function () {
     assert.equal((await segments(page)).length, 6);
   });
 
+  it('draws watch gaps as bands and shows the connection state', async () => {
+    page = await openTimeline(browser, server);
+    const sc = await liveRollout(page);
+    const from = Date.now() - 12_000;
+    const gap: LifecycleEvent = { seq: 100, type: 'gap', time: new Date(from + 8000).toISOString(), timeSource: 'arrival', from: new Date(from).toISOString(), to: new Date(from + 8000).toISOString(), reason: 'watch closed: connection reset' };
+    await post(page, { type: 'events', events: [], pods: [], services: [sc.finalService], connection: 'reconnecting', connectionMessage: 'Pods: backoff', now: new Date().toISOString() });
+    await page.waitForFunction(() => document.getElementById('connection')!.dataset.state === 'reconnecting');
+    assert.match((await page.textContent('#connection')) ?? '', /— reconnecting: Pods: backoff$/);
+    await post(page, { type: 'events', events: [gap], pods: [], services: [sc.finalService], connection: 'live', now: new Date().toISOString() });
+    await renderedSeq(page, 100);
+    assert.equal(await page.getAttribute('#connection', 'data-state'), 'live');
+    const band = await page.$eval('#chart rect.gap', (r) => ({ w: Number(r.getAttribute('width')), title: r.querySelector('title')?.textContent }));
+    assert.ok(band.w > 20, `the 8 s gap is ${band.w} px wide`);
+    assert.match(band.title ?? '', /^Watch down .* → .*: watch closed: connection reset$/);
+    assert.match((await page.textContent('#counts')) ?? '', /1 watch gaps/);
+  });
+
   it('reports a malformed message instead of drawing it', async () => {
     page = await openTimeline(browser, server);
     await liveRollout(page);
