@@ -173,4 +173,28 @@ describe('timeline webview on the demo cluster', function () {
     console.log(`    drawn: ${last.ips.length} segments; before ${before.join(', ')}; after ${after.join(', ')}; ${last.counts}`);
     await screenshot('timeline-after-rollout');
   });
+
+  it('keeps watching while hidden and catches up with a snapshot when shown again', async () => {
+    assert.ok(panel, 'the panel from the previous test');
+    const column = panel.panel.viewColumn;
+    // Another editor in the panel's column hides it (its page is torn down: no retainContextWhenHidden).
+    const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: 'hidden: true\n' });
+    await vscode.window.showTextDocument(doc, { viewColumn: column, preview: false });
+    await until('the panel to be hidden', () => !panel!.panel.visible);
+    const skippedBefore = panel.stats.skippedWhileHidden;
+    const snapshotsBefore = panel.stats.snapshots;
+    await kubectl('scale', 'deployment/tl', '--replicas=5');
+    const scaled = await until('five tl Pods with IPs', async () => {
+      const ips = await podIps();
+      return ips.length === 5 && ips;
+    }, 60_000);
+    await until('events to reach the hidden panel', () => panel!.stats.skippedWhileHidden > skippedBefore);
+    panel.panel.reveal(column);
+    const d = await until('the shown webview to draw the Pods added while it was hidden', async () => {
+      const x = await drawn();
+      return x && scaled.every((ip) => x.ips.includes(ip)) && x;
+    });
+    assert.ok(panel.stats.snapshots > snapshotsBefore, 'a snapshot brought the view up to date');
+    assert.ok(d.labels.filter((l) => l.startsWith('tl-')).length >= 8, `lanes: ${d.labels.join(', ')}`);
+  });
 });
