@@ -605,7 +605,10 @@ describe('decodeKubernetesProtobuf', () => {
     });
 
     after(async () => {
-      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+      }
       if (home) rmSync(home, { recursive: true, force: true });
     });
 
