@@ -112,6 +112,7 @@ function contentTypeOf(render: Render, list: boolean): string {
 class Stream {
   stalled = false;
   closed = false;
+  private pending = '';
   private cleanups: (() => void)[] = [];
 
   constructor(
@@ -123,14 +124,27 @@ class Stream {
     this.cleanups.push(fn);
   }
 
+  /**
+   * Queues one event line. Lines queued in the same tick (a controller creating 500 Pods in one
+   * go) go out in one write; every line is on the wire as soon as the current tick ends.
+   */
   write(data: string): void {
     if (this.closed || this.stalled) return;
+    if (this.pending === '') process.nextTick(() => this.flush());
+    this.pending += data;
+  }
+
+  private flush(): void {
+    const data = this.pending;
+    this.pending = '';
+    if (this.closed || this.stalled || data === '') return;
     this.res.write(data);
     if (this.res.writableLength > MAX_WATCH_BACKLOG) this.end();
   }
 
   end(): void {
     if (this.closed) return;
+    this.flush();
     this.closed = true;
     for (const c of this.cleanups.splice(0)) c();
     if (!this.res.writableEnded) this.res.end();

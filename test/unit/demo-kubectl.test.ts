@@ -188,7 +188,11 @@ describe('demo cluster with real kubectl', function () {
     assert.match(describe, /Replicas:\s+3 desired \| 3 updated \| 3 total \| 3 available \| 0 unavailable/);
     assert.match(describe, /NewReplicaSet:\s+backend-[a-z0-9]+ \(3\/3 replicas created\)/);
     assert.match(describe, /ScalingReplicaSet\s+.*deployment-controller\s+Scaled up replica set backend-/);
-    const pod = (await ok('get', 'pods', '-l', 'app=backend', '-o', 'jsonpath={.items[0].metadata.name}')).trim();
+    // `rollout status` reports success while old Pods are still terminating; wait for them to go.
+    const pod = await waitFor('only the 3 current Pods', async () => {
+      const names = (await ok('get', 'pods', '-l', 'app=backend', '-o', 'jsonpath={.items[*].metadata.name}')).trim().split(/\s+/);
+      return names.length === 3 && names[0];
+    });
     const dp = await ok('describe', 'pod', pod);
     assert.match(dp, /IP:\s+10\.244\.\d+\.\d+/);
     assert.match(dp, /Controlled By:\s+ReplicaSet\/backend-/);

@@ -30,6 +30,8 @@ export class KubeletSimulator {
   private readonly ipams = new Map<string, NodeIpam>();
   private readonly pulled = new Map<string, Set<string>>(); // node → images present
   private rr = 0;
+  /** Pods bound to each node and not yet gone: the scheduler's spreading score, kept incrementally. */
+  private readonly load = new Map<string, number>();
 
   constructor(
     private readonly ctx: ControllerContext,
@@ -59,6 +61,7 @@ export class KubeletSimulator {
       if (st && st.uid === pod.metadata.uid) {
         st.cancel?.();
         this.pods.delete(key);
+        if (st.node) this.load.set(st.node.name, (this.load.get(st.node.name) ?? 1) - 1);
       }
       this.releaseIps(pod);
       return;
@@ -78,6 +81,7 @@ export class KubeletSimulator {
     let st = this.pods.get(key);
     if (st && st.uid !== pod.metadata.uid) {
       st.cancel?.();
+      if (st.node) this.load.set(st.node.name, (this.load.get(st.node.name) ?? 1) - 1);
       st = undefined;
     }
     if (!st) {
@@ -88,6 +92,7 @@ export class KubeletSimulator {
         return;
       }
       st.node = this.nodes.find((n) => n.name === pod.spec.nodeName);
+      if (st.node) this.load.set(st.node.name, (this.load.get(st.node.name) ?? 0) + 1);
       if (pod.metadata.deletionTimestamp) return this.startTermination(key, st, pod);
       if (isReady(pod)) {
         st.stage = 'running';
@@ -99,7 +104,9 @@ export class KubeletSimulator {
       return this.startTermination(key, st, pod);
     }
     if (st.stage === 'scheduled' && pod.spec?.nodeName && !st.node) {
+      // Bound by someone else (pods/binding).
       st.node = this.nodes.find((n) => n.name === pod.spec.nodeName);
+      if (st.node) this.load.set(st.node.name, (this.load.get(st.node.name) ?? 0) + 1);
       this.startPod(key, st);
     }
   }
@@ -130,12 +137,12 @@ export class KubeletSimulator {
       return;
     }
     // Least-loaded node first, like the default scheduler's balanced scoring; round-robin on ties.
-    const load = new Map<string, number>(candidates.map((n) => [n.name, 0]));
-    for (const s of this.pods.values()) if (s.node && load.has(s.node.name) && s.stage !== 'terminating') load.set(s.node.name, load.get(s.node.name)! + 1);
-    const min = Math.min(...load.values());
-    const tied = candidates.filter((n) => load.get(n.name) === min);
+    const loadOf = (n: NodeInfo) => this.load.get(n.name) ?? 0;
+    const min = Math.min(...candidates.map(loadOf));
+    const tied = candidates.filter((n) => loadOf(n) === min);
     const node = tied[this.rr++ % tied.length];
     st.node = node;
+    this.load.set(node.name, loadOf(node) + 1);
     const bound = this.mutate(key, uid, (p) => {
       p.spec.nodeName = node.name;
       setCondition(p, 'PodScheduled', 'True');
