@@ -141,7 +141,7 @@ export class TimelineView {
   private width = 0;
   private height = 0;
   private domain: [number, number];
-  private tableVersion = -1;
+  private tableKey = '';
   private lastAnnounce = 0;
   private saveTimer = 0;
   /** The mode of the last render; tests and the bench read it from data-renderer. */
@@ -396,7 +396,7 @@ export class TimelineView {
     if (p.showTable !== undefined) {
       this.tableWrap.hidden = !p.showTable;
       this.tableBtn.setAttribute('aria-pressed', String(p.showTable));
-      this.tableVersion = -1;
+      this.tableKey = '';
     }
     this.lanesKey = '';
     this.saveState();
@@ -953,7 +953,6 @@ export class TimelineView {
       .attr('stroke', theme.focus)
       .attr('stroke-width', 2)
       .attr('display', chartFocused && focused && fy >= headerH && fy < hgt ? null : 'none');
-    this.svg.attr('aria-activedescendant', null);
 
     // ---- status
     this.renderStatus();
@@ -1198,8 +1197,9 @@ export class TimelineView {
   }
 
   private renderTable(): void {
-    if (this.tableVersion === this.model.version + this.lanesKey.length * 0 && this.tableBody.childElementCount > 0) return;
-    this.tableVersion = this.model.version;
+    const key = `${this.model.version}|${this.model.events.length}|${this.state.filter}`;
+    if (key === this.tableKey) return;
+    this.tableKey = key;
     const needle = this.state.filter.trim().toLowerCase();
     const rows: LifecycleEvent[] = [];
     const all = this.model.events;
