@@ -5,6 +5,8 @@
 //    noisy, so only same-run comparisons mean anything).
 // 2. Chaos: 1,000-Pod rollouts back to back with a fault every few seconds (cut, reset, 410, 500,
 //    429, stall, restart). Afterwards: divergences between the model and the server (goal 0).
+//    Baseline under the same faults: client-node's own informer, restarted on error as its README
+//    advises; its cache is compared with the server the same way.
 // Environment: WATCH_BENCH_PODS (default 1000), WATCH_BENCH_CHAOS_SECONDS (default 60).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import type { LifecycleEvent } from '../../src/core/events';
 import type { PodObject, WatchEventType } from '../../src/core/lifecycle';
 import { type DemoCluster, startDemoCluster } from '../../src/demo';
+import { CoreV1Api, KubeConfig, makeInformer } from '@kubernetes/client-node';
 import { KubeClient, loadKubeConfig, PodWatchFeed } from '../../src/kube';
 
 const PODS = Number(process.env.WATCH_BENCH_PODS ?? 1000);
@@ -220,6 +223,28 @@ async function main(): Promise<void> {
       ['stall', () => c.faults.stallWatches()],
       ['restart', () => c.faults.restart({ downtimeMs: 1000 })],
     ];
+    // Baseline: client-node's informer under the same chaos.
+    const ikc = new KubeConfig();
+    ikc.loadFromString(c.kubeconfig);
+    const core = ikc.makeApiClient(CoreV1Api);
+    let informerErrors = 0;
+    const newInformer = () => {
+      const inf = makeInformer(ikc, '/api/v1/namespaces/default/pods', () => core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=web' }), 'app=web');
+      let stopped = false;
+      inf.on('error', () => {
+        informerErrors++;
+        setTimeout(() => stopped || inf.start().catch(() => undefined), 1000);
+      });
+      return {
+        inf,
+        stop: async () => {
+          stopped = true;
+          await inf.stop();
+        },
+      };
+    };
+    let { inf: informer, stop: stopInformer } = newInformer();
+    await informer.start();
     const injected = new Map<string, number>();
     const gapsBefore = events.filter((e) => e.type === 'gap').length;
     const chaosEnd = Date.now() + CHAOS_SECONDS * 1000;
@@ -251,17 +276,58 @@ async function main(): Promise<void> {
       // Reported below as divergences.
     }
     const div = divergences(c, feed, events, everUids);
+    const informerView = new Map(informer.list().map((p) => [p.metadata!.uid!, ipsOf(p as unknown as PodLike).join(',')]));
+    const server = new Map(webPods(c).map((p) => [p.metadata.uid, ipsOf(p).join(',')]));
+    let informerDiv = 0;
+    for (const [uid, ips] of server) if (informerView.get(uid) !== ips) informerDiv++;
+    for (const uid of informerView.keys()) if (!server.has(uid)) informerDiv++;
+    const informerCount = informer.list().length;
+    const chaosSeconds = (performance.now() - t) / 1000;
     const gaps = events.filter((e) => e.type === 'gap').length - gapsBefore;
     const total = [...injected.values()].reduce((a, b) => a + b, 0);
-    console.log(`chaos: ${((performance.now() - t) / 1000).toFixed(0)} s, ${rollouts} rollouts of ${PODS} Pods, ${total} faults injected: ${[...injected].map(([k, v]) => `${k} ×${v}`).join(', ')}`);
+    console.log(`chaos: ${chaosSeconds.toFixed(0)} s, ${rollouts} rollouts of ${PODS} Pods, ${total} faults injected: ${[...injected].map(([k, v]) => `${k} ×${v}`).join(', ')}`);
     console.log(`chaos: ${gaps} gaps recorded, ${JSON.stringify(feed.stats().Pods)}`);
     console.log(`chaos: divergences after settling: ${div.length}${div.length ? ` (first: ${div.slice(0, 5).join('; ')})` : ''}; converged ${Number.isNaN(settledIn) ? 'never' : `${settledIn.toFixed(0)} ms`} after the last rollout finished`);
+    console.log(`baseline: client-node informer (restarted on error), same faults: ${informerDiv} divergences, ${informerErrors} errors reported, ${informerCount} Pods in its cache`);
     console.log(`chaos: ${events.length} lifecycle events, ${everUids.size} Pod lives on the server, ${feed.model.livePods().length} live in the model`);
     if (div.length) {
       const conn = feed.connection();
       console.log(`chaos: feed connection ${conn.state}${conn.message ? ` (${conn.message})` : ''}; server resourceVersion ${c.store.resourceVersion}; open watches on the server ${c.openWatches()}; last Pod event applied ${((performance.now() - lastApplied) / 1000).toFixed(1)} s ago; stats ${JSON.stringify(feed.stats())}`);
       process.exitCode = 1;
     }
+
+    // ---- 3. one fault at a time, then a rollout: does each watcher converge? (the informer restarted
+    // fresh before each fault, so one fault's damage does not carry into the next row)
+    const informerAgrees = (): boolean => {
+      const mine = new Map(informer.list().map((p) => [p.metadata!.uid!, ipsOf(p as unknown as PodLike).join(',')]));
+      const srv = webPods(c);
+      return srv.length === mine.size && srv.every((p) => mine.get(p.metadata.uid) === ipsOf(p).join(','));
+    };
+    const within = async (cond: () => boolean, ms: number): Promise<string> => {
+      const t0 = performance.now();
+      try {
+        await until(cond, 'convergence', ms);
+        return `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+      } catch {
+        return `NOT within ${ms / 1000} s`;
+      }
+    };
+    console.log('fault, then a rollout        model converged      client-node informer converged');
+    for (const [name, inject] of faults) {
+      // A new informer per row: stop() then start() on the same one races with the old watch's done
+      // callback (which aborts the new watch and relists), which would hide what the fault does.
+      await stopInformer();
+      ({ inf: informer, stop: stopInformer } = newInformer());
+      await informer.start();
+      await until(informerAgrees, 'the informer to start', 60_000);
+      await inject();
+      const r = rollout();
+      await until(() => rolledOut(c, PODS, r), `the rollout after ${name}`, 300_000);
+      const [ours, theirs] = await Promise.all([within(() => divergences(c, feed, [], everUids).length === 0, 20_000), within(informerAgrees, 20_000)]);
+      console.log(`${name.padEnd(28)} ${ours.padEnd(20)} ${theirs}`);
+      c.faults.clear();
+    }
+    await stopInformer();
   } finally {
     await feed.dispose();
     await c.stop();
