@@ -6,7 +6,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { LifecycleEvent } from '../../src/core/events';
 import type { PodObject } from '../../src/core/lifecycle';
 import { generateDemoTls } from '../../src/demo/tls';
-import { ClusterLookup, KubeClient, KubeError, PodWatchFeed, WatchHub, normalizeSelector } from '../../src/kube';
+import { ClusterLookup, KubeClient, KubeError, PODS, PodWatchFeed, Reflector, WatchHub, normalizeSelector } from '../../src/kube';
 
 // A small API server with real HTTPS, a Pod store with a resourceVersion log, and scripted faults.
 // It speaks just enough of the watch protocol (list, watch from a resourceVersion, bookmarks,
@@ -462,6 +462,30 @@ describe('kube: list/watch loop against a real HTTPS server', function () {
     assert.equal(api.requests.length, n);
     assert.equal(api.watches.size, 0);
     assert.equal(f.snapshot().connection, 'stopped');
+  });
+});
+
+describe('kube: backoff', () => {
+  function reflector(random: () => number): Reflector<never> {
+    const kc = new KubeConfig();
+    kc.loadFromOptions({ clusters: [{ name: 'c', server: 'https://127.0.0.1:1' }], users: [{ name: 'u' }], contexts: [{ name: 'k', cluster: 'c', user: 'u' }], currentContext: 'k' });
+    const noop = (): void => undefined;
+    return new Reflector<never>(new KubeClient(kc), PODS, {}, { replace: noop, event: noop, recovered: noop, state: noop }, { backoffInitialMs: 500, backoffMaxMs: 30_000, retryAfterMaxMs: 120_000, random });
+  }
+
+  it('grows exponentially to a cap, with jitter between half and all of the step', () => {
+    const low = reflector(() => 0);
+    const high = reflector(() => 0.999999);
+    assert.deepEqual([0, 1, 2, 3, 10].map((a) => low.delay(a)), [250, 500, 1000, 2000, 15_000]);
+    assert.deepEqual([0, 1, 2, 3, 10].map((a) => Math.round(high.delay(a))), [500, 1000, 2000, 4000, 30_000]);
+    assert.equal(high.delay(1000), high.delay(60), 'no overflow for long outages');
+  });
+
+  it('waits at least what Retry-After asks, within a bound', () => {
+    const r = reflector(() => 0.5);
+    assert.equal(r.delay(0, 7), 7000);
+    assert.equal(r.delay(10, 1), r.delay(10), 'a short Retry-After does not shorten the backoff');
+    assert.equal(r.delay(0, 3600), 120_000);
   });
 });
 
