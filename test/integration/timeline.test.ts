@@ -174,6 +174,37 @@ describe('timeline webview on the demo cluster', function () {
     await screenshot('timeline-after-rollout');
   });
 
+  it('exports SVG, PNG and JSON from the webview buttons through the save dialog', async () => {
+    assert.ok(panel);
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const written: vscode.Uri[] = [];
+    try {
+      for (const [format, check] of [
+        ['svg', (b: Buffer) => /^<\?xml[^>]*>\s*<svg /.test(b.toString('utf8')) && b.toString('utf8').includes('tl-')],
+        ['png', (b: Buffer) => b.subarray(1, 4).toString('latin1') === 'PNG' && b.length > 2000],
+        ['json', (b: Buffer) => (JSON.parse(b.toString('utf8')) as { scope: { labelSelector: string } }).scope.labelSelector === 'app=tl'],
+      ] as const) {
+        const before = new Set((await vscode.workspace.fs.readDirectory(folder)).map(([n]) => n));
+        await inWebview<void>(`document.getElementById('export-${format}').click()`);
+        // code-server shows VS Code's own (simple) save dialog, prefilled with the suggested name: accept it.
+        const file = await until(`the ${format} export to be written`, async () => {
+          await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+          const now = (await vscode.workspace.fs.readDirectory(folder)).map(([n]) => n);
+          const added = now.find((n) => !before.has(n) && n.startsWith('pod-ip-timeline-') && n.endsWith(`.${format}`));
+          return added ? vscode.Uri.joinPath(folder, added) : undefined;
+        }, 20_000);
+        written.push(file);
+        const bytes = Buffer.from(await until(`${format} bytes`, async () => {
+          const b = await vscode.workspace.fs.readFile(file);
+          return b.byteLength > 0 && b;
+        }));
+        assert.ok(check(bytes), `${format} export has the expected content (${bytes.byteLength} bytes)`);
+      }
+    } finally {
+      for (const f of written) await vscode.workspace.fs.delete(f).then(undefined, () => undefined);
+    }
+  });
+
   it('keeps watching while hidden and catches up with a snapshot when shown again', async () => {
     assert.ok(panel, 'the panel from the previous test');
     const column = panel.panel.viewColumn;
