@@ -115,9 +115,12 @@ async function waitForSummary(doc: vscode.TextDocument, want: string[]): Promise
   await waitFor(`diagnostics ${JSON.stringify(want)} (now ${JSON.stringify(summary(doc))})`, () => (JSON.stringify(summary(doc)) === JSON.stringify(want) ? true : undefined));
 }
 
+/** Puts `text` in the file: through its open document when there is one (writing the file
+ *  under an open document would make the next save conflict), else on disk. */
 async function write(name: string, text: string): Promise<vscode.TextDocument> {
-  await vscode.workspace.fs.writeFile(uri(name), new TextEncoder().encode(text));
-  const doc = await vscode.workspace.openTextDocument(uri(name));
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri(name).toString());
+  if (!open) await vscode.workspace.fs.writeFile(uri(name), new TextEncoder().encode(text));
+  const doc = open ?? (await vscode.workspace.openTextDocument(uri(name)));
   if (doc.getText() !== text) await setText(doc, text);
   return doc;
 }
@@ -265,6 +268,33 @@ describe('lint in the editor', function () {
     assert.match(d.message, /did not lint this file: it is \d+ KB, over the 1 KB limit/);
     await vscode.workspace.getConfiguration('podIpLens.lint').update('maxFileSizeKb', undefined, vscode.ConfigurationTarget.Global);
     await waitFor('diagnostics after raising the limit', () => (lintDiagnostics(doc.uri).length === 64 ? true : undefined));
+  });
+
+  it('lints only manifests, unless the user opts a file in', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: 'name: ci\nenv:\n  URL: http://10.1.2.3:8080/\n' });
+    await vscode.window.showTextDocument(doc);
+    // Give the linter the time it would need (debounce, activation) to wrongly report something.
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(summary(doc), []);
+    await vscode.commands.executeCommand('podIpLens.lint.lintThisFile');
+    await waitForSummary(doc, ['ip-literal 10.1.2.3:8080']);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('applies rule and ignored-range settings as they change', async () => {
+    const config = vscode.workspace.getConfiguration('podIpLens.lint');
+    const doc = await write('client.yaml', CLIENT);
+    try {
+      await config.update('rules', { 'host-network': 'off', 'host-port': 'error' }, vscode.ConfigurationTarget.Global);
+      await config.update('ignoreCidrs', ['10.244.3.0/24'], vscode.ConfigurationTarget.Global);
+      await waitForSummary(doc, ['ip-literal 10.244.1.7:8080', 'host-port hostPort: 8081']);
+      const hp = lintDiagnostics(doc.uri).find((d) => doc.getText(d.range) === 'hostPort: 8081')!;
+      assert.equal(hp.severity, vscode.DiagnosticSeverity.Error);
+    } finally {
+      await config.update('rules', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('ignoreCidrs', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitForSummary(doc, ['host-network hostNetwork: true', 'ip-literal 10.244.1.7:8080', 'ip-literal 10.244.3.3:9090', 'host-port hostPort: 8081']);
   });
 
   it('clears diagnostics when the document closes', async function () {
