@@ -26,6 +26,7 @@ import { Faults } from './faults';
 import { decodeKubernetesProtobuf } from './protobuf';
 import { Matcher } from './selectors';
 import { jsonPatch, mergePatch } from './patch';
+import { unknownFields } from './fields';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
@@ -399,6 +400,7 @@ export class ApiHttpServer {
           return;
         }
         if (route.name) throw new ApiError(405, 'MethodNotAllowed', `POST is not supported on a single ${rt.singular}`);
+        this.checkFields(rt, body, q, res);
         const created = api.create(rt.key, ns, body as KubeObject, { dryRun, fieldManager: q.get('fieldManager') ?? undefined });
         this.send(res, 201, created);
         return;
@@ -415,6 +417,7 @@ export class ApiHttpServer {
           this.send(res, 200, api.store.update(rt.key, { ...cur, spec: { ...cur.spec, finalizers: body?.spec?.finalizers ?? [] } }));
           return;
         }
+        if (!sub) this.checkFields(rt, body, q, res);
         this.send(res, 200, api.update(rt.key, ns, route.name, body, { dryRun, subresource: sub }));
         return;
       }
@@ -441,6 +444,7 @@ export class ApiHttpServer {
         } catch (e) {
           throw new ApiError(400, 'BadRequest', `error decoding patch: ${e instanceof Error ? e.message : String(e)}`);
         }
+        if (type !== 'json' && !sub) this.checkFields(rt, patch, q, res);
         if (type === 'apply' && !api.store.get(rt.key, ns, route.name)) {
           // Server-side apply of an object that does not exist creates it.
           this.send(res, 201, api.create(rt.key, ns, { ...(patch as Any), metadata: { ...(patch as Any)?.metadata, name: route.name } }, { dryRun }));
@@ -588,6 +592,22 @@ export class ApiHttpServer {
       throw new ApiError(400, 'BadRequest', `couldn't get version/kind; json parse error: ${e instanceof Error ? e.message : String(e)}`);
     }
     throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
+  }
+
+  /**
+   * fieldValidation: Strict refuses unknown fields (400), Warn (the default) answers with a
+   * Warning header for each, Ignore drops them silently.
+   */
+  private checkFields(rt: ResourceType, body: unknown, q: URLSearchParams, res: ServerResponse): void {
+    const mode = q.get('fieldValidation') ?? 'Warn';
+    if (mode !== 'Strict' && mode !== 'Warn' && mode !== 'Ignore') {
+      throw new ApiError(400, 'BadRequest', `fieldValidation: Unsupported value: "${mode}": supported values: "Ignore", "Strict", "Warn"`);
+    }
+    if (mode === 'Ignore') return;
+    const unknown = unknownFields(rt, body);
+    if (!unknown.length) return;
+    if (mode === 'Strict') throw new ApiError(400, 'BadRequest', `strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
+    res.setHeader('Warning', unknown.map((f) => `299 - "unknown field \\"${f}\\""`));
   }
 
   private includeObject(q: URLSearchParams): IncludeObject {

@@ -184,6 +184,22 @@ describe('demo cluster over HTTPS', function () {
     assert.equal(j.status, 400);
   });
 
+  it('fieldValidation: Strict refuses unknown fields (400), Warn answers with Warning headers', async () => {
+    const d = deployment('typo', 'nginx', 1) as Any;
+    d.spec.replica = 2;
+    d.spec.template.spec.containers[0].imagee = 'x';
+    const strict = await request(c, 'POST', '/apis/apps/v1/namespaces/default/deployments?fieldValidation=Strict', { body: d });
+    assert.equal(strict.status, 400);
+    // In document order, like the API server's decoder.
+    assert.equal(strict.json.message, 'strict decoding error: unknown field "spec.template.spec.containers[0].imagee", unknown field "spec.replica"');
+    const warn = await request(c, 'POST', '/apis/apps/v1/namespaces/default/deployments', { body: d });
+    assert.equal(warn.status, 201);
+    assert.match(String(warn.headers.warning), /299 - "unknown field \\"spec.replica\\""/);
+    const patch = await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/typo?fieldValidation=Strict', { body: { spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'nginx' }], containers: [{ name: 'nginx', image: 'nginx:2' }] } } } }, contentType: 'application/strategic-merge-patch+json' });
+    assert.equal(patch.status, 200, 'patch directives are not unknown fields');
+    await request(c, 'DELETE', '/apis/apps/v1/namespaces/default/deployments/typo');
+  });
+
   it('takes a Pod through its stages, keeps the IP while terminating, frees it when gone', async () => {
     const seen: string[] = [];
     let lastStage = '';
