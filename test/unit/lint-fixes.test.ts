@@ -78,10 +78,22 @@ describe('lint fix: replace with a workspace Service', () => {
       ],
     };
     const broken: ServiceCandidateSource = { id: 'broken', candidatesFor: async () => Promise.reject(new Error('no cluster')) };
+    const throwing: ServiceCandidateSource = {
+      id: 'throwing',
+      candidatesFor: () => {
+        throw new Error('synchronous');
+      },
+    };
+    let slowTimer: NodeJS.Timeout | undefined;
+    const slow: ServiceCandidateSource = {
+      id: 'slow',
+      candidatesFor: () => new Promise((resolve) => (slowTimer = setTimeout(() => resolve([{ name: 'late', namespace: 'shop', portMatches: true, source: 'slow' }]), 5000))),
+    };
     const errors: string[] = [];
-    const c = await gatherCandidates([index, cluster, broken], '10.244.1.7', 8080, 'shop', (id, e) => errors.push(`${id}: ${(e as Error).message}`));
+    const c = await gatherCandidates([index, cluster, broken, throwing, slow], '10.244.1.7', 8080, 'shop', (id, e) => errors.push(`${id}: ${(e as Error).message}`), 100);
+    clearTimeout(slowTimer);
     assert.deepEqual(c.map((x) => `${x.name}@${x.source}`), ['backend@workspace', 'live@cluster']);
-    assert.deepEqual(errors, ['broken: no cluster']);
+    assert.deepEqual(errors.sort(), ['broken: no cluster', 'slow: no answer within 100 ms', 'throwing: synchronous']);
     const f = only(shop, 'ip-literal');
     const plans = planServiceReplacements(f, c);
     assert.equal(plans[1].title, 'Replace 10.244.1.7:8080 with live.shop.svc.cluster.local:8080 (from cluster)');

@@ -251,22 +251,32 @@ export class ManifestIndex implements ServiceCandidateSource {
   }
 }
 
-/** Asks every source, keeps the first candidate per Service (sources earlier in the list win). */
+/**
+ * Asks every source, keeps the first candidate per Service (sources earlier in the list win). A
+ * source that fails, or has not answered within `timeoutMs` (a slow cluster must not hold up the
+ * light bulb), is reported through `onError` and left out.
+ */
 export async function gatherCandidates(
   sources: readonly ServiceCandidateSource[],
   ip: string,
   port: number | undefined,
   namespace: string | undefined,
   onError?: (source: string, err: unknown) => void,
+  timeoutMs = 2000,
 ): Promise<ServiceCandidate[]> {
-  const results = await Promise.all(
-    sources.map((s) =>
-      s.candidatesFor(ip, port, namespace).catch((err: unknown) => {
+  const ask = (s: ServiceCandidateSource): Promise<ServiceCandidate[]> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    return Promise.race([Promise.resolve().then(() => s.candidatesFor(ip, port, namespace)), timeout])
+      .catch((err: unknown) => {
         onError?.(s.id, err);
         return [] as ServiceCandidate[];
-      }),
-    ),
-  );
+      })
+      .finally(() => clearTimeout(timer));
+  };
+  const results = await Promise.all(sources.map(ask));
   const seen = new Set<string>();
   const out: ServiceCandidate[] = [];
   for (const c of results.flat()) {
