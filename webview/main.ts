@@ -99,6 +99,11 @@ function start(): void {
     else view.notice(m.level, m.message);
   });
 
+  // Problems inside the page go to the extension's log, where they can be seen and counted.
+  document.addEventListener('securitypolicyviolation', (e) => post({ type: 'log', level: 'error', message: `CSP blocked ${e.blockedURI || 'inline'} (${e.violatedDirective})` }));
+  window.addEventListener('error', (e) => post({ type: 'log', level: 'error', message: `uncaught: ${e.message} at ${e.filename}:${e.lineno}` }));
+  window.addEventListener('unhandledrejection', (e) => post({ type: 'log', level: 'error', message: `unhandled rejection: ${String(e.reason)}` }));
+
   const embedded = document.getElementById(EMBEDDED_SNAPSHOT_ID);
   if (embedded?.textContent) {
     let data: unknown;

@@ -102,7 +102,7 @@ export class TimelinePanel {
   private latest: () => TimelineSnapshot;
   private disposed = false;
   /** Messages posted, for tests and the output channel. */
-  readonly stats = { snapshots: 0, eventMessages: 0, events: 0, skippedWhileHidden: 0 };
+  readonly stats = { snapshots: 0, eventMessages: 0, events: 0, skippedWhileHidden: 0, webviewErrors: 0 };
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -220,6 +220,7 @@ export class TimelinePanel {
         void this.export(m.format, m.data);
         return;
       case 'log':
+        if (m.level === 'error') this.stats.webviewErrors++;
         this.log[m.level === 'warn' ? 'warn' : m.level](`timeline webview: ${m.message}`);
         return;
     }

@@ -146,6 +146,7 @@ describe('timeline webview on the demo cluster', function () {
     assert.ok(last.labels.filter((l) => l.startsWith('tl-')).length >= 6, `old and new Pods have lanes: ${last.labels.join(', ')}`);
     assert.equal((await drawn())?.service.startsWith(clusterIp), true, 'the ClusterIP has not changed');
     assert.ok(panel.stats.eventMessages > 0, 'events arrived as batches, not only snapshots');
+    assert.equal(panel.stats.webviewErrors, 0, 'no CSP violation or script error in the webview (see the Pod IP Lens log)');
 
     // A click on a segment of a Pod that is gone opens its last known state read-only; one still
     // running opens the live manifest from the API server.

@@ -75,6 +75,20 @@ describe('timeline webview (headless Chromium)', function () {
     assert.deepEqual(pageErrors(page), []);
   });
 
+  it('reports a CSP violation to the host log', async () => {
+    page = await openTimeline(browser, server);
+    // An inline style attribute set through HTML parsing is exactly what the policy forbids.
+    await page.evaluate(() => {
+      const d = document.createElement('div');
+      d.innerHTML = '<span style="color: red">x</span>';
+      document.body.append(d);
+    });
+    await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'log'));
+    const log = (await sent(page)).find((m) => m.type === 'log');
+    assert.equal(log?.level, 'error');
+    assert.match(String(log?.message), /^CSP blocked inline \(style-src-attr\)$/);
+  });
+
   it('draws lanes and segments from a snapshot, then a live rollout as it happens', async () => {
     page = await openTimeline(browser, server);
     const sc = await liveRollout(page);
