@@ -2,7 +2,7 @@
 // hand-picked edge cases and a seeded corpus of generated and mutated strings.
 import { strict as assert } from 'node:assert';
 import { isIP } from 'node:net';
-import { cidrContains, classifyIp, ipVersion, parseCidr, parseIp } from '../../src/core/lint';
+import { cidrContains, classifyIp, ipVersion, parseCidr, parseIp, scanIps } from '../../src/core/lint';
 
 /** mulberry32: a small seeded PRNG, so a failure reproduces from its seed. */
 export function rng(seed: number): () => number {
@@ -97,5 +97,28 @@ describe('lint IP parser', () => {
     assert.ok(cidrContains(parseCidr('1.2.3.4')!, parseIp('1.2.3.4')!));
     assert.ok(!cidrContains(parseCidr('1.2.3.4')!, parseIp('1.2.3.5')!));
     for (const bad of ['10.0.0.0/33', 'fd00::/129', 'x/8', '10.0.0.0/', '10.0.0.0/a', '']) assert.equal(parseCidr(bad), undefined, bad);
+  });
+
+  it('every address the scanner reports is one net.isIP accepts, at the offsets it reports (seed 11)', () => {
+    const r = rng(11);
+    const alphabet = '0123456789abcdefABCDEF:.::..[]%/ -_xv=@,;\n\t"\'';
+    let reported = 0;
+    for (let i = 0; i < 3000; i++) {
+      let s = '';
+      for (let k = 0, n = 20 + Math.floor(r() * 200); k < n; k++) {
+        // Mostly address-like pieces, so that real addresses come up often.
+        s += r() < 0.3 ? randomAddress(r) : alphabet[Math.floor(r() * alphabet.length)];
+      }
+      for (const m of scanIps(s)) {
+        reported++;
+        assert.ok(isIP(m.ip) !== 0, `${JSON.stringify(m.ip)} in ${JSON.stringify(s)}`);
+        assert.ok(m.start >= 0 && m.start < m.end && m.end <= s.length);
+        const lit = s.slice(m.start, m.end);
+        assert.ok(lit.includes(m.ip), `${lit} / ${m.ip}`);
+        if (m.port !== undefined) assert.ok(lit.endsWith(`:${m.port}`), lit);
+        if (m.bracketed) assert.ok(lit.startsWith('['), lit);
+      }
+    }
+    assert.ok(reported > 1000, `${reported} addresses reported`);
   });
 });
