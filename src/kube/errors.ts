@@ -10,6 +10,7 @@ export type KubeErrorKind =
   | 'forbidden'
   | 'not-found'
   | 'invalid-selector'
+  | 'bad-request'
   | 'expired'
   | 'throttled'
   | 'server'
@@ -30,7 +31,7 @@ export class KubeError extends Error {
 
   /** Errors that retrying will not fix without someone changing something (credentials, RBAC, config). */
   get needsUser(): boolean {
-    return ['unknown-context', 'kubeconfig', 'tls', 'unauthorized', 'forbidden', 'invalid-selector', 'not-found'].includes(this.kind);
+    return ['unknown-context', 'kubeconfig', 'tls', 'unauthorized', 'forbidden', 'invalid-selector', 'bad-request', 'not-found'].includes(this.kind);
   }
 }
 
@@ -128,10 +129,11 @@ export function fromHttpStatus(status: number, body: string, headers: Record<str
   const what = `${ctx.verb} ${resourceName(ctx)} ${where(ctx)}`;
   switch (status) {
     case 400:
-      if (ctx.labelSelector && /selector|label/i.test(serverMessage)) {
+      // Our requests carry nothing else a user chose: with a selector, a 400 is about the selector.
+      if (ctx.labelSelector) {
         return new KubeError('invalid-selector', `Invalid label selector '${ctx.labelSelector}'.${said}`, status);
       }
-      return new KubeError('protocol', `The API server rejected the request to ${what} (400 Bad Request).${said}`, status);
+      return new KubeError('bad-request', `The API server rejected the request to ${what} (400 Bad Request).${said}`, status);
     case 401:
       return new KubeError(
         'unauthorized',

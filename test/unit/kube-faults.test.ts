@@ -234,3 +234,19 @@ describe('kube: lookups for hovers, on the demo cluster', function () {
     );
   });
 });
+
+describe('kube: errors from the demo cluster', function () {
+  this.timeout(30_000);
+  it('rejects an invalid label selector with the server’s reason, and does not retry it forever in silence', async () => {
+    const c = await startDemoCluster({ systemWorkloads: false, recordEvents: false });
+    const f = new PodWatchFeed(new KubeClient(loadKubeConfig({ text: c.kubeconfig })), { context: c.contextName, namespace: 'default', labelSelector: 'app in (web' }, { reflector: { backoffInitialMs: 50, backoffMaxMs: 200 } }).start();
+    try {
+      await assert.rejects(f.whenLive(), /Invalid label selector 'app in \(web'\. The server said: .+/);
+      assert.equal(f.snapshot().connection, 'error');
+      assert.match(f.snapshot().connectionMessage!, /Invalid label selector/);
+    } finally {
+      await f.dispose();
+      await c.stop();
+    }
+  });
+});
