@@ -673,7 +673,8 @@ export class ApiHttpServer {
       if (render.kind === 'partial') {
         return `{"type":"${type}","object":${JSON.stringify({ kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${render.version}`, metadata: object.metadata })}}\n`;
       }
-      // Column definitions go with the first event only, as the API server does for watches.
+      // Column definitions go with the first event only, as the API server does for watches
+      // (kubernetes/kubernetes#71548).
       const withColumns = firstTable;
       firstTable = false;
       if (!withColumns && e && e.type === type) {

@@ -67,7 +67,8 @@ export class EndpointsController {
     }
     const pods = (api.store.list(RESOURCE.pods, ns).items as Any[]).filter((p) => selects(svc, p) && p.status?.podIP && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
     const svcPorts: Any[] = svc.spec.ports ?? [];
-    const ports = svcPorts.map((sp) => ({ name: sp.name ?? '', port: pods.length ? resolvePort(sp, pods[0]) ?? null : (typeof sp.targetPort === 'number' ? sp.targetPort : null), protocol: sp.protocol ?? 'TCP' }));
+    // Like the EndpointSlice controller, a Service selecting no Pod gets a slice without ports.
+    const ports = pods.length ? svcPorts.map((sp) => ({ name: sp.name ?? '', port: resolvePort(sp, pods[0]) ?? null, protocol: sp.protocol ?? 'TCP' })) : [];
     const endpoints = pods
       .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
       .map((p) => {

@@ -48,6 +48,32 @@ export class ControlPlane {
     this.gc.resume();
     this.unsubscribe = store.subscribe((e) => this.dispatch(e));
     if (fresh) this.bootstrap(opts);
+    this.renewLeases();
+    // Kubelets renew their node Lease every 10 s (real time: this is what `kubectl describe node` shows).
+    this.ctx.timers.every(10_000, () => this.renewLeases());
+  }
+
+  private renewLeases(): void {
+    const { api } = this.ctx;
+    const now = new Date().toISOString().replace('Z', '000Z');
+    for (const n of this.nodes) {
+      const cur = api.store.get(RESOURCE.leases, 'kube-node-lease', n.name);
+      const spec = { holderIdentity: n.name, leaseDurationSeconds: 40, renewTime: now };
+      if (cur) api.store.update(RESOURCE.leases, { ...cur, spec });
+      else {
+        const node = api.store.get(RESOURCE.nodes, undefined, n.name);
+        api.store.create(RESOURCE.leases, {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: {
+            name: n.name,
+            namespace: 'kube-node-lease',
+            ...(node ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: n.name, uid: node.metadata.uid! }] } : {}),
+          },
+          spec,
+        });
+      }
+    }
   }
 
   stop(): void {
