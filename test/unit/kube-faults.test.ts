@@ -150,6 +150,8 @@ describe('kube: watch pipeline against the demo cluster under faults', function 
       const g = gaps.find((x) => Date.parse(x.to!) >= fi.at && Date.parse(x.from!) >= fi.at - 1500 && Date.parse(x.from!) <= fi.at + 3000);
       assert.ok(g, `a gap for the ${fi.name} fault at ${new Date(fi.at).toISOString()}; gaps: ${JSON.stringify(gaps.map((x) => [x.from, x.to, x.reason]))}`);
     }
+    // Each fault cut the Pod, Service and EndpointSlice watches at once: one outage, one gap each.
+    assert.equal(gaps.length, injected.length, JSON.stringify(gaps.map((x) => x.reason)));
     assert.ok(gaps.some((g) => /410/.test(g.reason!)), 'the 410 fault led to a relist');
     assert.ok(gaps.some((g) => /no data on the pods watch/.test(g.reason!)), 'the stall was detected as silence');
     // The Service's endpoints in the model are the server's ready Pod IPs.
