@@ -402,6 +402,11 @@ export class DemoApi {
     } else delete obj.metadata.namespace;
     delete obj.metadata.managedFields;
     delete obj.metadata.selfLink;
+    // Empty maps and lists in ObjectMeta are omitted on the wire (Go's omitempty), as stored.
+    for (const k of ['labels', 'annotations', 'finalizers', 'ownerReferences']) {
+      const v = obj.metadata[k];
+      if (v !== undefined && (v === null || (typeof v === 'object' && Object.keys(v).length === 0))) delete obj.metadata[k];
+    }
     return obj;
   }
 

@@ -281,6 +281,36 @@ describe('demo cluster over HTTPS', function () {
     assert.ok(rs.every((x) => x.metadata.name.startsWith('web-') && x.metadata.labels['pod-template-hash']));
   });
 
+  it('Recreate: every old Pod is gone before a new one is created', async () => {
+    const d = deployment('recreate', 'nginx:1.28', 2) as Any;
+    d.spec.strategy = { type: 'Recreate' };
+    assert.equal((await request(c, 'POST', '/apis/apps/v1/namespaces/default/deployments', { body: d })).status, 201);
+    await waitFor('2 ready', () => readyPods(c, 'recreate').length === 2);
+    let overlap = false;
+    const unsubscribe = c.store.subscribe((e) => {
+      if (e.resource !== RESOURCE.pods || e.type !== 'ADDED' || e.object.metadata.labels?.app !== 'recreate') return;
+      if (pods(c, 'recreate').some((p) => p.spec.containers[0].image === 'nginx:1.28')) overlap = true;
+    });
+    try {
+      await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/recreate', { body: { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1.25' }] } } } }, contentType: 'application/strategic-merge-patch+json' });
+      await waitFor('2 new ready', () => readyPods(c, 'recreate').length === 2 && pods(c, 'recreate').every((p) => p.spec.containers[0].image === 'nginx:1.25'));
+    } finally {
+      unsubscribe();
+    }
+    assert.equal(overlap, false, 'no new Pod while an old one existed');
+    await request(c, 'DELETE', '/apis/apps/v1/namespaces/default/deployments/recreate');
+  });
+
+  it('stores no empty labels/annotations maps (a patch adding {} changes nothing)', async () => {
+    const r = await request(c, 'PATCH', '/api/v1/namespaces/default/configmaps/bump-none', { body: {}, contentType: 'application/merge-patch+json' });
+    assert.equal(r.status, 404);
+    await request(c, 'POST', '/api/v1/namespaces/default/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain' } } });
+    const p = await request(c, 'PATCH', '/api/v1/namespaces/default/configmaps/plain', { body: { metadata: { annotations: {} } }, contentType: 'application/strategic-merge-patch+json' });
+    assert.equal(p.status, 200);
+    assert.equal('annotations' in p.json.metadata, false);
+    await request(c, 'DELETE', '/api/v1/namespaces/default/configmaps/plain');
+  });
+
   it('scales through the scale subresource and replaces a deleted Pod', async () => {
     const r = await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/web/scale', { body: { spec: { replicas: 3 } }, contentType: 'application/merge-patch+json' });
     assert.equal(r.status, 200, r.body);
