@@ -7,6 +7,7 @@ import { version } from '../../package.json';
 import {
   DEFAULT_SEVERITY,
   HOST_NETWORK_MESSAGE,
+  LOAD_BALANCER_IP_MESSAGE,
   README_URL,
   LineIndex,
   ManifestLinter,
@@ -247,6 +248,11 @@ const RULE_TEXT: Record<RuleId, { name: string; short: string; full: string }> =
     full: 'Pod IPs change whenever a Pod is replaced (rollout, crash, eviction); address a Service instead.',
   },
   'host-network': { name: 'HostNetwork', short: 'Pod uses the host network', full: HOST_NETWORK_MESSAGE },
+  'load-balancer-ip': {
+    name: 'LoadBalancerIp',
+    short: 'Deprecated Service field loadBalancerIP',
+    full: LOAD_BALANCER_IP_MESSAGE,
+  },
   'host-port': {
     name: 'HostPort',
     short: 'Container port bound to a host port',

@@ -124,7 +124,7 @@ describe('pod-ip-lens lint', function () {
     assert.equal(sarif.$schema, 'https://json.schemastore.org/sarif-2.1.0.json');
     const run = sarif.runs[0];
     assert.equal(run.tool.driver.name, 'pod-ip-lens');
-    assert.deepEqual(run.tool.driver.rules.map((x: { id: string }) => x.id), ['ip-literal', 'host-network', 'host-port']);
+    assert.deepEqual(run.tool.driver.rules.map((x: { id: string }) => x.id), ['ip-literal', 'host-network', 'host-port', 'load-balancer-ip']);
     assert.match(run.tool.driver.rules[0].helpUri, /#ip-literal$/);
     assert.deepEqual(
       run.results.map((x: any) => [x.ruleId, x.ruleIndex, x.level, x.locations[0].physicalLocation.artifactLocation.uri, x.locations[0].physicalLocation.region]),

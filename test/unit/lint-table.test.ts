@@ -85,6 +85,11 @@ const flagged: Case[] = [
   { name: 'Secret data, base64 in quotes', text: res('Secret', 'data:\n  url: "⟦cG9zdGdyZXM6Ly8xMC4xLjIuMy9kYg==⟧"\n') },
   { name: 'CRLF line endings', text: env('"⟦10.244.1.7:8080⟧"').replace(/\n/g, '\r\n') },
   { name: 'byte order mark', text: `\uFEFF${env('⟦10.244.1.7⟧')}` },
+  {
+    name: 'Service loadBalancerIP: a deprecation hint, not an ip-literal',
+    rule: 'load-balancer-ip',
+    text: res('Service', 'spec:\n  type: LoadBalancer\n  ⟦loadBalancerIP: 203.0.113.8⟧\n'),
+  },
   { name: 'hostNetwork', rule: 'host-network', text: res('Pod', 'spec:\n  ⟦hostNetwork: true⟧\n  containers: []\n') },
   {
     name: 'hostNetwork in a Deployment template',
@@ -140,7 +145,6 @@ const traps: Case[] = [
   { name: 'comment', text: res('ConfigMap', '# talk to 10.1.2.3\ndata: {a: b} # or 10.1.2.4\n') },
   { name: 'Service clusterIP', text: res('Service', 'spec:\n  clusterIP: 10.96.0.10\n  clusterIPs: [10.96.0.10, "fd00::10"]\n') },
   { name: 'Service externalIPs', text: res('Service', 'spec:\n  externalIPs:\n    - 203.0.113.7\n') },
-  { name: 'Service loadBalancerIP', text: res('Service', 'spec:\n  loadBalancerIP: 203.0.113.8\n') },
   { name: 'Service loadBalancerSourceRanges', text: res('Service', 'spec:\n  loadBalancerSourceRanges: [203.0.113.0/24]\n') },
   { name: 'NetworkPolicy ipBlock', text: res('NetworkPolicy', 'spec:\n  egress:\n    - to:\n        - ipBlock: {cidr: 10.0.0.0/8, except: [10.1.2.3/32]}\n') },
   { name: 'EndpointSlice addresses', text: res('EndpointSlice', 'endpoints:\n  - addresses: [10.244.1.7]\n') },
@@ -152,6 +156,8 @@ const traps: Case[] = [
   { name: 'version label', text: res('Pod', '  labels: {app.kubernetes.io/version: "1.2.3.4"}\n') },
   { name: 'appVersion field', text: res('ConfigMap', 'data:\n  appVersion: 1.2.3.4\n') },
   { name: 'key holding an IP (keys are not values)', text: res('ConfigMap', 'data:\n  "10.1.2.3": x\n') },
+  { name: 'empty loadBalancerIP', text: res('Service', 'spec:\n  loadBalancerIP: ""\n') },
+  { name: 'loadBalancerIP outside a Service spec', text: res('ConfigMap', 'data:\n  loadBalancerIP: x\n') },
   { name: 'hostNetwork false', text: res('Pod', 'spec:\n  hostNetwork: false\n') },
   { name: 'hostPort outside ports', text: res('ConfigMap', 'data:\n  hostPort: "8080"\n') },
   { name: 'Helm template placeholder', text: env('"{{ .Values.backendIp }}"') },

@@ -8,6 +8,7 @@ import { classifyIp, parseIp, type IpClass, type IpVersion } from './ip';
 import { scanIps, type IpMatch } from './scan';
 import {
   HOST_NETWORK_MESSAGE,
+  LOAD_BALANCER_IP_MESSAGE,
   hostPortMessage,
   ipLiteralMessage,
   isHostPortPath,
@@ -53,7 +54,7 @@ export interface RawFinding {
   encoding?: 'base64';
 }
 
-const HOST_KEY_RE = /host(?:Network|Port)/;
+const FIELD_KEY_RE = /host(?:Network|Port)|loadBalancerIP/;
 /** A Secret's `data` is base64: its IPs are invisible to the text scan. */
 const SECRET_RE = /^kind[ \t]*:[ \t]*["']?Secret\b|"kind"\s*:\s*"Secret"/m;
 
@@ -65,8 +66,7 @@ interface Resource {
 
 export function analyseDocument(doc: string): RawFinding[] {
   const candidates = scanIps(doc);
-  const hostKeys = HOST_KEY_RE.test(doc);
-  if (candidates.length === 0 && !hostKeys && !SECRET_RE.test(doc)) return [];
+  if (candidates.length === 0 && !FIELD_KEY_RE.test(doc) && !SECRET_RE.test(doc)) return [];
   const isTemplate = doc.includes('{{');
   let findings: RawFinding[] | undefined;
   if (!isTemplate || isValidYaml(doc)) {
@@ -244,7 +244,7 @@ class CstWalker {
     if (item.key && typeof item.key === 'object' && item.key.type === 'error') this.broken = true;
     if (!item.value) return;
     this.path.push(key);
-    if (key === 'hostNetwork' || key === 'hostPort') this.hostField(map, item, key);
+    if (key === 'hostNetwork' || key === 'hostPort' || key === 'loadBalancerIP') this.fieldRule(map, item, key);
     this.node(item.value);
     this.path.pop();
   }
@@ -284,13 +284,21 @@ class CstWalker {
     }
   }
 
-  private hostField(map: CST.Token, item: CollectionItem, key: string): void {
+  /** Rules about a field itself: hostNetwork, hostPort, a Service's loadBalancerIP. */
+  private fieldRule(map: CST.Token, item: CollectionItem, key: string): void {
     const value = item.value;
     if (!value || !item.key || !('source' in value) || value.type === 'block-scalar') return;
     const v = value.source;
     let rule: RuleId;
     let message: string;
-    if (key === 'hostNetwork') {
+    let removable = true;
+    if (key === 'loadBalancerIP') {
+      if (this.res.kind !== 'Service' || this.path.length !== 2 || this.path[0] !== 'spec' || /^(?:""|''|~|null)?$/.test(v)) return;
+      rule = 'load-balancer-ip';
+      message = LOAD_BALANCER_IP_MESSAGE;
+      // Removing it would give up the address; the replacement is provider-specific.
+      removable = false;
+    } else if (key === 'hostNetwork') {
       // Pod specs live under `spec` (Pod, template.spec, jobTemplate.spec.template.spec).
       if (this.path[0] !== 'spec' || !/^(?:true|True|TRUE)$/.test(v)) return;
       rule = 'host-network';
@@ -313,7 +321,7 @@ class CstWalker {
       name: this.res.name,
       namespace: this.res.namespace,
       path: formatPath(this.path),
-      removal: removalEdit(this.doc, map, item),
+      removal: removable ? removalEdit(this.doc, map, item) : undefined,
       canDisableLine: true,
       suppressed: false,
       lineScan: false,

@@ -156,7 +156,7 @@ function baseName(file: string): string {
 
 /** "Remove hostNetwork" / "Remove hostPort". */
 export function planRemoveField(finding: Finding): FixPlan[] {
-  if (!finding.removal) return [];
+  if (!finding.removal || (finding.rule !== 'host-network' && finding.rule !== 'host-port')) return [];
   const field = finding.rule === 'host-network' ? 'hostNetwork' : 'hostPort';
   return [{ title: `Remove ${field}`, rule: finding.rule, isPreferred: false, edits: [{ ...finding.removal }] }];
 }

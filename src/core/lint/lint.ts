@@ -3,7 +3,7 @@
 import { analyseDocument, type RawFinding, type TextEdit } from './analyse';
 import { hashText, splitDocuments } from './documents';
 import { cidrContains, parseCidr, parseIp, type Cidr } from './ip';
-import { DEFAULT_SEVERITY, isRuleId, type RuleId, type RuleSetting, type Severity } from './rules';
+import { DEFAULT_SEVERITY, RULE_IDS, isRuleId, type RuleId, type RuleSetting, type Severity } from './rules';
 
 export interface LintOptions {
   /** Severity per rule, or 'off'. Missing rules use DEFAULT_SEVERITY. */
@@ -46,7 +46,7 @@ function resolveOptions(o: LintOptions = {}): ResolvedOptions {
   const severity: Record<RuleId, Severity | 'off'> = { ...DEFAULT_SEVERITY };
   for (const [rule, setting] of Object.entries(o.rules ?? {})) {
     if (!isRuleId(rule)) {
-      problems.push(`unknown rule '${rule}' (rules: ip-literal, host-network, host-port)`);
+      problems.push(`unknown rule '${rule}' (rules: ${RULE_IDS.join(', ')})`);
       continue;
     }
     if (setting === undefined) continue;

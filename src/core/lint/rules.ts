@@ -1,7 +1,7 @@
 // Rule ids, messages, default severities and the table of fields where an IP is legitimate.
 // The ids are public: tools, suppression comments and settings refer to them.
 
-export const RULE_IDS = ['ip-literal', 'host-network', 'host-port'] as const;
+export const RULE_IDS = ['ip-literal', 'host-network', 'host-port', 'load-balancer-ip'] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
@@ -11,6 +11,7 @@ export const DEFAULT_SEVERITY: Record<RuleId, Severity> = {
   'ip-literal': 'warning',
   'host-network': 'warning',
   'host-port': 'warning',
+  'load-balancer-ip': 'hint',
 };
 
 /** Where the README documents each rule; diagnostics link here. */
@@ -31,6 +32,9 @@ export const HOST_NETWORK_MESSAGE =
 export function hostPortMessage(port: string): string {
   return `hostPort ${port} ties clients to the IP of whichever Node the Pod lands on (and to one replica per Node); expose the port through a Service instead.`;
 }
+
+export const LOAD_BALANCER_IP_MESSAGE =
+  'spec.loadBalancerIP is deprecated since Kubernetes 1.24 and ignored by some providers; request the address with your load balancer’s annotation instead (e.g. metallb.universe.tf/loadBalancerIPs).';
 
 export type PathSegment = string | number;
 
