@@ -75,7 +75,7 @@ export function serviceManifest(name: string, w: WorkloadInfo, ports: readonly S
       seen.add(k);
       return true;
     })
-    .map((p, i, all) => {
+    .map((p, _i, all) => {
       const o: Record<string, unknown> = {};
       // Port names are required once a Service has more than one port.
       if (p.name || all.length > 1) o.name = p.name ?? `port-${p.port}`;

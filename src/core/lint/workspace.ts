@@ -216,7 +216,8 @@ export class ManifestIndex implements ServiceCandidateSource {
     return this.workloads(effectiveNamespace(svc.namespace)).some((w) => selects(svc.selector, w.podLabels) && w.ports.some((p) => p.name === target && p.containerPort === port));
   }
 
-  async candidatesFor(ip: string, port: number | undefined, namespace: string | undefined): Promise<ServiceCandidate[]> {
+  /** Manifests do not know which Pod holds an IP: every Service in the namespace is a candidate. */
+  async candidatesFor(_ip: string, port: number | undefined, namespace: string | undefined): Promise<ServiceCandidate[]> {
     return this.serviceCandidates(port, namespace);
   }
 
