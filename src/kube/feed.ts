@@ -35,7 +35,7 @@ export class PodWatchFeed implements TimelineFeed {
   private readonly now: () => Date;
   private liveWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private lastConnection: ConnectionState = 'connecting';
-  private pendingGap?: { from: Date; to: Date; reasons: string[] };
+  private pendingGap?: { from: Date; to: Date; reasons: { part: string; reason: string }[] };
 
   constructor(
     readonly client: KubeClient,
@@ -161,7 +161,7 @@ export class PodWatchFeed implements TimelineFeed {
     const g = (this.pendingGap ??= { from, to, reasons: [] });
     if (from < g.from) g.from = from;
     if (to > g.to) g.to = to;
-    g.reasons.push(`${part.name}: ${reason}`);
+    g.reasons.push({ part: part.name, reason });
     this.flushGap(part);
   }
 
@@ -170,7 +170,11 @@ export class PodWatchFeed implements TimelineFeed {
     if (!g) return;
     if (this.parts.some((p) => p !== recovering && p.everWatching && (p.state === 'backoff' || p.state === 'listing'))) return;
     this.pendingGap = undefined;
-    this.emit([this.model.gap(g.from, g.to, g.reasons.join('; '))]);
+    // One outage usually hits every watch the same way: say it once, naming the watches.
+    const byReason = new Map<string, string[]>();
+    for (const r of g.reasons) byReason.set(r.reason, [...(byReason.get(r.reason) ?? []), r.part]);
+    const text = [...byReason].map(([reason, parts]) => `${joinNames(parts)}: ${reason}`).join('; ');
+    this.emit([this.model.gap(g.from, g.to, text)]);
   }
 
   private emit(events: LifecycleEvent[], force = false): void {
@@ -185,4 +189,10 @@ export class PodWatchFeed implements TimelineFeed {
       }
     }
   }
+}
+
+function joinNames(names: string[]): string {
+  const order = ['Pods', 'Services', 'EndpointSlices'];
+  const sorted = [...new Set(names)].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  return sorted.length > 1 ? `${sorted.slice(0, -1).join(', ')} and ${sorted.at(-1)}` : sorted[0];
 }

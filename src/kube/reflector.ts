@@ -135,7 +135,7 @@ export class Reflector<T extends KubeObject> {
           continue;
         }
         failure = outcome.error;
-        this.openOutage(outcome.stalledSince ?? this.o.now(), describe(outcome.error));
+        this.openOutage(outcome.stalledSince ?? this.o.now(), outageReason(outcome.error));
       } catch (e) {
         if (this.stopped) break;
         failure = e as Error;
@@ -146,11 +146,11 @@ export class Reflector<T extends KubeObject> {
           continue;
         }
         // Before the first list there is nothing to have a gap in.
-        if (listed) this.openOutage(this.o.now(), describe(e as Error));
+        if (listed) this.openOutage(this.o.now(), outageReason(e as Error));
       }
       if (this.stopped) break;
       const ke = failure instanceof KubeError ? failure : undefined;
-      this.handler.state(ke?.needsUser ? 'error' : 'backoff', ke ?? new KubeError('unreachable', describe(failure)));
+      this.handler.state(ke?.needsUser ? 'error' : 'backoff', ke ?? new KubeError('unreachable', failure?.message ?? 'unknown failure'));
       this.stats.retries++;
       await this.sleep(this.delay(attempt++, ke?.retryAfterSeconds));
     }
@@ -395,7 +395,16 @@ export class Reflector<T extends KubeObject> {
   }
 }
 
-function describe(e: Error | undefined): string {
+/** A short reason for a gap, without the resource: the feed says which watches an outage hit. */
+function outageReason(e: Error | undefined): string {
   if (!e) return 'unknown failure';
-  return e.message;
+  if (e instanceof KubeError) {
+    if (e.status) return `HTTP ${e.status}${e.retryAfterSeconds !== undefined ? ` (Retry-After ${e.retryAfterSeconds}s)` : ''}`;
+    if (e.kind === 'unreachable') {
+      const m = /\): (.*?)(?: \(|\.$)/.exec(e.message);
+      return `server unreachable${m ? ` (${m[1]})` : ''}`;
+    }
+    if (e.kind === 'tls') return 'TLS failure';
+  }
+  return e.message.replace(/\b(pods|services|endpointslices) watch\b/g, 'watch');
 }

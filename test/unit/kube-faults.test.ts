@@ -153,7 +153,7 @@ describe('kube: watch pipeline against the demo cluster under faults', function 
     // Each fault cut the Pod, Service and EndpointSlice watches at once: one outage, one gap each.
     assert.equal(gaps.length, injected.length, JSON.stringify(gaps.map((x) => x.reason)));
     assert.ok(gaps.some((g) => /410/.test(g.reason!)), 'the 410 fault led to a relist');
-    assert.ok(gaps.some((g) => /no data on the pods watch/.test(g.reason!)), 'the stall was detected as silence');
+    assert.ok(gaps.some((g) => /Pods.*: no data on the watch/.test(g.reason!)), 'the stall was detected as silence');
     // The Service's endpoints in the model are the server's ready Pod IPs.
     const svc = f.model.serviceSummaries().find((s) => s.name === 'web')!;
     assert.deepEqual(svc.endpoints, serverPods(c, { app: 'web' }).flatMap(ipsOf).sort());

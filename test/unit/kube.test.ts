@@ -343,7 +343,7 @@ describe('kube: list/watch loop against a real HTTPS server', function () {
     api.add(newPod('10.0.0.2'));
     await until(() => agrees(f, api) && events.some((e) => e.type === 'gap'), 'recovered');
     const gap = events.find((e) => e.type === 'gap')!;
-    assert.match(gap.reason!, /no data on the pods watch for 0s/);
+    assert.match(gap.reason!, /^Pods: no data on the watch for 0s/);
     assert.equal(events.filter((e) => e.type === 'gap').length, 1, 'one outage (stall, then a hung request), one gap');
   });
 
