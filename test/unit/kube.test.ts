@@ -251,6 +251,23 @@ describe('kube: list/watch loop against a real HTTPS server', function () {
     assert.equal(f.snapshot().connection, 'live');
   });
 
+  it('treats the server ending a watch at the timeout it was given as routine: resume, no gap', async () => {
+    const f = (feed = new PodWatchFeed(new KubeClient(api.kubeconfig()), { context: 'fake', namespace: 'default', labelSelector: '' }, { services: false, reflector: { ...FAST, timeoutSeconds: [2, 3] } }).start());
+    const events = collect(f);
+    await f.whenLive();
+    api.add(newPod('10.0.0.1'));
+    const watches = (): typeof api.requests => api.requests.filter((r) => r.query.get('watch'));
+    await until(() => watches().length >= 3, 'two routine re-watches', 10_000);
+    for (const w of watches()) {
+      const t = Number(w.query.get('timeoutSeconds'));
+      assert.ok(t >= 2 && t <= 3, `timeoutSeconds ${t} within the configured range`);
+    }
+    assert.equal(watches()[2].query.get('resourceVersion'), String(api.rv), 'resumed from the last event');
+    assert.equal(api.requests.filter((r) => !r.query.get('watch')).length, 1, 'never relisted');
+    assert.ok(!events.some((e) => e.type === 'gap'), 'no gap for a planned close');
+    assert.ok(agrees(f, api));
+  });
+
   it('resumes from the last resourceVersion after a cut, with a gap and no duplicates', async () => {
     const f = startFeed();
     const events = collect(f);
