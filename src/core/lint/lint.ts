@@ -82,6 +82,7 @@ export class ManifestLinter {
   /** Documents analysed (not served from the cache) since construction; tests read it. */
   analysed = 0;
 
+  /** `cacheLimit`: documents kept (least recently used go first); 0 lints without a cache. */
   constructor(options?: LintOptions, cacheLimit = 20_000) {
     this.opts = resolveOptions(options);
     this.cacheLimit = cacheLimit;
@@ -100,17 +101,24 @@ export class ManifestLinter {
     const findings: Finding[] = [];
     slices.forEach((slice, index) => {
       const doc = text.slice(slice.start, slice.end);
-      const key = `${hashText(doc)}:${doc.length}`;
-      let raw = this.cache.get(key);
-      if (raw === undefined) {
+      let raw: RawFinding[] | undefined;
+      if (this.cacheLimit <= 0) {
+        // One-shot linting: hashing every document would only cost time.
         raw = analyseDocument(doc);
         this.analysed++;
-        if (this.cacheLimit > 0 && this.cache.size >= this.cacheLimit) this.cache.delete(this.cache.keys().next().value as string);
-        this.cache.set(key, raw);
       } else {
-        // Refresh its place in the insertion-ordered map, so eviction drops the least recent.
-        this.cache.delete(key);
-        this.cache.set(key, raw);
+        const key = `${hashText(doc)}:${doc.length}`;
+        raw = this.cache.get(key);
+        if (raw === undefined) {
+          raw = analyseDocument(doc);
+          this.analysed++;
+          if (this.cache.size >= this.cacheLimit) this.cache.delete(this.cache.keys().next().value as string);
+          this.cache.set(key, raw);
+        } else {
+          // Refresh its place in the insertion-ordered map, so eviction drops the least recent.
+          this.cache.delete(key);
+          this.cache.set(key, raw);
+        }
       }
       for (const r of raw) {
         const f = applySettings(r, o, slice.start);
