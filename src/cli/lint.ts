@@ -182,7 +182,8 @@ export async function lintPaths(opts: LintCliOptions, readText: (file: string) =
   const errors: string[] = [];
   const notes: string[] = [];
   const findings: CliFinding[] = [];
-  const linter = new ManifestLinter({ ...opts.lint, maxLength: opts.maxSizeKb * 1024 });
+  // Each file is linted once: no document cache, so memory stays flat on big trees.
+  const linter = new ManifestLinter({ ...opts.lint, maxLength: opts.maxSizeKb * 1024 }, 0);
   let files = 0;
   let reportedProblems = false;
   for (const p of opts.paths) {
