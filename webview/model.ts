@@ -136,8 +136,16 @@ export class TimelineModel {
   version = 0;
   private nextId = 1;
 
-  static fromSnapshot(s: TimelineSnapshot): TimelineModel {
-    const m = new TimelineModel();
+  /**
+   * `maxEvents` bounds what a panel left open for hours keeps, like the host's own bounded
+   * history: past it, the oldest events are dropped, and so are deleted Pods, links, gaps and
+   * endpoint changes that lie entirely before the oldest event kept.
+   */
+  constructor(readonly maxEvents = 50_000) {}
+
+  /** Keeps at least as much history as the host chose to send. */
+  static fromSnapshot(s: TimelineSnapshot, maxEvents = 50_000): TimelineModel {
+    const m = new TimelineModel(Math.max(maxEvents, s.events.length));
     m.scope = s.scope;
     m.setConnection(s.connection, s.connectionMessage);
     m.applySummaries(s.pods, s.services);
@@ -189,7 +197,34 @@ export class TimelineModel {
       this.applyOne(e, t);
     }
     if (applied) this.version++;
+    // A quarter of slack so pruning happens now and then, not on every batch.
+    if (this.events.length > this.maxEvents + Math.ceil(this.maxEvents / 4)) this.prune();
     return applied;
+  }
+
+  private prune(): void {
+    this.events.splice(0, this.events.length - this.maxEvents);
+    const horizon = parseTime(this.events[0]?.time) ?? -Infinity;
+    for (const [uid, l] of this.pods) {
+      if (l.deleted && l.last < horizon && l.segments.every((sg) => sg.end !== undefined && sg.end < horizon)) this.pods.delete(uid);
+    }
+    for (const [ip, list] of this.segmentsByIp) {
+      const kept = list.filter((sg) => this.pods.has(sg.uid));
+      if (kept.length === 0) this.segmentsByIp.delete(ip);
+      else if (kept.length !== list.length) this.segmentsByIp.set(ip, kept);
+    }
+    const keep = <T>(arr: T[], ok: (x: T) => boolean) => {
+      const kept = arr.filter(ok);
+      arr.splice(0, arr.length, ...kept);
+    };
+    keep(this.links, (l) => l.t >= horizon);
+    keep(this.gaps, (g) => g.to >= horizon);
+    for (const svc of this.services.values()) keep(svc.changes, (c) => c.t >= horizon);
+    let first = horizon;
+    for (const l of this.pods.values()) if (l.first < first) first = l.first;
+    this.first = first;
+    this.structureVersion++;
+    this.version++;
   }
 
   private life(uid: string, pod: string | undefined): PodLife {

@@ -63,6 +63,26 @@ describe('timeline model', () => {
     assert.deepEqual(m.laneSegments(reused).map((s) => s.uid), ['new-3'], 'the deleted holder is hidden, its segment too');
   });
 
+  it('keeps a bounded history: old events and long-gone Pods are dropped, running ones stay', () => {
+    const w = new EventWriter();
+    w.add({ type: 'ip-assigned', t: T, uid: 'long-running', pod: 'ns/long-running', ip: '10.9.9.9' });
+    for (let i = 0; i < 100; i++) {
+      const t = T + 1000 + i * 1000;
+      w.add({ type: 'ip-assigned', t, uid: `u${i}`, pod: `ns/p${i}`, ip: `10.0.0.${i % 50}` });
+      w.add({ type: 'ip-released', t: t + 500, uid: `u${i}`, pod: `ns/p${i}`, ip: `10.0.0.${i % 50}` });
+      w.add({ type: 'deleted', t: t + 600, uid: `u${i}`, pod: `ns/p${i}` });
+    }
+    const m = new TimelineModel(100);
+    m.apply(w.events);
+    assert.ok(m.events.length <= 125 && m.events.length >= 100, `${m.events.length} events kept`);
+    const oldest = Date.parse(m.events[0].time);
+    assert.ok(m.pods.has('long-running'), 'a Pod still holding its IP is never dropped');
+    assert.ok(!m.pods.has('u0') && m.pods.has('u99'));
+    for (const l of m.pods.values()) if (l.uid !== 'long-running') assert.ok(l.last >= oldest || !l.deleted);
+    for (const list of m.segmentsByIp.values()) for (const sg of list) assert.ok(m.pods.has(sg.uid));
+    assert.equal(m.first, T, 'the running Pod keeps the start of the timeline');
+  });
+
   it('orders IPv4 numerically and puts other addresses after', () => {
     assert.deepEqual(['10.0.0.10', 'fd00::2', '10.0.0.9', '9.255.0.1'].sort(compareIp), ['9.255.0.1', '10.0.0.9', '10.0.0.10', 'fd00::2']);
   });
