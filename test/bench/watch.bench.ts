@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { LifecycleEvent } from '../../src/core/events';
-import type { PodObject, WatchEventType } from '../../src/core/lifecycle';
+import { LifecycleModel, type PodObject, type WatchEventType } from '../../src/core/lifecycle';
 import { type DemoCluster, startDemoCluster } from '../../src/demo';
 import { CoreV1Api, KubeConfig, makeInformer } from '@kubernetes/client-node';
 import { KubeClient, loadKubeConfig, PodWatchFeed } from '../../src/kube';
@@ -147,7 +147,10 @@ async function main(): Promise<void> {
   const appliedAt = new Map<string, number>();
   let lastApplied = 0;
   const apply = feed.model.applyPod.bind(feed.model);
+  const recorded: { type: WatchEventType; line: string }[] = [];
+  let recording = false;
   feed.model.applyPod = (type: WatchEventType, pod: PodObject, at: Date) => {
+    if (recording) recorded.push({ type, line: JSON.stringify(pod) });
     const r = apply(type, pod, at);
     const rv = pod.metadata?.resourceVersion;
     if (rv && !appliedAt.has(rv)) appliedAt.set(rv, performance.now());
@@ -189,11 +192,13 @@ async function main(): Promise<void> {
     });
     kubectlAt.clear();
     const firstRv = c.store.resourceVersion;
+    recording = true;
     t = performance.now();
     const r = rollout();
     await until(() => rolledOut(c, PODS, r), 'the latency rollout', 300_000);
     const lastRv = c.store.resourceVersion;
     await sleep(2000);
+    recording = false;
     kubectl.stop();
     const ours: number[] = [];
     const theirs: number[] = [];
@@ -212,6 +217,33 @@ async function main(): Promise<void> {
     console.log(`watch event → model     p50 ${pct(ours, 50).toFixed(1)} ms   p99 ${pct(ours, 99).toFixed(1)} ms`);
     console.log(`watch event → kubectl   p50 ${pct(theirs, 50).toFixed(1)} ms   p99 ${pct(theirs, 99).toFixed(1)} ms   (kubectl get pods -w -o json --output-watch-events)`);
     console.log(`ratio model/kubectl     p50 ${(pct(ours, 50) / pct(theirs, 50)).toFixed(2)}   p99 ${(pct(ours, 99) / pct(theirs, 99)).toFixed(2)}   (< 1: the model is faster)`);
+
+    // ---- model cost alone, on the rollout's own Pod events: replaying them into a fresh model, next to
+    // JSON.parse of the same objects (what any watcher pays per event just to read it).
+    const lines = recorded.map((r) => r.line);
+    const parseOnly = (): number => {
+      const t0 = performance.now();
+      for (const l of lines) JSON.parse(l);
+      return performance.now() - t0;
+    };
+    const parseAndModel = (): number => {
+      const m = new LifecycleModel({ maxEvents: 200_000 });
+      const at = new Date();
+      const t0 = performance.now();
+      for (const r of recorded) m.applyPod(r.type, JSON.parse(r.line) as PodObject, at);
+      return performance.now() - t0;
+    };
+    parseOnly();
+    parseAndModel();
+    const pOnly: number[] = [];
+    const pModel: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      pOnly.push(parseOnly());
+      pModel.push(parseAndModel());
+    }
+    const mp = pct(pModel, 50);
+    const po = pct(pOnly, 50);
+    console.log(`model alone: ${recorded.length} Pod watch events parsed and applied in ${mp.toFixed(1)} ms (${Math.round((recorded.length / mp) * 1000)} events/s); JSON.parse alone ${po.toFixed(1)} ms; ratio ${(mp / po).toFixed(2)}`);
 
     // ---- 2. chaos
     const faults: [string, () => unknown][] = [
@@ -276,6 +308,12 @@ async function main(): Promise<void> {
       // Reported below as divergences.
     }
     const div = divergences(c, feed, events, everUids);
+    // The informer gets the same chance to catch up (its error handler restarts it after 1 s).
+    await until(() => {
+      const v = new Map(informer.list().map((p) => [p.metadata!.uid!, ipsOf(p as unknown as PodLike).join(',')]));
+      const srv = webPods(c);
+      return srv.length === v.size && srv.every((p) => v.get(p.metadata.uid) === ipsOf(p).join(','));
+    }, 'the informer', 20_000).catch(() => undefined);
     const informerView = new Map(informer.list().map((p) => [p.metadata!.uid!, ipsOf(p as unknown as PodLike).join(',')]));
     const server = new Map(webPods(c).map((p) => [p.metadata.uid, ipsOf(p).join(',')]));
     let informerDiv = 0;
@@ -288,7 +326,7 @@ async function main(): Promise<void> {
     console.log(`chaos: ${chaosSeconds.toFixed(0)} s, ${rollouts} rollouts of ${PODS} Pods, ${total} faults injected: ${[...injected].map(([k, v]) => `${k} ×${v}`).join(', ')}`);
     console.log(`chaos: ${gaps} gaps recorded, ${JSON.stringify(feed.stats().Pods)}`);
     console.log(`chaos: divergences after settling: ${div.length}${div.length ? ` (first: ${div.slice(0, 5).join('; ')})` : ''}; converged ${Number.isNaN(settledIn) ? 'never' : `${settledIn.toFixed(0)} ms`} after the last rollout finished`);
-    console.log(`baseline: client-node informer (restarted on error), same faults: ${informerDiv} divergences, ${informerErrors} errors reported, ${informerCount} Pods in its cache`);
+    console.log(`baseline: client-node informer (restarted on error), same faults: ${informerDiv} divergences 20 s after ours converged, ${informerErrors} errors reported, ${informerCount} Pods in its cache`);
     console.log(`chaos: ${events.length} lifecycle events, ${everUids.size} Pod lives on the server, ${feed.model.livePods().length} live in the model`);
     if (div.length) {
       const conn = feed.connection();
