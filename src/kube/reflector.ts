@@ -82,6 +82,8 @@ export class Reflector<T extends KubeObject> {
   private wake?: () => void;
   /** This server sends bookmarks, so a silent watch is a dead one (see `watchOnce`). */
   private sawBookmark = false;
+  /** 410s with no event in between (see `afterExpired`). */
+  private expiredStreak = 0;
   /** Counters for tests and benchmarks. */
   readonly stats = { lists: 0, watches: 0, events: 0, bookmarks: 0, outages: 0, expired: 0, retries: 0 };
 
@@ -129,9 +131,9 @@ export class Reflector<T extends KubeObject> {
         if (outcome.progressed) attempt = 0;
         if (outcome.kind === 'timeout-close') continue;
         if (outcome.kind === 'expired') {
-          this.stats.expired++;
           needList = true;
           this.openOutage(this.o.now(), 'the watch expired (410 Gone); relisting');
+          await this.afterExpired();
           continue;
         }
         failure = outcome.error;
@@ -140,9 +142,9 @@ export class Reflector<T extends KubeObject> {
         if (this.stopped) break;
         failure = e as Error;
         if (e instanceof KubeError && e.kind === 'expired') {
-          this.stats.expired++;
           needList = true;
           this.openOutage(this.o.now(), 'the watch expired (410 Gone); relisting');
+          await this.afterExpired();
           continue;
         }
         // Before the first list there is nothing to have a gap in.
@@ -155,6 +157,12 @@ export class Reflector<T extends KubeObject> {
       await this.sleep(this.delay(attempt++, ke?.retryAfterSeconds));
     }
     this.handler.state('stopped');
+  }
+
+  /** Relist at once after a 410, but not in a tight loop if the server keeps expiring every fresh list. */
+  private async afterExpired(): Promise<void> {
+    this.stats.expired++;
+    if (++this.expiredStreak > 1) await this.sleep(this.delay(this.expiredStreak - 2));
   }
 
   stop(): void {
@@ -339,12 +347,14 @@ export class Reflector<T extends KubeObject> {
       case 'MODIFIED':
       case 'DELETED':
         this.stats.events++;
+        this.expiredStreak = 0;
         if (rv) this.resourceVersion = rv;
         this.safely(() => this.handler.event(ev.type as WatchEventType, obj as T, this.o.now()));
         return 'progress';
       case 'BOOKMARK':
         this.stats.bookmarks++;
         this.sawBookmark = true;
+        this.expiredStreak = 0;
         if (rv) this.resourceVersion = rv;
         return 'progress';
       case 'ERROR': {

@@ -325,6 +325,15 @@ describe('kube: list/watch loop against a real HTTPS server', function () {
     assert.ok(f.stats().Pods.expired >= 1);
   });
 
+  it('does not relist in a tight loop when every watch expires at once', async () => {
+    api.compactedBelow = Number.MAX_SAFE_INTEGER;
+    const f = (feed = new PodWatchFeed(new KubeClient(api.kubeconfig()), { context: 'fake', namespace: 'default', labelSelector: '' }, { services: false, reflector: FAST }).start());
+    await new Promise((r) => setTimeout(r, 1500));
+    const lists = api.requests.filter((r) => !r.query.get('watch')).length;
+    assert.ok(lists >= 3 && lists <= 25, `${lists} lists in 1.5 s`);
+    assert.ok(f.stats().Pods.expired >= 2);
+  });
+
   it('backs off on 500 and honours Retry-After on 429', async () => {
     const f = startFeed();
     await f.whenLive();
