@@ -198,6 +198,25 @@ describe('lint in the editor', function () {
     await waitForSummary(doc, ['host-network hostNetwork: true', 'ip-literal 10.244.1.7:8080', 'ip-literal 10.244.3.3:9090', 'host-port hostPort: 8081']);
   });
 
+  it('offers exactly the fixes that apply, as quick fixes, the clearly right one preferred', async () => {
+    const doc = await write('client.yaml', CLIENT);
+    await fix(doc, '10.244.1.7:8080', `Replace 10.244.1.7:8080 with api.${NS}.svc.cluster.local:80`);
+    const titles = async (snippet: string) => (await quickFixes(doc, snippet)).map((a) => `${a.isPreferred ? '* ' : ''}${a.title}`);
+    assert.deepEqual(await titles('10.244.1.7:8080'), [
+      `* Replace 10.244.1.7:8080 with api.${NS}.svc.cluster.local:80`,
+      `Create Service api-svc for Deployment api in api.yaml and use api-svc.${NS}.svc.cluster.local:8080`,
+      `Create Service api-svc for Deployment api in a new file api-svc-service.yaml and use api-svc.${NS}.svc.cluster.local:8080`,
+      'Disable ip-literal for this line',
+    ]);
+    assert.deepEqual(await titles('hostNetwork: true'), [
+      'Remove hostNetwork',
+      'Create Service client (port 80) for Deployment client in this file',
+      'Create Service client (port 80) for Deployment client in a new file client-service.yaml',
+      'Disable host-network for this line',
+    ]);
+    for (const a of await quickFixes(doc, 'hostPort: 8081')) assert.equal(a.kind?.value, 'quickfix', a.title);
+  });
+
   it('replaces a literal with the DNS name of a workspace Service, port mapped through a named targetPort', async () => {
     const doc = await write('client.yaml', CLIENT);
     const action = await fix(doc, '10.244.1.7:8080', `Replace 10.244.1.7:8080 with api.${NS}.svc.cluster.local:80`);
@@ -230,6 +249,9 @@ describe('lint in the editor', function () {
     const created = await vscode.workspace.openTextDocument(uri('worker-service.yaml'));
     assert.equal(created.getText(), `apiVersion: v1\nkind: Service\nmetadata:\n  name: worker\n  namespace: ${NS}\nspec:\n  selector:\n    app: worker\n  ports:\n    - port: 9090\n      targetPort: 9090\n`);
     await created.save();
+    // The workbench copies a saved file into its local history a moment later; deleting it at
+    // once makes that copy fail noisily.
+    await new Promise((r) => setTimeout(r, 1000));
     await vscode.workspace.fs.delete(uri('worker-service.yaml'));
   });
 
