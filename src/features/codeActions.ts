@@ -158,7 +158,7 @@ function sameRange(doc: vscode.TextDocument, f: Finding, r: vscode.Range): boole
   return doc.offsetAt(r.start) === f.start && doc.offsetAt(r.end) === f.end;
 }
 
-class LintCodeActions implements vscode.CodeActionProvider {
+export class LintCodeActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
 
   constructor(private readonly log: vscode.LogOutputChannel) {}

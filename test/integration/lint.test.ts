@@ -4,6 +4,7 @@
 // its FileSystemWatcher see them) and removed afterwards.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { LintCodeActions } from '../../src/features/codeActions';
 
 const SOURCE = 'Pod IP Lens';
 const NS = 'lint-it';
@@ -215,6 +216,19 @@ describe('lint in the editor', function () {
       'Disable host-network for this line',
     ]);
     for (const a of await quickFixes(doc, 'hostPort: 8081')) assert.equal(a.kind?.value, 'quickfix', a.title);
+    // vscode.executeCodeActionProvider drops `diagnostics` from what it returns, so ask the
+    // provider itself (this bundle's copy of it) with the real diagnostics of the document.
+    const log = vscode.window.createOutputChannel('Pod IP Lens lint test', { log: true });
+    try {
+      const diag = lintDiagnostics(doc.uri).find((d) => doc.getText(d.range) === 'hostNetwork: true')!;
+      const source = new vscode.CancellationTokenSource();
+      const actions = await new LintCodeActions(log).provideCodeActions(doc, diag.range, { diagnostics: [diag], only: undefined, triggerKind: vscode.CodeActionTriggerKind.Invoke }, source.token);
+      assert.ok(actions.length >= 2);
+      for (const a of actions) assert.deepEqual(a.diagnostics, [diag], a.title);
+      source.dispose();
+    } finally {
+      log.dispose();
+    }
   });
 
   it('replaces a literal with the DNS name of a workspace Service, port mapped through a named targetPort', async () => {
