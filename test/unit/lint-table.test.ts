@@ -166,6 +166,11 @@ const traps: Case[] = [
   { name: 'Secret data, base64 of a loopback address', text: res('Secret', 'data:\n  redis: MTI3LjAuMC4xOjYzNzk=\n') },
   { name: 'Secret data, base64 of a version', text: res('Secret', 'data:\n  v: djEuMi4zLjQ=\n') },
   { name: 'Secret data that is not base64', text: res('Secret', 'data:\n  v: not-base64!\n') },
+  { name: 'address range', text: res('ConfigMap', 'data:\n  pool: 192.168.1.240-192.168.1.250\n') },
+  {
+    name: 'kubectl last-applied-configuration annotation',
+    text: res('Service', '  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: |\n      {"spec":{"clusterIP":"10.96.0.10"}}\nspec:\n  clusterIP: 10.96.0.10\n'),
+  },
   { name: 'status in a List item', text: 'apiVersion: v1\nkind: List\nitems:\n  - kind: Pod\n    status: {podIP: 10.244.1.7}\n' },
 ];
 

@@ -51,6 +51,8 @@ export function isLegitimateIpField(kind: string | undefined, path: readonly Pat
   const last = lastKey(path);
   // Values that only look like addresses: image references and version fields.
   if (last !== undefined && (last === 'image' || /version$/i.test(last))) return true;
+  // kubectl's copy of the applied object: its IPs are the object's own fields, linted where they are.
+  if (last === 'kubectl.kubernetes.io/last-applied-configuration' || path.includes('managedFields')) return true;
   switch (kind) {
     case 'Service':
       if (path[0] === 'spec' && typeof path[1] === 'string' && SERVICE_IP_FIELDS.has(path[1])) return true;

@@ -175,6 +175,9 @@ function matchIPv4At(text: string, s: number, runEnd: number, to: number): IpMat
   if (!parseIPv4(ip)) return undefined;
   // A separator `:` before the address must itself follow a word: `image:1.2.3.4` is a tag.
   if (s > 0 && text.charCodeAt(s - 1) === 58 && isImageRefBefore(text, s - 1)) return undefined;
+  // `10.0.0.10-10.0.0.20` is an address range (address pools), not an endpoint: the start is
+  // rejected by boundaryAfter, the end here.
+  if (s > 0 && text.charCodeAt(s - 1) === 45 && /(?:^|[^\d.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(text.slice(Math.max(0, s - 17), s - 1))) return undefined;
   let end = i;
   let port: number | undefined;
   const p = readPort(text, i, to);
