@@ -8,6 +8,7 @@ import { applyDefaults, invalid, validate } from './defaults';
 import { Matcher, parseFieldSelector, parseLabelSelector, labelSelectorString } from './selectors';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
 import { ServiceIpam } from './ipam';
+import { ContainerLogs } from './logs';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
@@ -53,6 +54,8 @@ export function resourceType(key: string): ResourceType {
 
 export class DemoApi {
   readonly serviceIpam = new ServiceIpam();
+  /** What simulated containers print (written by the kubelet simulation, read by pods/log). */
+  readonly logs = new ContainerLogs();
   private readonly usedNodePorts = new Set<number>();
   private readonly maxEvents: number;
   recordEvents: boolean;
@@ -369,7 +372,9 @@ export class DemoApi {
 
   private trimEvents(): void {
     const total = this.store.count(RESOURCE.events);
-    if (total <= this.maxEvents) return;
+    // Trim in batches (down to the limit once 10% over it): sorting on every new Event would
+    // cost more than the Events themselves.
+    if (total <= this.maxEvents * 1.1) return;
     const all = this.store.list(RESOURCE.events).items.sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion));
     for (const e of all.slice(0, total - this.maxEvents)) {
       this.store.delete(RESOURCE.events, e.metadata.namespace, e.metadata.name!);

@@ -27,6 +27,7 @@ import { decodeKubernetesProtobuf } from './protobuf';
 import { Matcher } from './selectors';
 import { jsonPatch, mergePatch } from './patch';
 import { unknownFields } from './fields';
+import { programOf } from './controllers/programs';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
@@ -759,20 +760,31 @@ export class ApiHttpServer {
       throw new ApiError(400, 'BadRequest', `a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]`);
     }
     if (!containers.includes(container)) throw new ApiError(400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
+    const uid = pod.metadata.uid;
     const cs = (pod.status?.containerStatuses ?? []).find((c: Any) => c.name === container);
-    const started = cs?.state?.running?.startedAt ?? cs?.state?.terminated?.startedAt;
+    const previous = q.get('previous') === 'true';
+    const started = cs?.state?.running?.startedAt ?? cs?.state?.terminated?.startedAt ?? cs?.lastState?.terminated?.startedAt;
+    if (previous && !cs?.lastState?.terminated) {
+      throw new ApiError(400, 'BadRequest', `previous terminated container "${container}" in pod "${name}" not found`);
+    }
     if (!started) {
       const reason = cs?.state?.waiting?.reason ?? 'ContainerCreating';
       throw new ApiError(400, 'BadRequest', `container "${container}" in pod "${name}" is waiting to start: ${reason}`);
     }
-    const image = String((pod.spec.containers.find((c: Any) => c.name === container) ?? {}).image ?? '');
-    let lines = simulatedLog(image, started, pod.status?.podIP);
+    const spec = pod.spec.containers.find((c: Any) => c.name === container) ?? {};
+    // Containers running a program (curl loops, sleeps…) have what they printed; servers get
+    // their image's startup banner.
+    const printed = api.logs.get(uid, container, previous);
+    const program = printed !== undefined || api.logs.has(uid, container) || programOf(spec) !== undefined;
     const timestamps = q.get('timestamps') === 'true';
+    let lines: string[] = program
+      ? (printed ?? []).map((l) => `${l.time} ${l.text}`)
+      : simulatedLog(String(spec.image ?? ''), started, pod.status?.podIP);
     if (!timestamps) lines = lines.map((l) => l.replace(/^\S+ /, ''));
     const tail = q.get('tailLines');
     if (tail !== null && /^\d+$/.test(tail)) lines = lines.slice(Math.max(0, lines.length - Number(tail)));
     const text = lines.map((l) => `${l}\n`).join('');
-    if (q.get('follow') !== 'true') {
+    if (q.get('follow') !== 'true' || previous || !cs?.state?.running) {
       this.send(res, 200, text, 'text/plain');
       return;
     }
@@ -780,21 +792,24 @@ export class ApiHttpServer {
     res.write(text);
     const stream = new Stream(res, 'log');
     this.streams.add(stream);
-    // Follow ends when this Pod life ends, like the kubelet's log stream.
-    const uid = pod.metadata.uid;
-    const unsubscribe = api.store.watch(RESOURCE.pods, api.store.resourceVersion, (e) => {
-      if (e.object.metadata.uid === uid && (e.type === 'DELETED' || (e.object as Any).status?.phase === 'Succeeded' || (e.object as Any).status?.phase === 'Failed')) {
-        stream.end();
-        this.streams.delete(stream);
-      }
-    });
-    stream.onClose(unsubscribe);
     const gone = () => {
       stream.end();
       this.streams.delete(stream);
     };
+    stream.onClose(api.logs.onAppend((u, c, line) => {
+      if (u === uid && c === container) stream.write(`${timestamps ? `${line.time} ` : ''}${line.text}\n`);
+    }));
+    // Follow ends when the container stops running (exit, restart, Pod deleted), like the kubelet's.
+    stream.onClose(
+      api.store.watch(RESOURCE.pods, api.store.resourceVersion, (e) => {
+        if (e.object.metadata.uid !== uid) return;
+        const now = ((e.object as Any).status?.containerStatuses ?? []).find((c: Any) => c.name === container);
+        if (e.type === 'DELETED' || !now?.state?.running) gone();
+      }),
+    );
     req.on('close', gone);
   }
+
 }
 
 /** What the container would have printed: the image's startup banner (nginx for nginx images). */

@@ -98,6 +98,14 @@ async function waitFor<T>(what: string, fn: () => T | undefined | false, timeout
   }
 }
 
+async function waitForAsync(what: string, fn: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const pods = (c: DemoCluster, label: string) => c.store.list(RESOURCE.pods, 'default').items.filter((p) => p.metadata.labels?.app === label) as Any[];
 const readyPods = (c: DemoCluster, label: string) => pods(c, label).filter((p) => !p.metadata.deletionTimestamp && (p.status?.conditions ?? []).some((x: Any) => x.type === 'Ready' && x.status === 'True'));
 
@@ -350,6 +358,45 @@ describe('demo cluster over HTTPS', function () {
     assert.equal(r.status, 200);
     await waitFor('all gone', () => pods(c, 'web').length === 0 && !c.store.list(RESOURCE.replicasets, 'default').items.some((x) => x.metadata.labels?.app === 'web'));
     await request(c, 'DELETE', '/api/v1/namespaces/default/services/web');
+  });
+
+  it('a Pod probing a Pod IP loses it after a rollout, while the Service keeps answering', async () => {
+    c.api.create(RESOURCE.deployments, 'default', deployment('target', 'nginx:1.28', 1));
+    c.api.create(RESOURCE.services, 'default', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'target' }, spec: { selector: { app: 'target' }, ports: [{ port: 80 }] } });
+    const ip = (await waitFor('target ready', () => readyPods(c, 'target')[0]))?.status.podIP;
+    const script = `while true; do wget -qO- -T 1 http://${ip} | grep -q nginx && echo POD-OK || echo POD-FAILED; wget -qO- target | grep -q nginx && echo SVC-OK || echo SVC-FAILED; sleep 1; done`;
+    const created = await request(c, 'POST', '/api/v1/namespaces/default/pods', { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'prober' }, spec: { containers: [{ name: 'prober', image: 'busybox', command: ['sh', '-c', script] }] } } });
+    assert.equal(created.status, 201);
+    const log = async (q = '') => (await request(c, 'GET', `/api/v1/namespaces/default/pods/prober/log${q}`)).body;
+    await waitForAsync('both answer', async () => /POD-OK\nSVC-OK/.test(await log()));
+    await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/target', { body: { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1.25' }] } } } }, contentType: 'application/strategic-merge-patch+json' });
+    await waitFor('old Pod gone', () => pods(c, 'target').length === 1 && pods(c, 'target')[0].status.podIP !== ip && readyPods(c, 'target').length === 1);
+    await waitForAsync('the Pod IP fails, the Service does not', async () => /POD-FAILED\nSVC-OK\n$/.test(await log('?tailLines=2')));
+    const ts = await log('?tailLines=1&timestamps=true');
+    assert.match(ts, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z SVC-OK\n$/);
+    await request(c, 'DELETE', '/api/v1/namespaces/default/pods/prober?gracePeriodSeconds=0');
+    await request(c, 'DELETE', '/apis/apps/v1/namespaces/default/deployments/target');
+    await request(c, 'DELETE', '/api/v1/namespaces/default/services/target');
+  });
+
+  it('run-to-completion Pods: Never completes, Always crash-loops with restarts and --previous logs', async () => {
+    await request(c, 'POST', '/api/v1/namespaces/default/pods', { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'once' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['echo', 'hi there'] }] } } });
+    const done = await waitFor('Succeeded', () => (c.store.get(RESOURCE.pods, 'default', 'once') as Any)?.status?.phase === 'Succeeded' && (c.store.get(RESOURCE.pods, 'default', 'once') as Any));
+    assert.equal(done.status.containerStatuses[0].state.terminated.reason, 'Completed');
+    assert.equal((await request(c, 'GET', '/api/v1/namespaces/default/pods/once/log')).body, 'hi there\n');
+    const t = await request(c, 'GET', '/api/v1/namespaces/default/pods?fieldSelector=metadata.name%3Donce', { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
+    assert.deepEqual(t.json.rows[0].cells.slice(1, 3), ['0/1', 'Completed']);
+
+    await request(c, 'POST', '/api/v1/namespaces/default/pods', { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'crasher' }, spec: { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo boom; exit 3'] }] } } });
+    const crashed = await waitFor('restarted', () => {
+      const p = c.store.get(RESOURCE.pods, 'default', 'crasher') as Any;
+      return p?.status?.containerStatuses?.[0]?.restartCount >= 1 && p.status.containerStatuses[0].lastState?.terminated && p;
+    });
+    assert.equal(crashed.status.containerStatuses[0].lastState.terminated.exitCode, 3);
+    assert.equal(crashed.status.phase, 'Running', 'restartPolicy Always: the Pod stays Running while its container restarts');
+    assert.equal((await request(c, 'GET', '/api/v1/namespaces/default/pods/crasher/log?previous=true')).body, 'boom\n');
+    await waitFor('CrashLoopBackOff', () => (c.store.get(RESOURCE.pods, 'default', 'crasher') as Any).status.containerStatuses[0].state.waiting?.reason === 'CrashLoopBackOff');
+    for (const n of ['once', 'crasher']) await request(c, 'DELETE', `/api/v1/namespaces/default/pods/${n}?gracePeriodSeconds=0`);
   });
 
   it('gives hostNetwork Pods their node IP', async () => {

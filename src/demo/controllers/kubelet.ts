@@ -7,6 +7,8 @@ import { RESOURCE } from '../resources';
 import { NodeIpam, ipv6For } from '../ipam';
 import { ControllerContext, DELAYS } from './context';
 import { NodeInfo } from './nodes';
+import { AndOr, NetworkView, Program, Step, programOf, runPipeline } from './programs';
+import { labelSelectorMatches } from '../selectors';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
@@ -17,7 +19,12 @@ interface PodState {
   cancel?: () => void;
   ips?: string[];
   node?: NodeInfo;
+  /** Timers of the programs its containers run (curl loops, sleeps), by container. */
+  programs?: Map<string, () => void>;
 }
+
+const BACKOFF_BASE_MS = 10_000;
+const BACKOFF_MAX_MS = 300_000;
 
 /** Images the simulation refuses to pull, to show a stuck rollout (tags like `nginx:doesnotexist`). */
 export function imageIsPullable(image: string): boolean {
@@ -60,7 +67,9 @@ export class KubeletSimulator {
       const st = this.pods.get(key);
       if (st && st.uid === pod.metadata.uid) {
         st.cancel?.();
+        this.stopPrograms(st);
         this.pods.delete(key);
+        this.ctx.api.logs.forget(st.uid);
         if (st.node) this.load.set(st.node.name, (this.load.get(st.node.name) ?? 1) - 1);
       }
       this.releaseIps(pod);
@@ -290,18 +299,203 @@ export class KubeletSimulator {
       this.ctx.api.recordEvent(pod, 'Normal', 'Started', `Started container ${c.name}`, src);
     }
     st.stage = 'running';
+    for (const c of pod.spec.containers) {
+      const prog = programOf(c);
+      if (prog) this.runProgram(key, st, c.name, prog, src);
+    }
+    this.scheduleReadiness(key, st);
+  }
+
+  /** Running containers without a readiness probe are ready; the Pod is Ready once all are. */
+  private scheduleReadiness(key: string, st: PodState): void {
+    const [ns, name] = key.split('/');
+    const pod = this.ctx.api.store.get(RESOURCE.pods, ns, name) as Any;
+    if (!pod) return;
     const probeDelay = Math.max(0, ...pod.spec.containers.map((c: Any) => (c.readinessProbe?.initialDelaySeconds ?? 0) * 1000));
     st.cancel = this.ctx.timers.after(DELAYS.readiness + probeDelay, () => {
-      this.mutate(key, uid, (p) => {
-        for (const cs of p.status.containerStatuses ?? []) cs.ready = true;
-        setCondition(p, 'ContainersReady', 'True');
-        setCondition(p, 'Ready', 'True');
+      this.mutate(key, st.uid, (p) => {
+        for (const cs of p.status.containerStatuses ?? []) if (cs.state?.running) cs.ready = true;
+        const all = (p.status.containerStatuses ?? []).every((cs: Any) => cs.ready);
+        if (all) {
+          setCondition(p, 'ContainersReady', 'True');
+          setCondition(p, 'Ready', 'True');
+        }
       });
     });
   }
 
+  private network(): NetworkView {
+    const store = this.ctx.api.store;
+    return {
+      podByIp: (ip) => {
+        for (const [k, s] of this.pods) {
+          if (!s.ips?.includes(ip)) continue;
+          const [ns, name] = k.split('/');
+          const p = store.get(RESOURCE.pods, ns, name) as Any;
+          if (!p || p.metadata.uid !== s.uid || p.spec.hostNetwork) continue;
+          const running = p.status?.phase === 'Running' && (p.status.containerStatuses ?? []).some((cs: Any) => cs.state?.running);
+          return { pod: p, ready: running };
+        }
+        return undefined;
+      },
+      serviceByIp: (ip) => store.list(RESOURCE.services).items.find((x: Any) => (x.spec?.clusterIPs ?? []).includes(ip)),
+      serviceByName: (name, ns) => store.get(RESOURCE.services, ns, name),
+      readyEndpoints: (svc) =>
+        svc.spec?.selector
+          ? store
+              .list(RESOURCE.pods, svc.metadata.namespace)
+              .items.filter((p: Any) => !p.metadata.deletionTimestamp && isReady(p) && labelSelectorMatches({ matchLabels: svc.spec.selector }, p.metadata.labels))
+          : [],
+      nodeIps: () => this.nodes.map((n) => n.internalIP),
+    };
+  }
+
+  /**
+   * Interprets a container's commands over simulated time: output goes to its log, network
+   * commands see the cluster as it is at that moment, and the exit code decides what happens
+   * next (restartPolicy).
+   */
+  private runProgram(key: string, st: PodState, container: string, prog: Program, src: { component: string; host: string }): void {
+    st.programs ??= new Map();
+    const [ns, podName] = key.split('/');
+    const statements = [...prog.prelude, ...prog.body];
+    const loopStart = prog.prelude.length;
+    const hasSleep = prog.body.some((s) => [s.first, ...s.rest.map((r) => r.pipeline)].some((p) => p.some((c) => c[0] === 'sleep')));
+    let i = 0;
+    let exitCode = 0;
+    let elapsedInIteration = 0;
+    const alive = () => {
+      const p = this.ctx.api.store.get(RESOURCE.pods, ns, podName) as Any;
+      return p && p.metadata.uid === st.uid && !p.metadata.deletionTimestamp;
+    };
+    const later = (ms: number, fn: () => void) => {
+      elapsedInIteration += ms;
+      st.programs!.set(container, this.ctx.timers.after(ms, fn, true));
+    };
+    /** Runs the steps of one pipeline, then `done` with its exit code. */
+    const runSteps = (steps: Step[], k: number, done: (code: number) => void): void => {
+      if (k >= steps.length) return done(exitCode);
+      const s = steps[k];
+      if (s.kind === 'sleep') {
+        exitCode = 0;
+        return later(s.ms, () => runSteps(steps, k + 1, done));
+      }
+      if (s.kind === 'exit') return this.containerExited(key, st, container, s.code, src);
+      later(s.delayMs, () => {
+        if (!alive()) return;
+        if (s.text !== '') this.ctx.api.logs.append(st.uid, container, s.text);
+        exitCode = s.exitCode;
+        runSteps(steps, k + 1, done);
+      });
+    };
+    const runStatement = (stmt: AndOr, j: number, done: () => void): void => {
+      const pipeline = j === 0 ? stmt.first : stmt.rest[j - 1].pipeline;
+      runSteps(runPipeline(pipeline, this.network(), ns, podName), 0, (code) => {
+        // Skip the pipelines whose operator does not match the exit code (`a || b`, `a && b`).
+        let n = j + 1;
+        while (n <= stmt.rest.length && (stmt.rest[n - 1].op === '&&') !== (code === 0)) n++;
+        if (n <= stmt.rest.length) runStatement(stmt, n, done);
+        else done();
+      });
+    };
+    const next = (): void => {
+      if (!alive()) return;
+      if (i >= statements.length) {
+        if (!prog.loop || prog.body.length === 0) return this.containerExited(key, st, container, exitCode, src);
+        i = loopStart;
+        // A loop without sleep would spin; real shells do, the simulation takes a breath.
+        if (!hasSleep && elapsedInIteration < 1000) {
+          const wait = 1000 - elapsedInIteration;
+          elapsedInIteration = 0;
+          return later(wait, next);
+        }
+        elapsedInIteration = 0;
+      }
+      runStatement(statements[i++], 0, next);
+    };
+    next();
+  }
+
+  private containerExited(key: string, st: PodState, container: string, exitCode: number, src: { component: string; host: string }): void {
+    st.programs?.delete(container);
+    const [ns, name] = key.split('/');
+    const now = nowTimestamp();
+    let restart = false;
+    let backoffMs = 0;
+    const pod = this.mutate(key, st.uid, (p) => {
+      const policy = p.spec.restartPolicy ?? 'Always';
+      restart = policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
+      const cs = (p.status.containerStatuses ?? []).find((c: Any) => c.name === container);
+      if (!cs) return;
+      const terminated = {
+        exitCode,
+        reason: exitCode === 0 ? 'Completed' : 'Error',
+        startedAt: cs.state?.running?.startedAt ?? now,
+        finishedAt: now,
+        ...(cs.containerID ? { containerID: cs.containerID } : {}),
+      };
+      cs.ready = false;
+      cs.started = false;
+      if (restart) {
+        backoffMs = cs.restartCount === 0 ? 0 : Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (cs.restartCount - 1));
+        cs.lastState = { terminated };
+        cs.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(backoffMs / 1000)}s restarting failed container=${container} pod=${name}_${ns}(${st.uid})` } };
+      } else cs.state = { terminated };
+      const reasonNotReady = `containers with unready status: [${(p.status.containerStatuses ?? []).filter((c: Any) => !c.ready).map((c: Any) => c.name).join(' ')}]`;
+      const allDone = (p.status.containerStatuses ?? []).every((c: Any) => c.state?.terminated);
+      if (allDone) {
+        const ok = (p.status.containerStatuses ?? []).every((c: Any) => c.state.terminated.exitCode === 0);
+        p.status.phase = ok ? 'Succeeded' : 'Failed';
+        setCondition(p, 'Ready', 'False', ok ? 'PodCompleted' : 'PodFailed', ok ? undefined : reasonNotReady);
+        setCondition(p, 'ContainersReady', 'False', ok ? 'PodCompleted' : 'PodFailed', ok ? undefined : reasonNotReady);
+        setCondition(p, 'PodReadyToStartContainers', 'False');
+      } else {
+        setCondition(p, 'Ready', 'False', 'ContainersNotReady', reasonNotReady);
+        setCondition(p, 'ContainersReady', 'False', 'ContainersNotReady', reasonNotReady);
+      }
+    });
+    if (!pod) return;
+    if (pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed') {
+      // The sandbox is torn down and the CNI frees the IP, though status.podIP still shows it.
+      this.releaseIps(pod);
+      return;
+    }
+    if (!restart) return;
+    if (backoffMs > 0) {
+      this.ctx.api.recordEvent(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${container} in pod ${name}_${ns}(${st.uid})`, src);
+    }
+    st.programs ??= new Map();
+    st.programs.set(
+      container,
+      this.ctx.timers.after(backoffMs, () => {
+        const restarted = this.mutate(key, st.uid, (p) => {
+          const cs = (p.status.containerStatuses ?? []).find((c: Any) => c.name === container);
+          if (!cs) return;
+          cs.restartCount = (cs.restartCount ?? 0) + 1;
+          cs.state = { running: { startedAt: nowTimestamp() } };
+          cs.started = true;
+        });
+        if (!restarted) return;
+        this.ctx.api.logs.rotate(st.uid, container);
+        this.ctx.api.recordEvent(restarted, 'Normal', 'Pulled', `Container image "${restarted.spec.containers.find((c: Any) => c.name === container)?.image}" already present on machine`, src);
+        this.ctx.api.recordEvent(restarted, 'Normal', 'Created', `Created container: ${container}`, src);
+        this.ctx.api.recordEvent(restarted, 'Normal', 'Started', `Started container ${container}`, src);
+        const spec = restarted.spec.containers.find((c: Any) => c.name === container);
+        const prog = spec && programOf(spec);
+        if (prog) this.runProgram(key, st, container, prog, src);
+        this.scheduleReadiness(key, st);
+      }, true),
+    );
+  }
+
+  private stopPrograms(st: PodState): void {
+    for (const cancel of st.programs?.values() ?? []) cancel();
+    st.programs?.clear();
+  }
+
   private startTermination(key: string, st: PodState, pod: Any): void {
     st.cancel?.();
+    this.stopPrograms(st);
     st.stage = 'terminating';
     const uid = st.uid;
     const node = st.node;

@@ -1,0 +1,78 @@
+// The commands simulated containers run (curl, wget, sleep, pipes, && / ||, while loops) and the
+// network they see: Pod IPs answer while a running Pod holds them, Services while they have
+// ready endpoints, and an IP nobody holds is unreachable.
+import * as assert from 'node:assert/strict';
+import { NetworkView, Step, connect, programOf, runPipeline } from '../../src/demo/controllers/programs';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Any = any;
+
+const nginxPod = (name: string, ip: string) => ({ metadata: { name }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.28' }] }, status: { podIP: ip } });
+
+function net(opts: { pods?: Record<string, { pod: Any; ready: boolean }>; services?: Any[]; endpoints?: Record<string, Any[]> } = {}): NetworkView {
+  return {
+    podByIp: (ip) => opts.pods?.[ip],
+    serviceByIp: (ip) => opts.services?.find((s) => s.spec.clusterIP === ip),
+    serviceByName: (name, ns) => opts.services?.find((s) => s.metadata.name === name && s.metadata.namespace === ns),
+    readyEndpoints: (svc) => opts.endpoints?.[svc.metadata.name] ?? [],
+    nodeIps: () => ['172.18.0.2'],
+  };
+}
+
+const backendSvc = { metadata: { name: 'backend', namespace: 'default' }, spec: { clusterIP: '10.96.5.5', ports: [{ port: 80, targetPort: 80 }] } };
+const texts = (steps: Step[]) => steps.filter((s) => s.kind === 'print').map((s) => (s as Any).text);
+const codes = (steps: Step[]) => steps.filter((s) => s.kind === 'print').map((s) => (s as Any).exitCode);
+
+describe('demo container programs', () => {
+  it('parses commands: servers run forever, shell images without a command exit, loops and statements', () => {
+    assert.equal(programOf({ image: 'nginx:1.28' }), undefined);
+    assert.deepEqual(programOf({ image: 'busybox' }), { loop: false, prelude: [], body: [] });
+    const p = programOf({ image: 'busybox', command: ['sh', '-c', "echo start; while true; do wget -qO- http://10.244.1.2 | grep -o 'Welcome to nginx' || echo FAILED; sleep 1; done"] })!;
+    assert.equal(p.loop, true);
+    assert.deepEqual(p.prelude, [{ first: [['echo', 'start']], rest: [] }]);
+    assert.deepEqual(p.body[0], { first: [['wget', '-qO-', 'http://10.244.1.2'], ['grep', '-o', 'Welcome to nginx']], rest: [{ op: '||', pipeline: [['echo', 'FAILED']] }] });
+    assert.deepEqual(p.body[1], { first: [['sleep', '1']], rest: [] });
+    // kubectl run x --image=curlimages/curl -- curl -s http://backend
+    assert.deepEqual(programOf({ image: 'curlimages/curl', args: ['curl', '-s', 'http://backend'] })!.body, [{ first: [['curl', '-s', 'http://backend']], rest: [] }]);
+  });
+
+  it('a Pod IP answers while a running Pod holds it; refused while not running; unreachable once nobody does', () => {
+    const up = net({ pods: { '10.244.1.2': { pod: nginxPod('a', '10.244.1.2'), ready: true } } });
+    const ok = runPipeline([['curl', '-s', 'http://10.244.1.2']], up, 'default', 'me');
+    assert.match(texts(ok)[0], /Welcome to nginx!/);
+    assert.deepEqual(codes(ok), [0]);
+    const starting = net({ pods: { '10.244.1.2': { pod: nginxPod('a', '10.244.1.2'), ready: false } } });
+    assert.deepEqual(texts(runPipeline([['curl', 'http://10.244.1.2']], starting, 'default', 'me')), ["curl: (7) Failed to connect to 10.244.1.2 port 80 after 1 ms: Couldn't connect to server"]);
+    const gone = runPipeline([['wget', '-qO-', '10.244.1.2']], net(), 'default', 'me');
+    assert.deepEqual(texts(gone), ["wget: can't connect to remote host (10.244.1.2): No route to host"]);
+    assert.deepEqual(codes(gone), [1]);
+    assert.equal((gone[0] as Any).delayMs, 3000, 'an unanswered ARP takes a while');
+    const timeout = runPipeline([['curl', '-m', '2', 'http://10.244.1.2']], net(), 'default', 'me');
+    assert.deepEqual(texts(timeout), ['curl: (28) Connection timed out after 2000 milliseconds']);
+    assert.equal(connect(up, 'default', { host: '10.244.1.2', port: 8080 }).ok, false, 'nothing listens on 8080');
+  });
+
+  it('a Service answers by name (short, namespaced, FQDN) or ClusterIP while it has ready endpoints', () => {
+    const withPods = net({ services: [backendSvc], endpoints: { backend: [nginxPod('b1', '10.244.2.2')] } });
+    for (const url of ['http://backend', 'backend.default', 'backend.default.svc.cluster.local', 'http://10.96.5.5:80/']) {
+      assert.deepEqual(codes(runPipeline([['curl', '-s', url]], withPods, 'default', 'me')), [0], url);
+    }
+    assert.deepEqual(texts(runPipeline([['curl', 'http://backend']], withPods, 'other', 'me')), ['curl: (6) Could not resolve host: backend']);
+    const empty = net({ services: [backendSvc] });
+    assert.deepEqual(codes(runPipeline([['curl', 'http://backend']], empty, 'default', 'me')), [7]);
+    assert.deepEqual(texts(runPipeline([['wget', '-qO-', 'nope']], empty, 'default', 'me')), ["wget: bad address 'nope'"]);
+  });
+
+  it('pipes filter standard output; errors bypass the pipe', () => {
+    const up = net({ pods: { '10.244.1.2': { pod: nginxPod('a', '10.244.1.2'), ready: true } } });
+    const grep = runPipeline([['wget', '-qO-', 'http://10.244.1.2'], ['grep', '-o', 'Welcome to nginx']], up, 'default', 'me');
+    // The page has it in <title> and <h1>: two matches, as with real grep -o.
+    assert.deepEqual([texts(grep), codes(grep)], [['Welcome to nginx\nWelcome to nginx'], [0]]);
+    const head = runPipeline([['curl', '-s', 'http://10.244.1.2'], ['head', '-n', '4'], ['tail', '-n', '1']], up, 'default', 'me');
+    assert.deepEqual(texts(head), ['<title>Welcome to nginx!</title>']);
+    const failed = runPipeline([['wget', '-qO-', 'http://10.244.9.9'], ['grep', '-o', 'Welcome']], up, 'default', 'me');
+    assert.deepEqual(texts(failed), ["wget: can't connect to remote host (10.244.9.9): No route to host"]);
+    assert.deepEqual(codes(failed), [1], 'grep saw nothing');
+    assert.deepEqual(texts(runPipeline([['frobnicate']], up, 'default', 'me')), ['sh: frobnicate: not found']);
+  });
+});
