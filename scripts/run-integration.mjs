@@ -5,6 +5,7 @@
 //   npm run test:integration -- lint.test    only files whose name contains the word
 // Options: --timeout SECONDS (whole run, default 900), --keep (leave the user-data dir for a look).
 import { mkdirSync, existsSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { format } from 'node:util';
 import { join } from 'node:path';
 import { ROOT, startCodeServer, workbenchUrl, launchChromium, findChromium } from './testhost.mjs';
@@ -36,11 +37,44 @@ const resultsDir = join(ROOT, 'test-results');
 const workspace = join(ROOT, 'test', 'fixtures', 'workspace');
 
 let server;
+// A loopback bridge so tests in the extension host can read webviews' DOM through the page's
+// frames and keep screenshots (the extension host cannot reach the browser otherwise).
+let bridgePage;
+const bridge = createServer(async (req, res) => {
+  const body = await new Promise((resolve) => {
+    let b = '';
+    req.on('data', (c) => (b += c));
+    req.on('end', () => resolve(b));
+  });
+  const reply = (code, v) => res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(v));
+  try {
+    if (!bridgePage) return reply(503, { error: 'the workbench page is not open yet' });
+    const q = JSON.parse(body || '{}');
+    if (req.url === '/frames/eval') {
+      const out = [];
+      for (const f of bridgePage.frames()) {
+        if (await f.$(String(q.selector)).catch(() => null)) out.push({ url: f.url(), result: await f.evaluate(String(q.expression)) });
+      }
+      return reply(200, out);
+    }
+    if (req.url === '/screenshot') {
+      mkdirSync(resultsDir, { recursive: true });
+      const path = join(resultsDir, `${String(q.name).replace(/[^\w.-]+/g, '-')}.png`);
+      await bridgePage.screenshot({ path });
+      return reply(200, { path });
+    }
+    return reply(404, { error: `no ${req.url}` });
+  } catch (e) {
+    return reply(500, { error: e instanceof Error ? e.message : String(e) });
+  }
+});
+await new Promise((r) => bridge.listen(0, '127.0.0.1', r));
 let browser;
 let exitCode = 1;
 const cleanup = async () => {
   await browser?.close().catch(() => {});
   server?.stop();
+  bridge.close();
 };
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, async () => {
@@ -59,6 +93,7 @@ try {
       POD_IP_LENS_TEST_GREP: grep ?? '',
       POD_IP_LENS_TEST_FILES: files.join(','),
       POD_IP_LENS_TEST_RESULTS: resultsDir,
+      POD_IP_LENS_TEST_BROWSER: `http://127.0.0.1:${bridge.address().port}`,
     },
     onOutput: (line) => {
       if (process.env.POD_IP_LENS_TEST_VERBOSE) console.log(`[code-server] ${line}`);
@@ -77,6 +112,7 @@ try {
     (type === 'error' ? console.error : console.log)(text);
   });
   const page = await context.newPage();
+  bridgePage = page;
   page.on('pageerror', (err) => {
     if (process.env.POD_IP_LENS_TEST_VERBOSE || !WORKBENCH_NOISE.some((re) => re.test(err.message))) console.error(`[workbench] ${err.message}`);
   });
