@@ -216,6 +216,24 @@ describe('demo cluster with real kubectl', function () {
     await ok('delete', 'deployment', 'backend');
   });
 
+  it('shows why Pod IPs break: a probe of a Pod IP fails after a rollout, the Service keeps working', async () => {
+    await ok('create', 'deployment', 'web', '--image=nginx:1.28', '--replicas=2');
+    await ok('expose', 'deployment', 'web', '--port=80');
+    await ok('rollout', 'status', 'deployment/web', '--timeout=60s');
+    const ip = (await ok('get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[0].status.podIP}')).trim();
+    assert.match(ip, /^10\.244\.\d+\.\d+$/);
+    const script = `while true; do wget -qO- -T 1 http://${ip} >/dev/null 2>&1 && echo pod-ip ok || echo pod-ip FAILED; wget -qO- -T 1 http://web >/dev/null 2>&1 && echo service ok || echo service FAILED; sleep 1; done`;
+    assert.equal((await ok('run', 'probe', '--image=busybox', '--', 'sh', '-c', script)).trim(), 'pod/probe created');
+    await waitFor('probe sees both', async () => /pod-ip ok\nservice ok/.test((await kubectl('logs', 'probe')).stdout));
+    await ok('set', 'image', 'deployment/web', 'nginx=nginx:1.25');
+    await ok('rollout', 'status', 'deployment/web', '--timeout=60s');
+    await waitFor('the old Pod IP fails, the Service answers', async () => /pod-ip FAILED\nservice ok\n$/.test((await kubectl('logs', 'probe', '--tail=2')).stdout));
+    assert.doesNotMatch((await ok('logs', 'probe')).toString(), /service FAILED/, 'the Service never failed during the rollout');
+    await ok('delete', 'pod', 'probe', '--grace-period=0', '--force');
+    await ok('delete', 'service', 'web');
+    await ok('delete', 'deployment', 'web');
+  });
+
   it('applies manifests (create, then update) and serves -o yaml with server defaults', async () => {
     const file = join(dir, 'app.yaml');
     const manifest = (image: string, replicas: number) => `apiVersion: apps/v1

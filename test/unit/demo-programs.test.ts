@@ -74,5 +74,9 @@ describe('demo container programs', () => {
     assert.deepEqual(texts(failed), ["wget: can't connect to remote host (10.244.9.9): No route to host"]);
     assert.deepEqual(codes(failed), [1], 'grep saw nothing');
     assert.deepEqual(texts(runPipeline([['frobnicate']], up, 'default', 'me')), ['sh: frobnicate: not found']);
+    const quiet = runPipeline([['wget', '-qO-', 'http://10.244.1.2', '>/dev/null', '2>&1']], up, 'default', 'me');
+    assert.deepEqual([texts(quiet), codes(quiet)], [[''], [0]], 'output discarded, exit code kept');
+    const quietFail = runPipeline([['wget', '-qO-', 'http://10.244.9.9', '>', '/dev/null', '2>&1']], up, 'default', 'me');
+    assert.deepEqual([texts(quietFail), codes(quietFail)], [[''], [1]]);
   });
 });

@@ -319,9 +319,32 @@ function filter(argv: string[], input: string): { text: string; exitCode: number
   }
 }
 
+/** Removes `>/dev/null`, `2>/dev/null`, `2>&1`, `&>/dev/null` from a command; says what is discarded. */
+function redirections(argv: string[]): { argv: string[]; dropOut: boolean; dropErr: boolean } {
+  const rest: string[] = [];
+  let out: 'keep' | 'null' = 'keep';
+  let errTo: 'keep' | 'null' | 'out' = 'keep';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const target = (inline: string) => (inline !== '' ? inline : argv[++i]);
+    let m: RegExpMatchArray | null;
+    if ((m = a.match(/^(?:1)?>(.*)$/))) out = target(m[1]) === '/dev/null' ? 'null' : 'keep';
+    else if ((m = a.match(/^2>&1$/))) errTo = 'out';
+    else if ((m = a.match(/^2>(.*)$/))) errTo = target(m[1]) === '/dev/null' ? 'null' : 'keep';
+    else if ((m = a.match(/^&>(.*)$/))) {
+      out = target(m[1]) === '/dev/null' ? 'null' : 'keep';
+      errTo = 'out';
+    } else rest.push(a);
+  }
+  return { argv: rest, dropOut: out === 'null', dropErr: errTo === 'null' || (errTo === 'out' && out === 'null') };
+}
+
 /** Runs `a | b | c`: the first command for real, the rest as filters of its standard output. */
 export function runPipeline(pipeline: Pipeline, net: NetworkView, namespace: string, podName: string): Step[] {
-  const steps = execute(pipeline[0], net, namespace, podName);
+  const r = redirections(pipeline[0]);
+  const steps = execute(r.argv, net, namespace, podName).map((s) =>
+    s.kind === 'print' && ((s.stream === 'out' && r.dropOut) || (s.stream === 'err' && r.dropErr)) ? { ...s, text: '' } : s,
+  );
   if (pipeline.length === 1) return steps;
   return steps.map((s) => {
     if (s.kind !== 'print' || s.stream !== 'out') {
