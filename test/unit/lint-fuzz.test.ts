@@ -79,7 +79,13 @@ export function fuzz(seed: number, iterations: number): { findings: number; text
       docs[k] = mutate(docs[k], r);
     }
     text = docs.join('\n---\n');
-    if (r() < 0.05) text = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', spec: { hostNetwork: true, x: text.slice(0, 80) } }, null, r() < 0.5 ? 2 : 0);
+    if (r() < 0.08) {
+      // Concatenated JSON values, as `kubectl get -w -o json` prints them, sometimes cut short.
+      const values = Array.from({ length: 1 + Math.floor(r() * 3) }, () =>
+        JSON.stringify({ type: 'MODIFIED', object: { apiVersion: 'v1', kind: 'Pod', spec: { hostNetwork: true, x: text.slice(0, 80) }, status: { podIP: '10.244.0.1' } } }, null, r() < 0.5 ? 2 : 0),
+      ).join('\n');
+      text = r() < 0.2 ? mutate(values, r) : values;
+    }
     const cached = linter.lint(text);
     const fresh = lintText(text, { ignoreCidrs: ['10.9.0.0/16'] });
     assert.deepEqual(cached.findings, fresh.findings, `cache disagrees (seed ${seed}, iteration ${i})`);

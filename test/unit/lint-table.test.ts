@@ -79,6 +79,10 @@ const flagged: Case[] = [
     name: 'JSON document',
     text: '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},\n "spec": {"containers": [{"name": "c", "args": ["⟦10.1.2.3:80⟧"]}]}}\n',
   },
+  {
+    name: 'concatenated JSON watch events (kubectl get -w -o json)',
+    text: '{"type": "ADDED", "object": {"kind": "Pod", "spec": {"containers": [{"args": ["⟦10.1.2.3:80⟧"]}]}, "status": {"podIP": "10.244.1.7"}}}\n{\n  "type": "MODIFIED",\n  "object": {"kind": "Pod", "status": {"podIP": "10.244.1.8"}, "spec": {"containers": [{"args": ["⟦10.1.2.4⟧"]}]}}\n}\n',
+  },
   { name: 'second document of a stream', text: `${res('ConfigMap', 'data: {a: b}\n')}---\n${env('⟦10.1.2.3⟧')}` },
   { name: 'item of a List', text: 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    data: {h: ⟦10.1.2.3⟧}\n' },
   { name: 'Secret data, base64 (the whole value is marked)', text: res('Secret', 'data:\n  url: ⟦MTAuMC4wLjc6NTQzMg==⟧\n') },
@@ -171,6 +175,7 @@ const traps: Case[] = [
     name: 'kubectl last-applied-configuration annotation',
     text: res('Service', '  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: |\n      {"spec":{"clusterIP":"10.96.0.10"}}\nspec:\n  clusterIP: 10.96.0.10\n'),
   },
+  { name: 'status in JSON Lines watch events', text: '{"type":"ADDED","object":{"kind":"Pod","status":{"podIP":"10.244.1.7","hostIP":"172.18.0.3"}}}\n{"type":"DELETED","object":{"kind":"Pod","status":{"podIP":"10.244.1.7"}}}\n' },
   { name: 'status in a List item', text: 'apiVersion: v1\nkind: List\nitems:\n  - kind: Pod\n    status: {podIP: 10.244.1.7}\n' },
 ];
 

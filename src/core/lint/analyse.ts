@@ -150,22 +150,47 @@ class CstWalker {
 
   /** Findings, or undefined when the CST holds errors (then the caller falls back to a line scan). */
   run(): RawFinding[] | undefined {
-    for (const token of new Parser().parse(this.doc)) {
-      if (token.type === 'document') {
-        if (token.value) this.resource(token.value);
-      } else if (token.type === 'error') {
-        this.broken = true;
+    const whole = this.walk([{ start: 0, end: this.doc.length }]);
+    if (whole) return whole;
+    // Concatenated JSON values (`kubectl get -w -o json`, JSON Lines) are not one YAML document,
+    // but each value is: parse them one by one at their own offsets.
+    const values = jsonValues(this.doc);
+    if (!values || values.length < 2) return undefined;
+    this.out.length = 0;
+    this.path.length = 0;
+    this.ci = 0;
+    this.broken = false;
+    return this.walk(values);
+  }
+
+  private walk(segments: readonly { start: number; end: number }[]): RawFinding[] | undefined {
+    for (const seg of segments) {
+      const parser = new Parser();
+      parser.offset = seg.start; // token offsets then count from the start of the document
+      for (const token of parser.parse(seg.start === 0 && seg.end === this.doc.length ? this.doc : this.doc.slice(seg.start, seg.end))) {
+        if (token.type === 'document') {
+          if (token.value) this.resource(token.value);
+        } else if (token.type === 'error') {
+          this.broken = true;
+        }
+        if (this.broken) return undefined;
       }
-      if (this.broken) return undefined;
     }
     return this.out;
   }
 
-  /** A resource root: a document, or one item of a `…List`. */
+  /** A resource root: a document, one item of a `…List`, or the object of a watch event. */
   private resource(token: CST.Token): void {
     const saved = this.res;
     this.res = readHeader(token);
-    if (this.res.kind?.endsWith('List') && isMap(token)) {
+    const event = this.res.kind === undefined && isMap(token) ? watchEventObject(token) : undefined;
+    if (event) {
+      // `{"type": "ADDED", "object": {...}}`: the object is the resource; its paths start there.
+      this.skipCandidatesBefore(event.offset);
+      const outer = this.path.splice(0);
+      this.resource(event);
+      this.path.push(...outer);
+    } else if (this.res.kind?.endsWith('List') && isMap(token)) {
       for (const item of token.items) {
         const key = keyOf(item.key);
         if (key === 'items' && item.value && isSeq(item.value)) {
@@ -327,6 +352,53 @@ class CstWalker {
       lineScan: false,
     });
   }
+}
+
+const WATCH_EVENT_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
+
+/** The `object` of a watch event (`type` is one of the watch event types), if the map is one. */
+function watchEventObject(map: CST.BlockMap | CST.FlowCollection): CST.Token | undefined {
+  let type: string | undefined;
+  let object: CST.Token | undefined;
+  for (const item of map.items) {
+    const k = keyOf(item.key);
+    if (k === 'type') type = scalarValue(item.value);
+    else if (k === 'object' && item.value && isMap(item.value)) object = item.value;
+  }
+  return type !== undefined && WATCH_EVENT_TYPES.has(type) ? object : undefined;
+}
+
+/**
+ * Offsets of the top-level values of text holding several JSON values one after another, or
+ * undefined when it is not that (it must start with `{` or `[` and hold only values and blanks).
+ */
+function jsonValues(text: string): { start: number; end: number }[] | undefined {
+  const out: { start: number; end: number }[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+      continue;
+    }
+    if (c === 34) {
+      if (depth === 0) return undefined;
+      inString = true;
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (depth === 0) start = i;
+      depth++;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      depth--;
+      if (depth < 0) return undefined;
+      if (depth === 0) out.push({ start, end: i + 1 });
+    } else if (depth === 0 && c !== 32 && c !== 9 && c !== 10 && c !== 13) {
+      return undefined;
+    }
+  }
+  return depth === 0 ? out : undefined;
 }
 
 function isMap(t: CST.Token): t is CST.BlockMap | CST.FlowCollection {
