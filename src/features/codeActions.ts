@@ -246,7 +246,9 @@ export class LintCodeActions implements vscode.CodeActionProvider {
       edit.replace(target.uri, new vscode.Range(target.positionAt(e.start), target.positionAt(e.end)), e.newText);
     }
     if (plan.createFile) {
-      const dir = vscode.Uri.joinPath(vscode.Uri.parse(plan.createFile.nextTo), '..');
+      const nextTo = vscode.Uri.parse(plan.createFile.nextTo);
+      if (nextTo.scheme === 'untitled') return undefined; // an unsaved file has no folder to put a new one in
+      const dir = vscode.Uri.joinPath(nextTo, '..');
       const uri = vscode.Uri.joinPath(dir, plan.createFile.name);
       // Created empty and filled by an insert: `contents` does not survive every route a code
       // action's edit takes to the workbench (e.g. vscode.executeCodeActionProvider).
