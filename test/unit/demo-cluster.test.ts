@@ -319,6 +319,23 @@ describe('demo cluster over HTTPS', function () {
     await request(c, 'DELETE', '/api/v1/namespaces/default/configmaps/plain');
   });
 
+  it('an image that cannot be pulled stalls the rollout: ImagePullBackOff, then ProgressDeadlineExceeded', async () => {
+    const d = deployment('stuck', 'nginx:1.28', 1) as Any;
+    d.spec.progressDeadlineSeconds = 1;
+    await request(c, 'POST', '/apis/apps/v1/namespaces/default/deployments', { body: d });
+    await waitFor('ready', () => readyPods(c, 'stuck').length === 1);
+    await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/stuck', { body: { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:doesnotexist' }] } } } }, contentType: 'application/strategic-merge-patch+json' });
+    await waitFor('ImagePullBackOff', () => pods(c, 'stuck').some((p) => p.status.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff'));
+    const cond = await waitFor(
+      'deadline exceeded',
+      () => ((c.store.get(RESOURCE.deployments, 'default', 'stuck') as Any).status.conditions ?? []).find((x: Any) => x.type === 'Progressing' && x.reason === 'ProgressDeadlineExceeded'),
+      8000,
+    );
+    assert.equal(cond.status, 'False');
+    assert.equal(readyPods(c, 'stuck').length, 1, 'the old Pod keeps serving');
+    await request(c, 'DELETE', '/apis/apps/v1/namespaces/default/deployments/stuck');
+  });
+
   it('scales through the scale subresource and replaces a deleted Pod', async () => {
     const r = await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/web/scale', { body: { spec: { replicas: 3 } }, contentType: 'application/merge-patch+json' });
     assert.equal(r.status, 200, r.body);
