@@ -11,7 +11,6 @@ export interface PodWatchFeedOptions {
   reflector?: ReflectorOptions;
   /** Watch Services and EndpointSlices too (default true). */
   services?: boolean;
-  now?: () => Date;
   /** Where warnings go (objects skipped); never carries credentials. */
   log?: (message: string) => void;
 }
@@ -32,7 +31,6 @@ export class PodWatchFeed implements TimelineFeed {
   private readonly parts: Part[] = [];
   private running?: Promise<void>;
   private disposed = false;
-  private readonly now: () => Date;
   private liveWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private lastConnection: ConnectionState = 'connecting';
   private pendingGap?: { from: Date; to: Date; reasons: { part: string; reason: string }[] };
@@ -43,7 +41,6 @@ export class PodWatchFeed implements TimelineFeed {
     private readonly options: PodWatchFeedOptions = {},
   ) {
     this.model = new LifecycleModel(options.model);
-    this.now = options.now ?? options.reflector?.now ?? (() => new Date());
     const ns = scope.namespace;
     this.addPart<PodObject>('Pods', PODS, { namespace: ns, labelSelector: scope.labelSelector }, {
       replace: (items, at) => this.emit(this.model.replacePods(items, at)),
