@@ -38,10 +38,13 @@ export class KubeClient {
   /** The context's default namespace (kubectl's, 'default' when unset). */
   readonly namespace: string;
   readonly user?: string;
-  private readonly kc: KubeConfig;
+  private kc: KubeConfig;
 
-  constructor(kubeConfig: KubeConfig, context?: string) {
-    const c = forContext(kubeConfig, context);
+  constructor(
+    private readonly source: KubeConfig,
+    context?: string,
+  ) {
+    const c = forContext(source, context);
     this.kc = c.kc;
     this.context = c.context;
     this.server = c.server.replace(/\/+$/, '');
@@ -74,6 +77,15 @@ export class KubeClient {
     return req;
   }
 
+  /**
+   * A 401 may mean a cached credential went stale before its stated expiry (revoked, rotated). Like
+   * kubectl, get fresh credentials next time: a new KubeConfig copy has empty exec-plugin token caches.
+   */
+  private rejected(status: number, body: string, headers: http.IncomingHttpHeaders, ctx: RequestContext): KubeError {
+    if (status === 401) this.kc = forContext(this.source, this.context).kc;
+    return fromHttpStatus(status, body, headers, ctx);
+  }
+
   /** GET a JSON document. HTTP errors become KubeErrors that say what to do. */
   async getJson<T>(path: string, query: Record<string, string | number | boolean | undefined>, ctx: RequestContext, timeoutMs = 60000): Promise<JsonResponse<T>> {
     const ac = new AbortController();
@@ -96,7 +108,7 @@ export class KubeClient {
         });
       });
       const status = res.statusCode ?? 0;
-      if (status < 200 || status >= 300) throw fromHttpStatus(status, body, res.headers, ctx);
+      if (status < 200 || status >= 300) throw this.rejected(status, body, res.headers, ctx);
       try {
         return { status, headers: res.headers, body: JSON.parse(body) as T };
       } catch {
@@ -135,7 +147,7 @@ export class KubeClient {
         res.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
         res.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
       });
-      throw fromHttpStatus(status, body, res.headers, ctx);
+      throw this.rejected(status, body, res.headers, ctx);
     }
     let resolveEnded!: (e: Error | null) => void;
     const ended = new Promise<Error | null>((r) => (resolveEnded = r));

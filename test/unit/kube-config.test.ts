@@ -96,11 +96,16 @@ describe('kube: kubeconfig as kubectl reads it', () => {
     let url = '';
     let ca = '';
     const seen: string[] = [];
+    const rejected = new Set<string>();
     before(async () => {
       const tls = await generateDemoTls();
       ca = tls.caCert;
       server = https.createServer({ cert: tls.serverCert, key: tls.serverKey }, (req, res) => {
         seen.push(String(req.headers.authorization));
+        if (rejected.has(String(req.headers.authorization))) {
+          res.writeHead(401, { 'Content-Type': 'application/json' });
+          return void res.end(JSON.stringify({ kind: 'Status', code: 401, message: 'Unauthorized' }));
+        }
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ kind: 'PodList', metadata: { resourceVersion: '1' }, items: [] }));
       });
@@ -135,6 +140,34 @@ describe('kube: kubeconfig as kubectl reads it', () => {
       await new Promise((r) => setTimeout(r, 1700));
       await client.getJson('/api/v1/namespaces/default/pods', {}, ctx);
       assert.equal(seen.at(-1), 'Bearer exec-token-2', 'refreshed after expiry');
+      assert.equal(readFileSync(counter, 'utf8'), '2');
+    });
+
+    it('runs the plugin again after a 401, even if the cached token claims to be valid (as kubectl does)', async () => {
+      const counter = join(dir, 'count');
+      writeFileSync(counter, '0');
+      const plugin = join(dir, 'plugin.js');
+      writeFileSync(
+        plugin,
+        `const fs=require('fs');const n=Number(fs.readFileSync(${JSON.stringify(counter)},'utf8'))+1;fs.writeFileSync(${JSON.stringify(counter)},String(n));` +
+          `process.stdout.write(JSON.stringify({apiVersion:'client.authentication.k8s.io/v1',kind:'ExecCredential',status:{token:'revocable-'+n,expirationTimestamp:new Date(Date.now()+3600e3).toISOString()}}));`,
+      );
+      rejected.add('Bearer revocable-1');
+      const kc = loadKubeConfig({
+        text: kubeconfigYaml({
+          clusters: [{ name: 'c', server: url, ca }],
+          users: [{ name: 'u', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: process.execPath, args: [plugin], interactiveMode: 'Never' } } }],
+          contexts: [{ name: 'k', cluster: 'c', user: 'u' }],
+          current: 'k',
+        }),
+      });
+      const client = new KubeClient(kc);
+      const ctx = client.requestContext('list', 'pods', undefined, 'default');
+      await assert.rejects(client.getJson('/api/v1/namespaces/default/pods', {}, ctx), (e: KubeError) => e.kind === 'unauthorized' && !e.message.includes('revocable'));
+      await client.getJson('/api/v1/namespaces/default/pods', {}, ctx);
+      assert.equal(seen.at(-1), 'Bearer revocable-2');
+      await client.getJson('/api/v1/namespaces/default/pods', {}, ctx);
+      assert.equal(seen.at(-1), 'Bearer revocable-2', 'and caches the new one');
       assert.equal(readFileSync(counter, 'utf8'), '2');
     });
 
