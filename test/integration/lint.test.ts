@@ -241,6 +241,17 @@ describe('lint in the editor', function () {
     await waitForSummary(doc, ['host-network hostNetwork: true', 'ip-literal 10.244.3.3:9090', 'host-port hostPort: 8081']);
   });
 
+  it('keeps the workspace index current as manifest files appear and disappear', async () => {
+    const doc = await write('client.yaml', CLIENT);
+    const title = `Replace 10.244.3.3:9090 with late.${NS}.svc.cluster.local:9090`;
+    const late = `apiVersion: v1\nkind: Service\nmetadata:\n  name: late\n  namespace: ${NS}\nspec:\n  selector: {app: worker}\n  ports:\n    - port: 9090\n`;
+    // Written behind VS Code's back: only the FileSystemWatcher can tell the index.
+    await vscode.workspace.fs.writeFile(uri('late.yaml'), new TextEncoder().encode(late));
+    await fix(doc, '10.244.3.3:9090', title);
+    await vscode.workspace.fs.delete(uri('late.yaml'));
+    await waitFor('the fix to go with the file', async () => ((await quickFixes(doc, '10.244.3.3:9090')).some((a) => a.title === title) ? undefined : true));
+  });
+
   it('creates a Service for the workload listening on the port, in its file, and uses it', async () => {
     const doc = await write('client.yaml', CLIENT);
     const action = await fix(doc, '10.244.3.3:9090', `Create Service worker for Deployment worker in worker.yaml and use worker.${NS}.svc.cluster.local:9090`);
