@@ -178,7 +178,7 @@ export class ApiHttpServer {
   }
 
   listen(port: number, host = '127.0.0.1'): Promise<number> {
-    const server = https.createServer({ cert: this.opts.cert, key: this.opts.key, ca: [] }, (req, res) => this.handle(req, res));
+    const server = https.createServer({ cert: this.opts.cert, key: this.opts.key }, (req, res) => this.handle(req, res));
     server.keepAliveTimeout = 60_000;
     server.on('connection', (s: Socket) => {
       s.setNoDelay(true);

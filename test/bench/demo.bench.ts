@@ -24,6 +24,7 @@ for (let i = 0; i < Number(N); i++) {
     open++;
     if (open === Number(N)) process.stdout.write(JSON.stringify({ open }) + '\\n');
     let buf = '';
+    res.on('end', () => process.stdout.write(JSON.stringify({ ended: i }) + '\\n'));
     res.setEncoding('utf8');
     res.on('data', (d) => {
       buf += d;
@@ -69,6 +70,9 @@ async function main(): Promise<void> {
   });
   let last: WatcherReport | undefined;
   let opened = false;
+  let dropped: number | undefined;
+  let childExit: number | null | undefined;
+  child.on('exit', (code) => (childExit = code));
   let buf = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (d: string) => {
@@ -78,13 +82,16 @@ async function main(): Promise<void> {
       const msg = JSON.parse(buf.slice(0, i));
       buf = buf.slice(i + 1);
       if (msg.open) opened = true;
+      else if (msg.ended !== undefined) dropped = msg.ended;
       else last = msg;
     }
   });
-  const deadline = Date.now() + 600_000;
+  const deadline = Date.now() + 300_000;
   const until = async (what: string, fn: () => boolean) => {
     while (!fn()) {
       if (Date.now() > deadline) throw new Error(`benchmark timed out waiting for ${what}`);
+      if (dropped !== undefined) throw new Error(`watcher ${dropped} was ended by the server while waiting for ${what}: it fell more than 32 MiB behind (the machine is too busy for this run)`);
+      if (childExit !== undefined) throw new Error(`the watcher process exited (${childExit}) while waiting for ${what}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   };
