@@ -271,7 +271,19 @@ export class ApiHttpServer {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     this.requestCount++;
-    const url = new URL(req.url ?? '/', 'https://demo');
+    try {
+      this.dispatch(req, res);
+    } catch (e) {
+      // Whatever a request contains, it gets an answer and the server keeps running.
+      req.resume();
+      if (!res.headersSent) this.sendError(res, e instanceof URIError ? new ApiError(400, 'BadRequest', `malformed request path: ${e.message}`) : e);
+      else res.end();
+    }
+  }
+
+  private dispatch(req: IncomingMessage, res: ServerResponse): void {
+    // Prefixing the origin keeps paths such as `//x` from being read as a host name.
+    const url = new URL(`https://demo${(req.url ?? '/').startsWith('/') ? req.url : `/${req.url}`}`);
     if (this.opts.verbose) {
       res.on('finish', () => this.opts.log(`${req.method} ${url.pathname}${url.search} ${res.statusCode}`));
     }
@@ -298,7 +310,7 @@ export class ApiHttpServer {
       return;
     }
     this.route(req, res, url, path).catch((e) => {
-      if (!res.headersSent) this.sendError(res, e);
+      if (!res.headersSent) this.sendError(res, e instanceof URIError ? new ApiError(400, 'BadRequest', `malformed request path: ${e.message}`) : e);
       else res.end();
     });
   }
@@ -372,7 +384,7 @@ export class ApiHttpServer {
         const list = api.list(rt.key, route.namespace, {
           labelSelector: q.get('labelSelector') ?? undefined,
           fieldSelector: q.get('fieldSelector') ?? undefined,
-          limit: q.get('limit') ? Number(q.get('limit')) : undefined,
+          limit: this.intParam(q, 'limit'),
           continue: q.get('continue') ?? undefined,
         });
         const meta: Record<string, unknown> = { resourceVersion: list.resourceVersion };
@@ -611,6 +623,13 @@ export class ApiHttpServer {
     res.setHeader('Warning', unknown.map((f) => `299 - "unknown field \\"${f}\\""`));
   }
 
+  private intParam(q: URLSearchParams, name: string): number | undefined {
+    const v = q.get(name);
+    if (v === null || v === '') return undefined;
+    if (!/^-?\d+$/.test(v)) throw new ApiError(400, 'BadRequest', `${name}: Invalid value: "${v}": must be an integer`);
+    return Number(v);
+  }
+
   private includeObject(q: URLSearchParams): IncludeObject {
     const v = q.get('includeObject');
     if (v === 'None' || v === 'Object' || v === 'Metadata') return v;
@@ -653,9 +672,9 @@ export class ApiHttpServer {
     }
     if (rvParam !== '' && !/^\d+$/.test(rvParam)) throw new ApiError(400, 'BadRequest', `resourceVersion: Invalid value: "${rvParam}": must be a non-negative integer`);
     const include = render.kind === 'table' ? this.includeObject(q) : 'Metadata';
-    const timeoutParam = q.get('timeoutSeconds');
     // Without timeoutSeconds the API server ends a watch after a random 30-60 minutes.
-    const timeoutMs = timeoutParam !== null ? Math.max(0, Number(timeoutParam)) * 1000 : (1800 + Math.random() * 1800) * 1000;
+    const timeoutSeconds = this.intParam(q, 'timeoutSeconds');
+    const timeoutMs = timeoutSeconds !== undefined ? Math.max(0, timeoutSeconds) * 1000 : (1800 + Math.random() * 1800) * 1000;
 
     res.writeHead(200, { 'Content-Type': contentTypeOf(render, false), 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
     res.flushHeaders();

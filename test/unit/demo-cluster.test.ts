@@ -141,6 +141,18 @@ describe('demo cluster over HTTPS', function () {
     assert.equal(r.json.reason, 'Unauthorized');
   });
 
+  it('answers malformed requests with a Status and keeps running', async () => {
+    assert.equal((await request(c, 'GET', '//')).status, 404);
+    assert.equal((await request(c, 'GET', '/%zz')).status, 400);
+    assert.equal((await request(c, 'GET', '/api/v1/namespaces/%E0%A4%A/pods')).status, 400);
+    const bad = await request(c, 'GET', '/api/v1/pods?limit=abc');
+    assert.equal(bad.status, 400);
+    assert.match(bad.json.message, /limit: Invalid value/);
+    assert.equal((await request(c, 'GET', '/api/v1/namespaces/default/pods?labelSelector=a%20in%20(')).status, 400);
+    assert.equal((await request(c, 'POST', '/api/v1/namespaces/default/configmaps', { body: [] })).status, 400);
+    assert.equal((await request(c, 'GET', '/version')).status, 200, 'still serving');
+  });
+
   it('serves /version and discovery (legacy and aggregated)', async () => {
     assert.equal((await request(c, 'GET', '/version')).json.gitVersion, 'v1.32.2');
     const groups = (await request(c, 'GET', '/apis')).json;
