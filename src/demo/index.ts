@@ -107,6 +107,8 @@ export async function startDemoCluster(options: DemoClusterOptions = {}): Promis
   }
   const api = new DemoApi(store, { recordEvents: options.recordEvents ?? true });
   const timers = new Timers(options.speed ?? 1);
+  timers.onError = (m) => log(`demo cluster: ${m}`);
+  store.onListenerError = (e) => log(`demo cluster: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   const controlPlane = new ControlPlane({
     api,
     timers,

@@ -285,10 +285,24 @@ export class Store {
     }
     this.history[(this.historyHead + this.historyLength) % this.windowSize] = e;
     this.historyLength++;
+    // One failing listener must not keep the event from the others (nor undo the change).
+    let failure: unknown;
+    const call = (l: StoreListener) => {
+      try {
+        l(e);
+      } catch (err) {
+        if (this.onListenerError) this.onListenerError(err);
+        else failure ??= err;
+      }
+    };
     const set = this.listeners.get(e.resource);
-    if (set) for (const l of [...set]) l(e);
-    for (const l of [...this.anyListeners]) l(e);
+    if (set) for (const l of [...set]) call(l);
+    for (const l of [...this.anyListeners]) call(l);
+    if (failure !== undefined) throw failure;
   }
+
+  /** Where listener failures go; without it, the first one is rethrown after every listener ran. */
+  onListenerError?: (err: unknown) => void;
 }
 
 /** `apps/deployments` → `deployments.apps`, the way the API server names a resource in messages. */

@@ -104,6 +104,23 @@ describe('demo store', () => {
     assert.ok(lines[0].endsWith('\n') && !lines[0].slice(0, -1).includes('\n'), 'one compact line per event');
   });
 
+  it('a failing listener does not keep an event from the others', () => {
+    const s = new Store();
+    const seen: string[] = [];
+    s.subscribe(() => {
+      throw new Error('boom');
+    });
+    s.subscribe((e) => seen.push(e.object.metadata.name!));
+    assert.throws(() => s.create('pods', pod('a')), /boom/, 'without a handler the failure surfaces');
+    assert.deepEqual(seen, ['a']);
+    assert.ok(s.get('pods', 'default', 'a'), 'the change stands');
+    const errors: unknown[] = [];
+    s.onListenerError = (e) => errors.push(e);
+    s.create('pods', pod('b'));
+    assert.deepEqual(seen, ['a', 'b']);
+    assert.equal(errors.length, 1);
+  });
+
   it('snapshots and restores objects; restored history is empty, so older versions are expired', () => {
     const s = new Store();
     s.create('pods', pod('a'));

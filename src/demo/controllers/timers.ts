@@ -7,6 +7,9 @@ export class Timers {
   private readonly intervals = new Set<NodeJS.Timeout>();
   private stopped = false;
 
+  /** A failing callback is reported here instead of crashing the process that hosts the cluster. */
+  onError: (message: string) => void = () => {};
+
   constructor(private speed: number) {
     if (!(speed > 0) || !Number.isFinite(speed)) throw new Error(`speed must be a positive number, got ${speed}`);
   }
@@ -21,7 +24,7 @@ export class Timers {
     const jitter = exact ? 1 : 0.8 + Math.random() * 0.4;
     const t = setTimeout(() => {
       this.pending.delete(t);
-      if (!this.stopped) fn();
+      if (!this.stopped) this.guard(fn);
     }, Math.max(0, (ms * jitter) / this.speed));
     this.pending.add(t);
     return () => {
@@ -34,7 +37,7 @@ export class Timers {
   every(ms: number, fn: () => void): () => void {
     if (this.stopped) return () => {};
     const t = setInterval(() => {
-      if (!this.stopped) fn();
+      if (!this.stopped) this.guard(fn);
     }, ms);
     t.unref();
     this.intervals.add(t);
@@ -42,6 +45,14 @@ export class Timers {
       clearInterval(t);
       this.intervals.delete(t);
     };
+  }
+
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.onError(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    }
   }
 
   get pendingCount(): number {
