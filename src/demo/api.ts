@@ -178,6 +178,9 @@ export class DemoApi {
       if (rt.kind === 'Namespace') next.status = current.status;
       validate(rt, next);
       if (rt.kind === 'Pod') this.checkPodUpdate(current, next);
+      if ((rt.kind === 'Deployment' || rt.kind === 'ReplicaSet') && JSON.stringify(current.spec?.selector) !== JSON.stringify(next.spec?.selector)) {
+        throw invalid(rt, name, [{ field: 'spec.selector', message: `Invalid value: ${JSON.stringify(next.spec?.selector ?? null)}: field is immutable` }]);
+      }
       if (rt.kind === 'Service') this.allocateServiceAddresses(rt, next, current, opts.dryRun === true);
       if (rt.generation && JSON.stringify(current.spec) !== JSON.stringify(next.spec)) next.metadata.generation = (current.metadata.generation ?? 0) + 1;
       // Emptying the finalizers of an object being deleted completes its deletion.

@@ -197,6 +197,11 @@ describe('demo cluster over HTTPS', function () {
     assert.equal(r.status, 422);
     assert.equal(r.json.reason, 'Invalid');
     assert.equal(r.json.details.causes[0].field, 'spec.template.metadata.labels');
+    await request(c, 'POST', '/apis/apps/v1/namespaces/default/deployments', { body: deployment('fixed', 'nginx', 1) });
+    const sel = await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/fixed', { body: { spec: { selector: { matchLabels: { app: 'other' } }, template: { metadata: { labels: { app: 'other' } } } } }, contentType: 'application/merge-patch+json' });
+    assert.equal(sel.status, 422);
+    assert.match(sel.json.message, /spec.selector: .*field is immutable/);
+    await request(c, 'DELETE', '/apis/apps/v1/namespaces/default/deployments/fixed');
     const n = await request(c, 'POST', '/apis/apps/v1/namespaces/nowhere/deployments', { body: deployment('x', 'nginx', 1) });
     assert.equal(n.status, 404);
     assert.match(n.json.message, /namespaces "nowhere" not found/);
@@ -357,6 +362,18 @@ describe('demo cluster over HTTPS', function () {
     const victim = pods(c, 'web')[0].metadata.name;
     await request(c, 'DELETE', `/api/v1/namespaces/default/pods/${victim}`);
     await waitFor('replacement', () => readyPods(c, 'web').length === 3 && !pods(c, 'web').some((p) => p.metadata.name === victim));
+  });
+
+  it('a Pod relabelled out of its ReplicaSet is released and replaced (kubectl label pod … app-)', async () => {
+    const victim = readyPods(c, 'web')[0];
+    const r = await request(c, 'PATCH', `/api/v1/namespaces/default/pods/${victim.metadata.name}`, { body: { metadata: { labels: { app: null } } }, contentType: 'application/merge-patch+json' });
+    assert.equal(r.status, 200);
+    await waitFor('replacement ready', () => readyPods(c, 'web').length === 3 && !readyPods(c, 'web').some((p) => p.metadata.name === victim.metadata.name));
+    const released = c.store.get(RESOURCE.pods, 'default', victim.metadata.name) as Any;
+    assert.ok(released, 'the released Pod keeps running');
+    assert.equal(released.metadata.ownerReferences, undefined);
+    assert.equal(released.status.podIP, victim.status.podIP);
+    await request(c, 'DELETE', `/api/v1/namespaces/default/pods/${victim.metadata.name}?gracePeriodSeconds=0`);
   });
 
   it('gives Services a ClusterIP that never changes and EndpointSlices that follow ready Pods', async () => {

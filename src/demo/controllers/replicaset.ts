@@ -45,9 +45,16 @@ export class ReplicaSetController {
     for (const rs of this.ctx.api.store.list(RESOURCE.replicasets).items) this.queue.add(`${rs.metadata.namespace}/${rs.metadata.name}`);
   }
 
-  private index(p: Any, deleted: boolean): string | undefined {
+  private index(p: Any, deleted: boolean, previous?: Any): string | undefined {
     const owner = controllerOf(p);
-    if (!owner || owner.kind !== 'ReplicaSet') return undefined;
+    const before = previous ? controllerOf(previous) : undefined;
+    if (before && before.uid !== owner?.uid) {
+      // Released or re-owned: forget it under the previous owner.
+      const m = this.podsByOwner.get(before.uid);
+      m?.delete(p.metadata.name);
+      if (m && m.size === 0) this.podsByOwner.delete(before.uid);
+    }
+    if (!owner || owner.kind !== 'ReplicaSet') return before?.kind === 'ReplicaSet' ? before.name : undefined;
     let m = this.podsByOwner.get(owner.uid);
     if (!m) this.podsByOwner.set(owner.uid, (m = new Map()));
     if (deleted) m.delete(p.metadata.name);
@@ -60,7 +67,7 @@ export class ReplicaSetController {
     if (e.resource === RESOURCE.replicasets) {
       this.queue.add(`${e.object.metadata.namespace}/${e.object.metadata.name}`);
     } else if (e.resource === RESOURCE.pods) {
-      const owner = this.index(e.object, e.type === 'DELETED');
+      const owner = this.index(e.object, e.type === 'DELETED', e.previous);
       if (owner) this.queue.add(`${e.object.metadata.namespace}/${owner}`);
     }
   }
@@ -70,7 +77,16 @@ export class ReplicaSetController {
     const { api } = this.ctx;
     const rs = api.store.get(RESOURCE.replicasets, ns, name) as Any;
     if (!rs) return;
-    const pods = [...(this.podsByOwner.get(rs.metadata.uid)?.values() ?? [])];
+    let pods = [...(this.podsByOwner.get(rs.metadata.uid)?.values() ?? [])];
+    // A Pod relabelled out of the selector is released (its ownerReference removed), and the
+    // ReplicaSet makes a replacement: the classic way to take a Pod out of service for debugging.
+    for (const p of pods.filter((x) => !labelSelectorMatches(rs.spec.selector, x.metadata.labels))) {
+      const refs = (p.metadata.ownerReferences ?? []).filter((r: Any) => r.uid !== rs.metadata.uid);
+      const meta = { ...p.metadata, ownerReferences: refs };
+      if (!refs.length) delete meta.ownerReferences;
+      api.store.update(RESOURCE.pods, { ...p, metadata: meta });
+    }
+    pods = pods.filter((x) => labelSelectorMatches(rs.spec.selector, x.metadata.labels));
     const active = pods.filter(isActivePod);
     if (!rs.metadata.deletionTimestamp) {
       const diff = active.length - rs.spec.replicas;
