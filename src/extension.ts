@@ -6,6 +6,7 @@ import { ClusterSession } from './features/cluster';
 import { ClusterServiceSource } from './features/clusterFixes';
 import { registerDemoCluster, type DemoClusterFeature } from './features/demoCluster';
 import { registerHover } from './features/hover';
+import { registerNodeIpDiagnostics } from './features/nodeIpDiagnostics';
 import { registerStatusBar } from './features/statusBar';
 import { registerTimelineCommands } from './features/timelineCommands';
 import { registerWalkthrough } from './features/walkthrough';
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const clusterSource = new ClusterServiceSource(session, log);
   context.subscriptions.push(registerServiceCandidateSource(clusterSource), registerLiveIpSource(clusterSource));
   registerHover(context, session, log);
+  registerNodeIpDiagnostics(context, session, log);
   const demo = registerDemoCluster(context, session, log);
   registerTimelineCommands(context, session, log);
   const statusBar = registerStatusBar(context, session);

@@ -41,6 +41,22 @@ export function toDiagnostic(doc: vscode.TextDocument, f: Finding): vscode.Diagn
 /** Documents linted although they do not look like manifests (command "Lint This File"). */
 const optedIn = new Set<string>();
 
+/**
+ * Asks something slower than the linter (a live cluster) for a better message for a finding, e.g.
+ * that an IP is a node's address. Answers arrive after the plain diagnostics are shown.
+ */
+export type FindingRefiner = (finding: Finding) => Promise<string | undefined>;
+
+const refiners: FindingRefiner[] = [];
+
+export function registerFindingRefiner(refiner: FindingRefiner): vscode.Disposable {
+  refiners.push(refiner);
+  return new vscode.Disposable(() => {
+    const i = refiners.indexOf(refiner);
+    if (i >= 0) refiners.splice(i, 1);
+  });
+}
+
 /** The shared linter: its per-document cache makes re-linting for code actions nearly free. */
 export const sharedLinter = new ManifestLinter();
 
@@ -93,8 +109,38 @@ export function registerDiagnostics(context: vscode.ExtensionContext, log: vscod
       log.info(`${doc.uri.fsPath || key}: ${result.skipped}`);
       return;
     }
-    collection.set(doc.uri, result.findings.map((f) => toDiagnostic(doc, f)));
+    const diagnostics = result.findings.map((f) => toDiagnostic(doc, f));
+    collection.set(doc.uri, diagnostics);
+    refine(doc, result.findings, diagnostics);
     log.trace(`linted ${doc.uri.fsPath || key}: ${result.findings.length} findings in ${(performance.now() - t0).toFixed(1)} ms`);
+  };
+
+  const refine = (doc: vscode.TextDocument, findings: readonly Finding[], diagnostics: vscode.Diagnostic[]): void => {
+    if (refiners.length === 0 || !findings.some((f) => f.ip)) return;
+    const version = doc.version;
+    void Promise.all(
+      findings.map(async (f) => {
+        if (!f.ip) return undefined;
+        for (const r of refiners) {
+          const m = await r(f).catch(() => undefined);
+          if (m) return m;
+        }
+        return undefined;
+      }),
+    ).then((messages) => {
+      // Stale answers (the text changed meanwhile) are dropped: the next lint asks again.
+      if (doc.isClosed || doc.version !== version || !messages.some(Boolean)) return;
+      collection.set(
+        doc.uri,
+        diagnostics.map((d, i) => {
+          if (!messages[i]) return d;
+          const refined = new vscode.Diagnostic(d.range, messages[i]!, d.severity);
+          refined.source = d.source;
+          refined.code = d.code;
+          return refined;
+        }),
+      );
+    });
   };
 
   const schedule = (doc: vscode.TextDocument): void => {

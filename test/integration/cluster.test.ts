@@ -118,6 +118,10 @@ describe('demo cluster, hover and cluster-aware fixes', function () {
       return /InternalIP of node/.test(t) ? t : undefined;
     });
     assert.match(text, /targeting it couples you to one machine/);
+    await vscode.window.showTextDocument(doc);
+    const diag = await until('the node-IP diagnostic message', () => vscode.languages.getDiagnostics(doc.uri).find((d) => /targets node demo-worker/.test(d.message)));
+    assert.equal(doc.getText(diag.range), `${nodeIp}:10250`);
+    assert.match(diag.message, /^\S+:10250 targets node demo-worker \(its InternalIP\): nodes are drained/);
   });
 
   it('after a rollout, the old IP hovers as "not a Pod IP now" with its last holder', async () => {
