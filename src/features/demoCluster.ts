@@ -2,7 +2,6 @@
 // kubeconfig for it in the extension's storage, and a terminal where kubectl talks to it.
 import * as vscode from 'vscode';
 import { join } from 'node:path';
-import { startDemoCluster } from '../demo';
 import type { ClusterSession } from './cluster';
 
 type Log = Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error' | 'debug'>;
@@ -26,6 +25,8 @@ export function registerDemoCluster(context: vscode.ExtensionContext, session: C
     if (session.demo) return Promise.resolve(kubeconfigPath);
     starting ??= (async () => {
       const cfg = vscode.workspace.getConfiguration('podIpLens.demo');
+      // Loaded on first use: the simulated API server (TLS, protobuf, controllers) costs nothing until then.
+      const { startDemoCluster } = await import('../demo');
       const demo = await startDemoCluster({
         kubeconfigPath,
         speed: cfg.get<number>('speed', 1),
