@@ -199,3 +199,31 @@ describe('lint fix: disable for this line', () => {
     assert.deepEqual(planDisableLine(json, only(json, 'ip-literal')), []);
   });
 });
+
+describe('lint workspace index', () => {
+  it('reads Services and the Pod templates of every workload kind, skipping broken documents', () => {
+    const text = [
+      'apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly, namespace: ops}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        metadata: {labels: {job: nightly}}\n        spec: {containers: [{name: c, ports: [{containerPort: 9000, name: metrics}]}]}\n',
+      'apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  template:\n    metadata: {labels: {app: db, pod-template-hash: abc}}\n    spec:\n      hostNetwork: true\n      containers: [{name: db, ports: [{containerPort: 5432, hostPort: 5432, protocol: TCP}]}]\n',
+      'kind: Service\nmetadata: {name: db}\nspec: {selector: {app: db}, ports: [{port: 5432, targetPort: 5432, name: pg}, {port: "x"}]}\n',
+      'kind: List\nitems:\n  - {kind: Pod, metadata: {name: solo, labels: {run: solo}}, spec: {containers: [{name: c}]}}\n',
+      'kind: Deployment\nmetadata: {name: broken\nspec: [\n',
+    ].join('---\n');
+    const o = extractObjects(text, 'f.yaml');
+    assert.deepEqual(o.services, [{ name: 'db', namespace: undefined, file: 'f.yaml', selector: { app: 'db' }, ports: [{ name: 'pg', port: 5432, targetPort: 5432, protocol: undefined }] }]);
+    assert.deepEqual(
+      o.workloads.map((w) => [w.kind, w.name, w.namespace, w.podLabels, w.ports.map((p) => p.containerPort), w.hostNetwork, w.document]),
+      [
+        ['CronJob', 'nightly', 'ops', { job: 'nightly' }, [9000], false, 0],
+        ['StatefulSet', 'db', undefined, { app: 'db' }, [5432], true, 1],
+        ['Pod', 'solo', undefined, { run: 'solo' }, [], false, 3],
+      ],
+    );
+    const index = new ManifestIndex();
+    index.update('f.yaml', text);
+    assert.deepEqual(index.workloadsFor(9000, 'ops').map((c) => [c.workload.name, c.port?.name]), [['nightly', 'metrics']]);
+    assert.deepEqual(index.workloadsFor(9000, undefined), []);
+    index.remove('f.yaml');
+    assert.equal(index.services().length, 0);
+  });
+});
