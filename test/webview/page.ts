@@ -15,8 +15,10 @@ const DIST = join(ROOT, 'dist', 'webview');
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 export async function launch(): Promise<Browser> {
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
+  // The same search as scripts/testhost.mjs (which `npm test` runs first, installing Chromium if it can).
+  const candidates = [process.env.CHROME_PATH, process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+  const executablePath = candidates.find((p): p is string => !!p && existsSync(p));
+  if (!executablePath) throw new Error('No Chromium found: run `node scripts/ensure-chromium.mjs` (installs Debian\'s chromium as root), or set CHROME_PATH');
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 }
 
