@@ -8,7 +8,7 @@ export const LINT_SOURCE = 'Pod IP Lens';
 /** Diagnostic code of the "file too large, not linted" message. */
 export const SKIPPED_CODE = 'file-too-large';
 
-const LANGUAGES = new Set(['yaml', 'json', 'jsonc', 'helm', 'dockercompose']);
+const LANGUAGES = new Set(['yaml', 'json', 'jsonc', 'helm']);
 const EXTENSIONS = /\.(ya?ml|json|tpl)$/i;
 
 export function readLintOptions(): LintOptions & { enabled: boolean; debounceMs: number; include: string[] } {
