@@ -129,6 +129,24 @@ function defaultDeployment(o: Any): void {
   o.status ??= {};
 }
 
+function defaultDaemonSet(o: Any): void {
+  o.spec ??= {};
+  o.spec.revisionHistoryLimit ??= 10;
+  o.spec.updateStrategy ??= {};
+  o.spec.updateStrategy.type ??= 'RollingUpdate';
+  if (o.spec.updateStrategy.type === 'RollingUpdate') {
+    o.spec.updateStrategy.rollingUpdate ??= {};
+    o.spec.updateStrategy.rollingUpdate.maxUnavailable ??= 1;
+    o.spec.updateStrategy.rollingUpdate.maxSurge ??= 0;
+  }
+  o.spec.template ??= {};
+  o.spec.template.metadata ??= {};
+  o.spec.template.metadata.creationTimestamp ??= null;
+  o.spec.template.spec ??= {};
+  defaultPodSpec(o.spec.template.spec);
+  o.status ??= { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
+}
+
 function defaultReplicaSet(o: Any): void {
   o.spec ??= {};
   o.spec.replicas ??= 1;
@@ -163,6 +181,9 @@ export function applyDefaults(rt: ResourceType, o: KubeObject): void {
     case 'ReplicaSet':
       defaultReplicaSet(o);
       break;
+    case 'DaemonSet':
+      defaultDaemonSet(o);
+      break;
     case 'Service':
       defaultService(o);
       break;
@@ -187,7 +208,8 @@ export function validate(rt: ResourceType, o: Any): void {
       causes.push(...validatePodSpec(o.spec, 'spec'));
       break;
     case 'Deployment':
-    case 'ReplicaSet': {
+    case 'ReplicaSet':
+    case 'DaemonSet': {
       const sel: LabelSelector | undefined = o.spec?.selector;
       if (!sel || (!Object.keys(sel.matchLabels ?? {}).length && !(sel.matchExpressions ?? []).length)) {
         causes.push({ field: 'spec.selector', message: 'Required value', reason: 'FieldValueRequired' });
@@ -197,7 +219,7 @@ export function validate(rt: ResourceType, o: Any): void {
           message: `Invalid value: ${JSON.stringify(o.spec?.template?.metadata?.labels ?? {})}: \`selector\` does not match template \`labels\``,
         });
       }
-      if (typeof o.spec?.replicas !== 'number' || o.spec.replicas < 0 || !Number.isInteger(o.spec.replicas)) {
+      if (rt.kind !== 'DaemonSet' && (typeof o.spec?.replicas !== 'number' || o.spec.replicas < 0 || !Number.isInteger(o.spec.replicas))) {
         causes.push({ field: 'spec.replicas', message: `Invalid value: ${JSON.stringify(o.spec?.replicas)}: must be greater than or equal to 0` });
       }
       causes.push(...validatePodSpec(o.spec?.template?.spec, 'spec.template.spec'));

@@ -37,6 +37,16 @@ const SHAPES: Record<string, Shape> = {
       },
     },
   },
+  DaemonSet: {
+    fields: ['apiVersion', 'kind', 'metadata', 'spec', 'status'],
+    children: {
+      metadata: METADATA,
+      spec: {
+        fields: ['selector', 'template', 'updateStrategy', 'minReadySeconds', 'revisionHistoryLimit'],
+        children: { template: TEMPLATE, selector: { fields: ['matchLabels', 'matchExpressions'] } },
+      },
+    },
+  },
   ReplicaSet: {
     fields: ['apiVersion', 'kind', 'metadata', 'spec', 'status'],
     children: { metadata: METADATA, spec: { fields: ['replicas', 'minReadySeconds', 'selector', 'template'], children: { template: TEMPLATE } } },

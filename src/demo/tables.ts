@@ -168,6 +168,33 @@ const PRINTERS: Record<string, Printer> = {
       labelSelectorString(r.spec?.selector),
     ],
   },
+  DaemonSet: {
+    columns: [
+      NAME,
+      col('Desired', 'The desired number of pods.', 0, 'integer'),
+      col('Current', 'The current number of pods.', 0, 'integer'),
+      col('Ready', 'The number of pods ready.', 0, 'integer'),
+      col('Up-to-date', 'The number of pods updated.', 0, 'integer'),
+      col('Available', 'The number of pods available.', 0, 'integer'),
+      col('Node Selector', 'Which nodes will run the pods of this daemon set.'),
+      AGE,
+      col('Containers', 'Names of each container in the template.', 1),
+      col('Images', 'Images referenced by each container in the template.', 1),
+      col('Selector', 'Label selector for pods.', 1),
+    ],
+    cells: (d, now) => [
+      d.metadata.name,
+      d.status?.desiredNumberScheduled ?? 0,
+      d.status?.currentNumberScheduled ?? 0,
+      d.status?.numberReady ?? 0,
+      d.status?.updatedNumberScheduled ?? 0,
+      d.status?.numberAvailable ?? 0,
+      Object.entries(d.spec?.template?.spec?.nodeSelector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>',
+      since(d.metadata.creationTimestamp, now),
+      ...containersCells(d.spec?.template?.spec),
+      labelSelectorString(d.spec?.selector),
+    ],
+  },
   Service: {
     columns: [
       NAME,

@@ -631,6 +631,30 @@ describe('demo cluster lifecycle', function () {
     await waitFor(`no leftovers (before: ${beforeInfo}; now: ${process.getActiveResourcesInfo().join()})`, () => count() === before, 2000);
   });
 
+  it('starts like a fresh cluster: CoreDNS on pod IPs, kube-proxy (a DaemonSet) on node IPs, all Ready', async () => {
+    const c = await startDemoCluster({ speed: 20 });
+    try {
+      const sys = () => c.store.list(RESOURCE.pods, 'kube-system').items as Any[];
+      const ready = (p: Any) => (p.status?.conditions ?? []).some((x: Any) => x.type === 'Ready' && x.status === 'True');
+      await waitFor('system Pods ready', () => sys().length === 5 && sys().every(ready));
+      const dns = sys().filter((p) => p.metadata.labels['k8s-app'] === 'kube-dns');
+      const proxies = sys().filter((p) => p.metadata.labels['k8s-app'] === 'kube-proxy');
+      assert.equal(dns.length, 2);
+      assert.ok(dns.every((p) => /^10\.244\./.test(p.status.podIP)));
+      assert.deepEqual(proxies.map((p) => p.spec.nodeName).sort(), ['demo-control-plane', 'demo-worker', 'demo-worker2']);
+      assert.ok(proxies.every((p) => p.status.podIP === p.status.hostIP && p.metadata.ownerReferences[0].kind === 'DaemonSet'));
+      const ds = await waitFor('ds status', () => {
+        const d = c.store.get(RESOURCE.daemonsets, 'kube-system', 'kube-proxy') as Any;
+        return d.status?.numberReady === 3 && d;
+      });
+      assert.equal(ds.status.desiredNumberScheduled, 3);
+      const slice = await waitFor('kube-dns slice', () => c.store.list(RESOURCE.endpointslices, 'kube-system').items.find((x) => x.metadata.labels?.['kubernetes.io/service-name'] === 'kube-dns') as Any);
+      assert.deepEqual(slice.endpoints.map((e: Any) => e.addresses[0]).sort(), dns.map((p) => p.status.podIP).sort());
+    } finally {
+      await c.stop();
+    }
+  });
+
   it('keeps its objects in dataDir across runs', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');

@@ -234,6 +234,27 @@ describe('demo cluster with real kubectl', function () {
     await ok('delete', 'deployment', 'web');
   });
 
+  it('drains a node: its Pods are evicted and come back on another node with new IPs', async () => {
+    await ok('create', 'deployment', 'spread', '--image=nginx:1.28', '--replicas=4');
+    await ok('rollout', 'status', 'deployment/spread', '--timeout=60s');
+    const before = (await ok('get', 'pods', '-l', 'app=spread', '-o', 'jsonpath={range .items[*]}{.spec.nodeName} {.status.podIP}{"\\n"}{end}')).trim().split('\n').map((l) => l.split(' '));
+    assert.ok(before.some(([node]) => node === 'demo-worker'), 'some Pods on demo-worker');
+    const drained = await kubectl('drain', 'demo-worker', '--ignore-daemonsets');
+    assert.equal(drained.code, 0, drained.stderr);
+    assert.match(drained.stdout, /node\/demo-worker drained/);
+    assert.match(drained.stdout + drained.stderr, /Warning: ignoring DaemonSet-managed Pods: kube-system\/kube-proxy-/);
+    await ok('rollout', 'status', 'deployment/spread', '--timeout=60s');
+    const after = await waitFor('4 Pods, none on demo-worker', async () => {
+      const rows = (await ok('get', 'pods', '-l', 'app=spread', '-o', 'jsonpath={range .items[*]}{.spec.nodeName} {.status.podIP}{"\\n"}{end}')).trim().split('\n').map((l) => l.split(' '));
+      return rows.length === 4 && rows.every(([node]) => node === 'demo-worker2') && rows;
+    });
+    const movedIps = before.filter(([node]) => node === 'demo-worker').map(([, ip]) => ip);
+    assert.ok(movedIps.every((ip) => !after.some(([, now]) => now === ip)), 'evicted Pods came back with new IPs');
+    assert.match(await ok('get', 'nodes', 'demo-worker'), /Ready,SchedulingDisabled/);
+    await ok('uncordon', 'demo-worker');
+    await ok('delete', 'deployment', 'spread');
+  });
+
   it('applies manifests (create, then update) and serves -o yaml with server defaults', async () => {
     const file = join(dir, 'app.yaml');
     const manifest = (image: string, replicas: number) => `apiVersion: apps/v1

@@ -32,6 +32,10 @@ describe('demo container programs', () => {
     assert.deepEqual(p.prelude, [{ first: [['echo', 'start']], rest: [] }]);
     assert.deepEqual(p.body[0], { first: [['wget', '-qO-', 'http://10.244.1.2'], ['grep', '-o', 'Welcome to nginx']], rest: [{ op: '||', pipeline: [['echo', 'FAILED']] }] });
     assert.deepEqual(p.body[1], { first: [['sleep', '1']], rest: [] });
+    // Commands this simulation does not know are servers that run until stopped.
+    assert.equal(programOf({ image: 'registry.k8s.io/coredns/coredns:v1.11.3', args: ['-conf', '/etc/coredns/Corefile'] }), undefined);
+    assert.equal(programOf({ image: 'nginx', command: ['nginx', '-g', 'daemon off;'] }), undefined);
+    assert.equal(programOf({ image: 'python:3', command: ['sh', '-c', 'pip install x && python app.py'] }), undefined);
     // kubectl run x --image=curlimages/curl -- curl -s http://backend
     assert.deepEqual(programOf({ image: 'curlimages/curl', args: ['curl', '-s', 'http://backend'] })!.body, [{ first: [['curl', '-s', 'http://backend']], rest: [] }]);
   });

@@ -8,6 +8,7 @@ import { ReplicaSetController } from './replicaset';
 import { DeploymentController } from './deployment';
 import { EndpointsController } from './endpoints';
 import { GarbageCollector } from './gc';
+import { DaemonSetController } from './daemonset';
 
 export { Timers } from './timers';
 export type { ControllerContext, ClusterShape } from './context';
@@ -25,6 +26,7 @@ export class ControlPlane {
   private readonly deployments: DeploymentController;
   private readonly endpoints: EndpointsController;
   private readonly gc: GarbageCollector;
+  private readonly daemonsets: DaemonSetController;
   private unsubscribe?: () => void;
 
   constructor(private readonly ctx: ControllerContext) {
@@ -34,6 +36,7 @@ export class ControlPlane {
     this.deployments = new DeploymentController(ctx);
     this.endpoints = new EndpointsController(ctx);
     this.gc = new GarbageCollector(ctx);
+    this.daemonsets = new DaemonSetController(ctx, this.nodes);
   }
 
   /** Creates what a fresh cluster has (unless the store was restored), then starts reconciling. */
@@ -46,6 +49,7 @@ export class ControlPlane {
     this.deployments.resume();
     this.endpoints.resume();
     this.gc.resume();
+    this.daemonsets.resume();
     this.unsubscribe = store.subscribe((e) => this.dispatch(e));
     if (fresh) this.bootstrap(opts);
     this.renewLeases();
@@ -88,6 +92,7 @@ export class ControlPlane {
     this.deployments.handle(e);
     this.endpoints.handle(e);
     this.gc.handle(e);
+    this.daemonsets.handle(e);
   }
 
   private bootstrap(opts: ControlPlaneOptions): void {
@@ -166,25 +171,23 @@ export class ControlPlane {
       },
     });
     // kube-proxy runs on the host network: its Pods carry their node's IP, not one from the pod CIDR.
-    const dsUid = crypto.randomUUID();
-    for (const n of this.nodes) {
-      api.create(RESOURCE.pods, 'kube-system', {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: {
-          generateName: 'kube-proxy-',
-          namespace: 'kube-system',
-          labels: { 'k8s-app': 'kube-proxy', 'controller-revision-hash': '7b6c8f9d4c', 'pod-template-generation': '1' },
-          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'kube-proxy', uid: dsUid, controller: true, blockOwnerDeletion: true }],
+    api.create(RESOURCE.daemonsets, 'kube-system', {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'kube-proxy', namespace: 'kube-system', labels: { 'k8s-app': 'kube-proxy' } },
+      spec: {
+        selector: { matchLabels: { 'k8s-app': 'kube-proxy' } },
+        template: {
+          metadata: { labels: { 'k8s-app': 'kube-proxy' } },
+          spec: {
+            hostNetwork: true,
+            priorityClassName: 'system-node-critical',
+            nodeSelector: { 'kubernetes.io/os': 'linux' },
+            tolerations: [{ operator: 'Exists' }],
+            containers: [{ name: 'kube-proxy', image: 'registry.k8s.io/kube-proxy:v1.32.2', command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'] }],
+          },
         },
-        spec: {
-          nodeName: n.name,
-          hostNetwork: true,
-          priorityClassName: 'system-node-critical',
-          tolerations: [{ operator: 'Exists' }],
-          containers: [{ name: 'kube-proxy', image: 'registry.k8s.io/kube-proxy:v1.32.2', command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf', `--hostname-override=${n.name}`] }],
-        },
-      });
-    }
+      },
+    });
   }
 }

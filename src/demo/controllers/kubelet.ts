@@ -555,7 +555,7 @@ export class KubeletSimulator {
   }
 }
 
-function fits(pod: Any, n: NodeInfo, node: Any): boolean {
+export function fits(pod: Any, n: NodeInfo | undefined, node: Any): boolean {
   if (!node || node.spec?.unschedulable) return false;
   for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) if (node.metadata.labels?.[k] !== v) return false;
   for (const taint of node.spec?.taints ?? []) {

@@ -39,6 +39,9 @@ export interface Program {
   body: AndOr[];
 }
 
+const KNOWN_COMMANDS = new Set(['curl', 'wget', 'sleep', 'echo', 'true', 'false', ':', 'exit', 'date', 'hostname']);
+const FILTERS = new Set(['grep', 'head', 'tail', 'wc', 'cat']);
+
 const SHELL_IMAGES = /(^|\/)(busybox|alpine|curl|curlimages\/curl|netshoot|nicolaka\/netshoot|ubuntu|debian)(:|@|$)/;
 
 /** Splits a shell word list, honouring single and double quotes. */
@@ -123,8 +126,13 @@ export function programOf(container: Any): Program | undefined {
   if ((argv[0] === 'sh' || argv[0] === '/bin/sh' || argv[0] === 'bash' || argv[0] === '/bin/bash') && argv[1] === '-c') script = argv.slice(2).join(' ');
   else script = argv.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ');
   const m = script.match(/^([\s\S]*?)\bwhile\s+(?:true|:)\s*;?\s*do\b([\s\S]*?)\bdone\b/);
-  if (m) return { loop: true, prelude: statements(m[1]), body: statements(m[2]) };
-  return { loop: false, prelude: [], body: statements(script) };
+  const prog: Program = m ? { loop: true, prelude: statements(m[1]), body: statements(m[2]) } : { loop: false, prelude: [], body: statements(script) };
+  // Anything else (`nginx -g …`, `/coredns -conf …`, `python app.py`) is taken for a server
+  // that runs until stopped, which is what such containers do.
+  const known = [...prog.prelude, ...prog.body].every((st) =>
+    [st.first, ...st.rest.map((r) => r.pipeline)].every((p) => KNOWN_COMMANDS.has(p[0]?.[0] ?? '') && p.slice(1).every((f) => FILTERS.has(f[0] ?? ''))),
+  );
+  return known ? prog : undefined;
 }
 
 const NGINX_PAGE = `<!DOCTYPE html>
