@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
+import { until } from './util';
 import type { ExtensionApi } from '../../src/extension';
 import type { TimelinePanel } from '../../src/features/timelinePanel';
 
@@ -14,20 +15,6 @@ const run = promisify(execFile);
 const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
 const BRIDGE = process.env.POD_IP_LENS_TEST_BROWSER;
 
-async function until<T>(what: string, f: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 45_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await f();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-}
 
 interface Drawn {
   ips: string[];
