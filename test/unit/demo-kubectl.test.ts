@@ -134,6 +134,9 @@ describe('demo cluster with real kubectl', function () {
     const newRows = w.rows.filter((r) => !oldNames.has(r.name));
     assert.ok(newRows.some((r) => r.status === 'Pending' || r.status === 'ContainerCreating'), 'new Pods seen starting');
     assert.ok(newRows.some((r) => r.status === 'Running' && r.ready === '1/1'), 'new Pods seen ready');
+    // The watch shows a new Pod without an IP first, then with one: the moment an IP is assigned.
+    const assigned = newRows.filter((r) => r.ip === '<none>').some((r) => newRows.some((x) => x.name === r.name && /^10\.244\./.test(x.ip)));
+    assert.ok(assigned, `a new Pod seen before and after getting its IP:\n${watched}`);
 
     const after = parsePodTable(await ok('get', 'pods', '-o', 'wide', '-l', 'app=backend'));
     assert.equal(after.rows.length, 2);
