@@ -353,6 +353,18 @@ describe('demo cluster over HTTPS', function () {
     await request(c, 'DELETE', '/apis/apps/v1/namespaces/default/deployments/stuck');
   });
 
+  it('a paused Deployment does not roll out a new template but still scales', async () => {
+    await request(c, 'POST', '/apis/apps/v1/namespaces/default/deployments', { body: deployment('paused', 'nginx:1.28', 1) });
+    await waitFor('ready', () => readyPods(c, 'paused').length === 1);
+    await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/paused', { body: { spec: { paused: true, replicas: 2, template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1.25' }] } } } }, contentType: 'application/strategic-merge-patch+json' });
+    await waitFor('scaled to 2 on the old template', () => readyPods(c, 'paused').length === 2);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(pods(c, 'paused').every((p) => p.spec.containers[0].image === 'nginx:1.28'), 'no rollout while paused');
+    await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/paused', { body: { spec: { paused: false } }, contentType: 'application/merge-patch+json' });
+    await waitFor('rolled out after resume', () => readyPods(c, 'paused').length === 2 && pods(c, 'paused').every((p) => p.spec.containers[0].image === 'nginx:1.25'));
+    await request(c, 'DELETE', '/apis/apps/v1/namespaces/default/deployments/paused');
+  });
+
   it('scales through the scale subresource and replaces a deleted Pod', async () => {
     const r = await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/web/scale', { body: { spec: { replicas: 3 } }, contentType: 'application/merge-patch+json' });
     assert.equal(r.status, 200, r.body);

@@ -164,6 +164,11 @@ export class DeploymentController {
       if (d.spec.strategy?.type === 'Recreate') this.recreate(d, newRs, old);
       else this.rolling(d, newRs, old);
       this.cleanup(d, newRs);
+    } else {
+      // Paused: no rollout, but scaling still applies (to the one active ReplicaSet, or the newest).
+      const active = all.filter((rs) => rs.spec.replicas > 0);
+      const target = active.length === 1 ? active[0] : active.length === 0 ? all.sort((a, b) => revisionOf(b) - revisionOf(a))[0] : undefined;
+      if (target && target.spec.replicas !== d.spec.replicas) this.scaleRs(d, target, d.spec.replicas);
     }
     this.updateStatus(key, createdNew);
   }
