@@ -381,6 +381,7 @@ export class ApiHttpServer {
           this.send(res, 200, this.renderOne(rt, o, render, q), contentTypeOf(render, false));
           return;
         }
+        this.checkNotFromTheFuture(q.get('resourceVersion'));
         const list = api.list(rt.key, route.namespace, {
           labelSelector: q.get('labelSelector') ?? undefined,
           fieldSelector: q.get('fieldSelector') ?? undefined,
@@ -623,6 +624,16 @@ export class ApiHttpServer {
     res.setHeader('Warning', unknown.map((f) => `299 - "unknown field \\"${f}\\""`));
   }
 
+  /** A resourceVersion this server has not reached (a client that talked to another cluster). */
+  private checkNotFromTheFuture(rv: string | null): void {
+    if (rv && /^\d+$/.test(rv) && Number(rv) > this.opts.api.store.resourceVersion) {
+      throw new ApiError(504, 'Timeout', `Timeout: Too large resource version: ${rv}, current: ${this.opts.api.store.resourceVersion}`, {
+        causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+        retryAfterSeconds: 1,
+      });
+    }
+  }
+
   private intParam(q: URLSearchParams, name: string): number | undefined {
     const v = q.get(name);
     if (v === null || v === '') return undefined;
@@ -671,6 +682,7 @@ export class ApiHttpServer {
       if (!bookmarks) throw new ApiError(422, 'Invalid', 'ListOptions.meta.k8s.io "" is invalid: allowWatchBookmarks: Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true');
     }
     if (rvParam !== '' && !/^\d+$/.test(rvParam)) throw new ApiError(400, 'BadRequest', `resourceVersion: Invalid value: "${rvParam}": must be a non-negative integer`);
+    this.checkNotFromTheFuture(rvParam);
     const include = render.kind === 'table' ? this.includeObject(q) : 'Metadata';
     // Without timeoutSeconds the API server ends a watch after a random 30-60 minutes.
     const timeoutSeconds = this.intParam(q, 'timeoutSeconds');

@@ -525,6 +525,15 @@ describe('demo cluster over HTTPS', function () {
     assert.equal(lines[0].object.reason, 'Expired');
   });
 
+  it('a resourceVersion the server has not reached gets 504 ResourceVersionTooLarge (list and watch)', async () => {
+    const future = c.store.resourceVersion + 1000;
+    for (const q of [`?resourceVersion=${future}`, `?watch=true&resourceVersion=${future}`]) {
+      const r = await request(c, 'GET', `/api/v1/namespaces/default/pods${q}`);
+      assert.equal(r.status, 504, q);
+      assert.equal(r.json.details.causes[0].reason, 'ResourceVersionTooLarge');
+    }
+  });
+
   it('watch: sendInitialEvents streams the state, then a bookmark marking its end', async () => {
     await request(c, 'POST', '/api/v1/namespaces/default/pods', { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'init1' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } });
     const { lines } = await watchLines(c, '/api/v1/namespaces/default/pods?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true', (l) => l.some((x) => x.type === 'BOOKMARK'));
