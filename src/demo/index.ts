@@ -44,7 +44,7 @@ export interface DemoClusterOptions {
   systemWorkloads?: boolean;
   /** Record core/v1 Events (default true). */
   recordEvents?: boolean;
-  /** Watch resume window: how many past events are kept (default 50,000). */
+  /** Watch resume window: how many past events are kept (default 10,000; older resourceVersions get 410). */
   historySize?: number;
   /** BOOKMARK period for watches that allow them, in ms (default 10,000). */
   bookmarkIntervalMs?: number;

@@ -108,7 +108,7 @@ export class Store {
   private readonly anyListeners = new Set<StoreListener>();
 
   constructor(opts: StoreOptions = {}) {
-    this.windowSize = Math.max(1, opts.windowSize ?? 50_000);
+    this.windowSize = Math.max(1, opts.windowSize ?? 10_000);
     this.history = new Array(this.windowSize);
   }
 
