@@ -79,7 +79,12 @@ export class NodeIpam {
 
   release(ip: string): void {
     const n = ipv4ToInt(ip);
-    if (this.used.delete(n)) this.freed.push(n);
+    if (this.used.delete(n) && this.mode === 'reuse-first') {
+      // Most recent last; an address freed twice before reuse is listed once.
+      const i = this.freed.indexOf(n);
+      if (i >= 0) this.freed.splice(i, 1);
+      this.freed.push(n);
+    }
   }
 
   contains(ip: string): boolean {
