@@ -66,6 +66,7 @@ export function maxUnavailable(d: Any): number {
 
 export class DeploymentController {
   private readonly queue: WorkQueue;
+  private readonly rechecks = new Set<string>();
 
   constructor(private readonly ctx: ControllerContext) {
     this.queue = new WorkQueue(ctx.timers, 'deployment', (k) => this.sync(k), ctx.log);
@@ -299,8 +300,14 @@ export class DeploymentController {
         progressing = cond('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${newRs.metadata.name}" is progressing.`);
         progressing.lastUpdateTime = now;
       } else progressing = prevProgress ?? cond('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${newRs.metadata.name}" is progressing.`);
-      // Re-check the progress deadline later even if nothing else happens.
-      this.queue.add(key, Math.min(deadlineMs, 5000));
+      // Re-check the progress deadline later even if nothing else happens (one pending re-check per Deployment).
+      if (!this.rechecks.has(key)) {
+        this.rechecks.add(key);
+        this.ctx.timers.after(Math.min(deadlineMs, 5000), () => {
+          this.rechecks.delete(key);
+          this.queue.add(key);
+        }, true);
+      }
     }
     const status: Any = {
       observedGeneration: d.metadata.generation,
