@@ -258,6 +258,16 @@ describe('demo cluster with real kubectl', function () {
     await ok('delete', 'deployment', 'spread');
   });
 
+  it('kubectl takes the aggregated discovery (no per-group round trips)', async () => {
+    const r = await kubectl('get', 'pods', '-v=6', `--cache-dir=${join(dir, 'fresh-cache')}`);
+    assert.equal(r.code, 0, r.stderr);
+    const gets = [...r.stderr.matchAll(/"GET" url="[^"]*?(\/[^"?]*)/g)].map((m) => m[1]);
+    const fallback = [...r.stderr.matchAll(/GET https:\/\/[^ ]*?(\/ap[^ ?]*)/g)].map((m) => m[1]);
+    const paths = gets.length ? gets : fallback;
+    assert.ok(paths.includes('/api') && paths.includes('/apis'), `discovery requests: ${paths.join(', ')}`);
+    assert.ok(!paths.includes('/api/v1') && !paths.includes('/apis/apps/v1'), `no legacy discovery: ${paths.join(', ')}`);
+  });
+
   it('applies manifests (create, then update) and serves -o yaml with server defaults', async () => {
     const file = join(dir, 'app.yaml');
     const manifest = (image: string, replicas: number) => `apiVersion: apps/v1
