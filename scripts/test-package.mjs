@@ -82,7 +82,9 @@ try {
   });
   const page = await context.newPage();
   await page.goto(workbenchUrl(server.url, { workspace, extensionPath: join(ROOT, 'test', 'package', 'probe'), testsPath: join(ROOT, 'test', 'package', 'suite.js') }));
-  const code = await Promise.race([exited, new Promise((res) => setTimeout(() => res('timeout'), 180_000))]);
+  let timer;
+  const code = await Promise.race([exited, new Promise((res) => (timer = setTimeout(() => res('timeout'), 180_000)))]);
+  clearTimeout(timer);
   if (code !== 0) {
     mkdirSync(join(ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-results', 'package-failure.png') }).catch(() => {});
