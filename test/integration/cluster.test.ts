@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
-import { until } from './util';
+import { screenshot, until } from './util';
 import type { ExtensionApi } from '../../src/extension';
 
 const run = promisify(execFile);
@@ -33,6 +33,10 @@ describe('demo cluster, hover and cluster-aware fixes', function () {
     await vscode.workspace.getConfiguration('podIpLens.demo').update('speed', 10, vscode.ConfigurationTarget.Global);
     kubeconfig = (await vscode.commands.executeCommand<string>('podIpLens.startDemoCluster'))!;
     assert.ok(kubeconfig && existsSync(kubeconfig), 'the command returns the kubeconfig it wrote');
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await screenshot(`cluster-${this.currentTest.title.replace(/\W+/g, '-')}`);
   });
 
   after(async () => {
@@ -139,6 +143,9 @@ describe('demo cluster, hover and cluster-aware fixes', function () {
     const feed = await until('a timeline feed for app=echo', () => api.session.feeds().find((f) => f.scope.labelSelector === 'app=echo' && f.scope.namespace === 'default'));
     await feed.whenLive();
     await until('the status bar to count the Pods', () => (/Pod IPs: 2 Pods/.test(api.statusBar.text) ? true : undefined));
+    // The workshop screen as attendees see it: kept as a test artifact.
+    const shot = await screenshot('demo-flow-timeline');
+    if (shot) console.log(`    screenshot: ${shot}`);
   });
 
   it('walkthrough commands: the sample manifest is flagged, and kubectl lines go to the demo terminal', async () => {

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
-import { until } from './util';
+import { screenshot, until } from './util';
 import type { ExtensionApi } from '../../src/extension';
 import type { TimelinePanel } from '../../src/features/timelinePanel';
 
@@ -58,9 +58,6 @@ async function inWebview<T>(expression: string): Promise<T> {
   return frames[0].result;
 }
 
-async function screenshot(name: string): Promise<void> {
-  await fetch(`${BRIDGE}/screenshot`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) }).catch(() => undefined);
-}
 
 describe('timeline webview on the demo cluster', function () {
   this.timeout(180_000);

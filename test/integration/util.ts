@@ -15,3 +15,11 @@ export async function until<T>(what: string, f: () => Promise<T | undefined | fa
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
+
+/** Saves a screenshot of the workbench into test-results/ through the runner's loopback bridge (no-op without it). */
+export async function screenshot(name: string): Promise<string | undefined> {
+  const bridge = process.env.POD_IP_LENS_TEST_BROWSER;
+  if (!bridge) return undefined;
+  const res = await fetch(`${bridge}/screenshot`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) }).catch(() => undefined);
+  return res?.ok ? ((await res.json()) as { path: string }).path : undefined;
+}
