@@ -178,7 +178,7 @@ export class DemoApi {
       if (rt.kind === 'Namespace') next.status = current.status;
       validate(rt, next);
       if (rt.kind === 'Pod') this.checkPodUpdate(current, next);
-      if ((rt.kind === 'Deployment' || rt.kind === 'ReplicaSet') && JSON.stringify(current.spec?.selector) !== JSON.stringify(next.spec?.selector)) {
+      if ((rt.kind === 'Deployment' || rt.kind === 'ReplicaSet' || rt.kind === 'StatefulSet' || rt.kind === 'DaemonSet') && JSON.stringify(current.spec?.selector) !== JSON.stringify(next.spec?.selector)) {
         throw invalid(rt, name, [{ field: 'spec.selector', message: `Invalid value: ${JSON.stringify(next.spec?.selector ?? null)}: field is immutable` }]);
       }
       if (rt.kind === 'Service') this.allocateServiceAddresses(rt, next, current, opts.dryRun === true);
@@ -296,7 +296,7 @@ export class DemoApi {
   /** Objects (of the kinds that can have owners) whose ownerReferences name this uid. */
   dependentsOf(uid: string): { key: string; object: KubeObject }[] {
     const out: { key: string; object: KubeObject }[] = [];
-    for (const key of [RESOURCE.replicasets, RESOURCE.pods, RESOURCE.endpointslices, RESOURCE.endpoints, RESOURCE.deployments, RESOURCE.services]) {
+    for (const key of [RESOURCE.replicasets, RESOURCE.pods, RESOURCE.endpointslices, RESOURCE.endpoints, RESOURCE.deployments, RESOURCE.services, RESOURCE.statefulsets, RESOURCE.daemonsets]) {
       for (const o of this.store.list(key).items) {
         if (o.metadata.ownerReferences?.some((r) => r.uid === uid)) out.push({ key, object: o });
       }

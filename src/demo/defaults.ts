@@ -129,6 +129,26 @@ function defaultDeployment(o: Any): void {
   o.status ??= {};
 }
 
+function defaultStatefulSet(o: Any): void {
+  o.spec ??= {};
+  o.spec.replicas ??= 1;
+  o.spec.podManagementPolicy ??= 'OrderedReady';
+  o.spec.revisionHistoryLimit ??= 10;
+  o.spec.updateStrategy ??= {};
+  o.spec.updateStrategy.type ??= 'RollingUpdate';
+  if (o.spec.updateStrategy.type === 'RollingUpdate') {
+    o.spec.updateStrategy.rollingUpdate ??= {};
+    o.spec.updateStrategy.rollingUpdate.partition ??= 0;
+  }
+  o.spec.persistentVolumeClaimRetentionPolicy ??= { whenDeleted: 'Retain', whenScaled: 'Retain' };
+  o.spec.template ??= {};
+  o.spec.template.metadata ??= {};
+  o.spec.template.metadata.creationTimestamp ??= null;
+  o.spec.template.spec ??= {};
+  defaultPodSpec(o.spec.template.spec);
+  o.status ??= { replicas: 0, availableReplicas: 0 };
+}
+
 function defaultDaemonSet(o: Any): void {
   o.spec ??= {};
   o.spec.revisionHistoryLimit ??= 10;
@@ -184,6 +204,9 @@ export function applyDefaults(rt: ResourceType, o: KubeObject): void {
     case 'DaemonSet':
       defaultDaemonSet(o);
       break;
+    case 'StatefulSet':
+      defaultStatefulSet(o);
+      break;
     case 'Service':
       defaultService(o);
       break;
@@ -209,7 +232,8 @@ export function validate(rt: ResourceType, o: Any): void {
       break;
     case 'Deployment':
     case 'ReplicaSet':
-    case 'DaemonSet': {
+    case 'DaemonSet':
+    case 'StatefulSet': {
       const sel: LabelSelector | undefined = o.spec?.selector;
       if (!sel || (!Object.keys(sel.matchLabels ?? {}).length && !(sel.matchExpressions ?? []).length)) {
         causes.push({ field: 'spec.selector', message: 'Required value', reason: 'FieldValueRequired' });

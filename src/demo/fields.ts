@@ -37,6 +37,16 @@ const SHAPES: Record<string, Shape> = {
       },
     },
   },
+  StatefulSet: {
+    fields: ['apiVersion', 'kind', 'metadata', 'spec', 'status'],
+    children: {
+      metadata: METADATA,
+      spec: {
+        fields: ['replicas', 'selector', 'template', 'volumeClaimTemplates', 'serviceName', 'podManagementPolicy', 'updateStrategy', 'revisionHistoryLimit', 'minReadySeconds', 'persistentVolumeClaimRetentionPolicy', 'ordinals'],
+        children: { template: TEMPLATE, selector: { fields: ['matchLabels', 'matchExpressions'] } },
+      },
+    },
+  },
   DaemonSet: {
     fields: ['apiVersion', 'kind', 'metadata', 'spec', 'status'],
     children: {

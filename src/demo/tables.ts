@@ -168,6 +168,16 @@ const PRINTERS: Record<string, Printer> = {
       labelSelectorString(r.spec?.selector),
     ],
   },
+  StatefulSet: {
+    columns: [
+      NAME,
+      col('Ready', 'Number of the pod with ready state'),
+      AGE,
+      col('Containers', 'Names of each container in the template.', 1),
+      col('Images', 'Images referenced by each container in the template.', 1),
+    ],
+    cells: (s, now) => [s.metadata.name, `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 0}`, since(s.metadata.creationTimestamp, now), ...containersCells(s.spec?.template?.spec)],
+  },
   DaemonSet: {
     columns: [
       NAME,

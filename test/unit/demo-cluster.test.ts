@@ -365,6 +365,38 @@ describe('demo cluster over HTTPS', function () {
     await request(c, 'DELETE', '/apis/apps/v1/namespaces/default/deployments/paused');
   });
 
+  it('StatefulSet: ordered names, a deleted Pod comes back with its name but a new IP, updates from the top', async () => {
+    const sts = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' }, spec: { serviceName: 'db', replicas: 3, selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.28' }] } } } };
+    const created: string[] = [];
+    const unsubscribe = c.store.subscribe((e) => {
+      if (e.resource === RESOURCE.pods && e.type === 'ADDED' && e.object.metadata.labels?.app === 'db') created.push(e.object.metadata.name!);
+    });
+    try {
+      assert.equal((await request(c, 'POST', '/apis/apps/v1/namespaces/default/statefulsets', { body: sts })).status, 201);
+      await waitFor('3 ready', () => readyPods(c, 'db').length === 3);
+      assert.deepEqual(created, ['db-0', 'db-1', 'db-2'], 'created one after the other, in order');
+      const before = readyPods(c, 'db').find((p) => p.metadata.name === 'db-1')!;
+      assert.equal(before.spec.hostname, 'db-1');
+      assert.equal(before.spec.subdomain, 'db');
+      await request(c, 'DELETE', '/api/v1/namespaces/default/pods/db-1');
+      const back = await waitFor('db-1 back', () => readyPods(c, 'db').find((p) => p.metadata.name === 'db-1' && p.metadata.uid !== before.metadata.uid));
+      assert.notEqual(back.status.podIP, before.status.podIP, 'same name, new IP');
+      created.length = 0;
+      await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/statefulsets/db', { body: { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1.25' }] } } } }, contentType: 'application/strategic-merge-patch+json' });
+      await waitFor('updated', () => {
+        const s = c.store.get(RESOURCE.statefulsets, 'default', 'db') as Any;
+        return s.status.updatedReplicas === 3 && s.status.readyReplicas === 3 && s.status.currentRevision === s.status.updateRevision;
+      });
+      assert.deepEqual(created, ['db-2', 'db-1', 'db-0'], 'replaced from the highest ordinal down');
+      await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/statefulsets/db/scale', { body: { spec: { replicas: 1 } }, contentType: 'application/merge-patch+json' });
+      await waitFor('scaled down to db-0', () => pods(c, 'db').length === 1 && pods(c, 'db')[0].metadata.name === 'db-0');
+    } finally {
+      unsubscribe();
+    }
+    await request(c, 'DELETE', '/apis/apps/v1/namespaces/default/statefulsets/db');
+    await waitFor('gone', () => pods(c, 'db').length === 0);
+  });
+
   it('scales through the scale subresource and replaces a deleted Pod', async () => {
     const r = await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/web/scale', { body: { spec: { replicas: 3 } }, contentType: 'application/merge-patch+json' });
     assert.equal(r.status, 200, r.body);

@@ -258,6 +258,48 @@ describe('demo cluster with real kubectl', function () {
     await ok('delete', 'deployment', 'spread');
   });
 
+  it('StatefulSet from a manifest: stable names, new IPs; rollout status and scale work', async () => {
+    const file = join(dir, 'sts.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec:
+  clusterIP: None
+  selector: {app: db}
+  ports: [{port: 80}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  replicas: 2
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: nginx, image: "nginx:1.28"}]
+`,
+    );
+    assert.equal((await ok('apply', '-f', file)).trim(), 'service/db created\nstatefulset.apps/db created');
+    assert.match(await ok('rollout', 'status', 'statefulset/db', '--timeout=60s'), /partitioned roll out complete|roll out complete/);
+    const ipOf = async (n: string) => (await ok('get', 'pod', n, '-o', 'jsonpath={.status.podIP}')).trim();
+    const before = await ipOf('db-0');
+    assert.match(await ok('get', 'svc', 'db'), /db\s+ClusterIP\s+None/);
+    await ok('delete', 'pod', 'db-0');
+    const after = await waitFor('db-0 back with an IP', async () => {
+      const ip = (await kubectl('get', 'pod', 'db-0', '-o', 'jsonpath={.status.podIP}')).stdout.trim();
+      return ip && ip !== before ? ip : undefined;
+    });
+    assert.match(after, /^10\.244\./);
+    assert.equal((await ok('scale', 'statefulset', 'db', '--replicas=3')).trim(), 'statefulset.apps/db scaled');
+    await ok('rollout', 'status', 'statefulset/db', '--timeout=60s');
+    assert.match(await ok('get', 'sts', 'db'), /db\s+3\/3/);
+    await ok('delete', '-f', file);
+  });
+
   it('kubectl takes the aggregated discovery (no per-group round trips)', async () => {
     const r = await kubectl('get', 'pods', '-v=6', `--cache-dir=${join(dir, 'fresh-cache')}`);
     assert.equal(r.code, 0, r.stderr);

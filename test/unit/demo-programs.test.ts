@@ -14,6 +14,7 @@ function net(opts: { pods?: Record<string, { pod: Any; ready: boolean }>; servic
     podByIp: (ip) => opts.pods?.[ip],
     serviceByIp: (ip) => opts.services?.find((s) => s.spec.clusterIP === ip),
     serviceByName: (name, ns) => opts.services?.find((s) => s.metadata.name === name && s.metadata.namespace === ns),
+    podByHostname: (host, sub) => (host === 'web-0' && sub === 'web' ? { pod: nginxPod('web-0', '10.244.1.9'), ready: true } : undefined),
     readyEndpoints: (svc) => opts.endpoints?.[svc.metadata.name] ?? [],
     nodeIps: () => ['172.18.0.2'],
   };
@@ -62,6 +63,7 @@ describe('demo container programs', () => {
       assert.deepEqual(codes(runPipeline([['curl', '-s', url]], withPods, 'default', 'me')), [0], url);
     }
     assert.deepEqual(texts(runPipeline([['curl', 'http://backend']], withPods, 'other', 'me')), ['curl: (6) Could not resolve host: backend']);
+    assert.deepEqual(codes(runPipeline([['curl', '-s', 'http://web-0.web.default.svc.cluster.local']], withPods, 'default', 'me')), [0], 'a StatefulSet Pod by name');
     const empty = net({ services: [backendSvc] });
     assert.deepEqual(codes(runPipeline([['curl', 'http://backend']], empty, 'default', 'me')), [7]);
     assert.deepEqual(texts(runPipeline([['wget', '-qO-', 'nope']], empty, 'default', 'me')), ["wget: bad address 'nope'"]);

@@ -9,6 +9,7 @@ import { DeploymentController } from './deployment';
 import { EndpointsController } from './endpoints';
 import { GarbageCollector } from './gc';
 import { DaemonSetController } from './daemonset';
+import { StatefulSetController } from './statefulset';
 
 export { Timers } from './timers';
 export type { ControllerContext, ClusterShape } from './context';
@@ -27,6 +28,7 @@ export class ControlPlane {
   private readonly endpoints: EndpointsController;
   private readonly gc: GarbageCollector;
   private readonly daemonsets: DaemonSetController;
+  private readonly statefulsets: StatefulSetController;
   private unsubscribe?: () => void;
 
   constructor(private readonly ctx: ControllerContext) {
@@ -37,6 +39,7 @@ export class ControlPlane {
     this.endpoints = new EndpointsController(ctx);
     this.gc = new GarbageCollector(ctx);
     this.daemonsets = new DaemonSetController(ctx, this.nodes);
+    this.statefulsets = new StatefulSetController(ctx);
   }
 
   /** Creates what a fresh cluster has (unless the store was restored), then starts reconciling. */
@@ -50,6 +53,7 @@ export class ControlPlane {
     this.endpoints.resume();
     this.gc.resume();
     this.daemonsets.resume();
+    this.statefulsets.resume();
     this.unsubscribe = store.subscribe((e) => this.dispatch(e));
     if (fresh) this.bootstrap(opts);
     this.renewLeases();
@@ -93,6 +97,7 @@ export class ControlPlane {
     this.endpoints.handle(e);
     this.gc.handle(e);
     this.daemonsets.handle(e);
+    this.statefulsets.handle(e);
   }
 
   private bootstrap(opts: ControlPlaneOptions): void {

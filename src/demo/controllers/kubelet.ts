@@ -340,6 +340,11 @@ export class KubeletSimulator {
       },
       serviceByIp: (ip) => store.list(RESOURCE.services).items.find((x: Any) => (x.spec?.clusterIPs ?? []).includes(ip)),
       serviceByName: (name, ns) => store.get(RESOURCE.services, ns, name),
+      podByHostname: (hostname, subdomain, ns) => {
+        const p = (store.list(RESOURCE.pods, ns).items as Any[]).find((x) => x.spec?.hostname === hostname && x.spec?.subdomain === subdomain && !x.metadata.deletionTimestamp);
+        if (!p || !p.status?.podIP) return undefined;
+        return { pod: p, ready: p.status.phase === 'Running' && (p.status.containerStatuses ?? []).some((cs: Any) => cs.state?.running) };
+      },
       readyEndpoints: (svc) =>
         svc.spec?.selector
           ? store

@@ -12,6 +12,8 @@ export interface NetworkView {
   podByIp(ip: string): { pod: Any; ready: boolean } | undefined;
   serviceByIp(ip: string): Any | undefined;
   serviceByName(name: string, namespace: string): Any | undefined;
+  /** A Pod by its DNS identity `<hostname>.<subdomain>` (StatefulSet Pods behind a headless Service). */
+  podByHostname(hostname: string, subdomain: string, namespace: string): { pod: Any; ready: boolean } | undefined;
   /** Ready endpoint Pods of a Service. */
   readyEndpoints(svc: Any): Any[];
   nodeIps(): string[];
@@ -185,6 +187,14 @@ export function connect(net: NetworkView, namespace: string, t: Target): Outcome
     return { ok: false, kind: 'unreachable', ms: 3000 };
   }
   const parts = t.host.replace(/\.$/, '').split('.');
+  // web-0.nginx[.ns[.svc[.cluster.local]]]: one Pod of a StatefulSet, by its stable name.
+  if (parts.length >= 2 && (parts.length === 2 || parts.length === 3 || parts[3] === 'svc')) {
+    const pod = net.podByHostname(parts[0], parts[1], parts[2] ?? namespace);
+    if (pod) {
+      const body = pod.ready ? serve(pod.pod, t.port) : undefined;
+      return body !== undefined ? { ok: true, body } : { ok: false, kind: 'refused', ms: 1 };
+    }
+  }
   const svc =
     parts.length === 1 || (parts.length >= 2 && (parts.length === 2 || parts[2] === 'svc'))
       ? net.serviceByName(parts[0], parts.length >= 2 ? parts[1] : namespace)
