@@ -382,10 +382,11 @@ describe('demo cluster over HTTPS', function () {
       const back = await waitFor('db-1 back', () => readyPods(c, 'db').find((p) => p.metadata.name === 'db-1' && p.metadata.uid !== before.metadata.uid));
       assert.notEqual(back.status.podIP, before.status.podIP, 'same name, new IP');
       created.length = 0;
+      const oldRevision = (c.store.get(RESOURCE.statefulsets, 'default', 'db') as Any).status.updateRevision;
       await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/statefulsets/db', { body: { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1.25' }] } } } }, contentType: 'application/strategic-merge-patch+json' });
       await waitFor('updated', () => {
         const s = c.store.get(RESOURCE.statefulsets, 'default', 'db') as Any;
-        return s.status.updatedReplicas === 3 && s.status.readyReplicas === 3 && s.status.currentRevision === s.status.updateRevision;
+        return s.status.observedGeneration === s.metadata.generation && s.status.updateRevision !== oldRevision && s.status.updatedReplicas === 3 && s.status.readyReplicas === 3 && s.status.currentRevision === s.status.updateRevision;
       });
       assert.deepEqual(created, ['db-2', 'db-1', 'db-0'], 'replaced from the highest ordinal down');
       await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/statefulsets/db/scale', { body: { spec: { replicas: 1 } }, contentType: 'application/merge-patch+json' });
