@@ -579,11 +579,13 @@ describe('demo cluster over HTTPS', function () {
   });
 
   it('watch with a Table Accept header streams one-row Tables', async () => {
-    const w = watchLines(c, '/api/v1/namespaces/default/pods?watch=true', (l) => l.length >= 1, 3000, 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json');
+    // From the current version: the first line is the Pod created below, whatever else exists.
+    const w = watchLines(c, `/api/v1/namespaces/default/pods?watch=true&resourceVersion=${c.store.resourceVersion}`, (l) => l.length >= 1, 3000, 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json');
     await waitFor('watch open', () => c.openWatches() === 1);
     await request(c, 'POST', '/api/v1/namespaces/default/pods', { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'tw' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } });
     const { lines } = await w;
     assert.equal(lines[0].object.kind, 'Table');
+    assert.equal(lines[0].object.rows[0].cells[0], 'tw');
     assert.equal(lines[0].object.rows.length, 1);
     assert.equal(lines[0].object.columnDefinitions.length, 9);
     await request(c, 'DELETE', '/api/v1/namespaces/default/pods/tw?gracePeriodSeconds=0');
