@@ -46,6 +46,9 @@ export interface ApiOptions {
   recordEvents?: boolean;
 }
 
+const LIST_SNAPSHOT_TTL_MS = 5 * 60_000;
+const MAX_LIST_SNAPSHOTS = 64;
+
 export function resourceType(key: string): ResourceType {
   const rt = RESOURCE_BY_KEY.get(key);
   if (!rt) throw new Error(`unknown resource ${key}`);
@@ -91,29 +94,52 @@ export class DemoApi {
     return l ?? f;
   }
 
+  /**
+   * Paged lists are snapshots, as etcd makes them: every page is served from the objects as they
+   * were when the first page was, at that page's resourceVersion. Objects are replaced, never
+   * mutated, so a snapshot is an array of references. Kept for 5 minutes (like etcd's compaction
+   * interval) and at most 64 at a time; an older token gets 410 Expired, as on a real server.
+   */
+  private readonly listSnapshots = new Map<string, { items: KubeObject[]; rv: number; at: number }>();
+
   list(key: string, namespace: string | undefined, opts: ListOptions = {}): { items: KubeObject[]; resourceVersion: string; continue?: string; remainingItemCount?: number } {
-    const match = this.matcher(key, opts);
-    let { items } = this.store.list(key, namespace);
-    const rv = this.store.resourceVersion;
-    if (match) items = items.filter(match);
+    let items: KubeObject[];
+    let rv: number;
     if (opts.continue) {
-      let after: string;
+      let id: unknown;
       try {
-        after = JSON.parse(Buffer.from(opts.continue, 'base64url').toString()).start;
-        if (typeof after !== 'string') throw new Error();
+        id = JSON.parse(Buffer.from(opts.continue, 'base64url').toString()).id;
+        if (typeof id !== 'string') throw new Error();
       } catch {
         throw new ApiError(400, 'BadRequest', 'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
       }
-      items = items.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > after);
+      const snap = this.listSnapshots.get(id);
+      if (!snap || Date.now() - snap.at > LIST_SNAPSHOT_TTL_MS) {
+        this.listSnapshots.delete(id);
+        throw new ApiError(
+          410,
+          'Expired',
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+        );
+      }
+      ({ items, rv } = snap);
+    } else {
+      const match = this.matcher(key, opts);
+      items = this.store.list(key, namespace).items;
+      rv = this.store.resourceVersion;
+      if (match) items = items.filter(match);
     }
     if (opts.limit && opts.limit > 0 && items.length > opts.limit) {
       const page = items.slice(0, opts.limit);
-      const last = page[page.length - 1];
-      const token = Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: `${last.metadata.namespace ?? ''}/${last.metadata.name}` })).toString('base64url');
+      const id = randomSuffix() + randomSuffix();
+      this.listSnapshots.set(id, { items: items.slice(opts.limit), rv, at: Date.now() });
+      while (this.listSnapshots.size > MAX_LIST_SNAPSHOTS) this.listSnapshots.delete(this.listSnapshots.keys().next().value!);
+      const token = Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, id })).toString('base64url');
       return { items: page, resourceVersion: String(rv), continue: token, remainingItemCount: items.length - page.length };
     }
     return { items, resourceVersion: String(rv) };
   }
+
 
   private checkNamespace(rt: ResourceType, namespace: string | undefined): void {
     if (!rt.namespaced) return;

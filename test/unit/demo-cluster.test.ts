@@ -518,6 +518,26 @@ describe('demo cluster over HTTPS', function () {
     for (const n of ['t1', 't2', 't3']) await request(c, 'DELETE', `/api/v1/namespaces/default/pods/${n}?gracePeriodSeconds=0`);
   });
 
+  it('serves every page of a paged list from the first page\'s snapshot, and 410s a bad continue token', async () => {
+    const mk = (n: string) => request(c, 'POST', '/api/v1/namespaces/default/pods', { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: n, labels: { app: 'page' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } });
+    for (const n of ['pa', 'pc', 'pe']) await mk(n);
+    const p1 = await request(c, 'GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dpage&limit=1');
+    assert.deepEqual(p1.json.items.map((x: Any) => x.metadata.name), ['pa']);
+    // Between the pages: a Pod that sorts into page 2's range appears, one of page 2's goes away.
+    await mk('pb');
+    await request(c, 'DELETE', '/api/v1/namespaces/default/pods/pe?gracePeriodSeconds=0');
+    const p2 = await request(c, 'GET', `/api/v1/namespaces/default/pods?labelSelector=app%3Dpage&limit=5&continue=${encodeURIComponent(p1.json.metadata.continue)}`);
+    assert.deepEqual(p2.json.items.map((x: Any) => x.metadata.name), ['pc', 'pe'], 'the list as it was when the first page was served');
+    assert.equal(p2.json.metadata.resourceVersion, p1.json.metadata.resourceVersion, 'every page carries the first page\'s resourceVersion');
+    const stale = Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: 1, id: 'gone' })).toString('base64url');
+    const expired = await request(c, 'GET', `/api/v1/namespaces/default/pods?limit=1&continue=${stale}`);
+    assert.equal(expired.status, 410);
+    assert.equal(expired.json.reason, 'Expired');
+    const garbage = await request(c, 'GET', '/api/v1/namespaces/default/pods?limit=1&continue=%25%25');
+    assert.equal(garbage.status, 400);
+    for (const n of ['pa', 'pb', 'pc']) await request(c, 'DELETE', `/api/v1/namespaces/default/pods/${n}?gracePeriodSeconds=0`);
+  });
+
   it('watch: compact lines, events after the list resourceVersion, selector transitions', async () => {
     const list = await request(c, 'GET', '/api/v1/namespaces/default/pods');
     const rv = list.json.metadata.resourceVersion;
