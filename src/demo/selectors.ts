@@ -1,5 +1,6 @@
 // Label and field selectors with the syntax and semantics of k8s.io/apimachinery/pkg/labels and
 // pkg/fields: equality (`a=b`, `a==b`, `a!=b`), set-based (`a in (x,y)`, `a notin (x)`, `a`, `!a`).
+import { splitSelector } from '../core/labelSelector';
 import { ApiError, KubeObject } from './store';
 
 export type Matcher = (obj: KubeObject) => boolean;
@@ -12,25 +13,10 @@ interface Requirement {
 
 const KEY_RE = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
-function splitTopLevel(s: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of s) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      parts.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  parts.push(cur);
-  return parts.map((p) => p.trim()).filter((p) => p !== '');
-}
 
 function parseRequirements(selector: string): Requirement[] {
   const reqs: Requirement[] = [];
-  for (const part of splitTopLevel(selector)) {
+  for (const part of splitSelector(selector)) {
     let m: RegExpMatchArray | null;
     if ((m = part.match(/^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/))) {
       reqs.push({ key: m[1], op: m[2] as 'in' | 'notin', values: m[3].split(',').map((v) => v.trim()).filter((v) => v !== '') });

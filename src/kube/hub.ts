@@ -2,6 +2,7 @@
 // (timeline panels, hovers, status bar). The last consumer to leave stops it.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { WatchScope } from '../core/events';
+import { splitSelector } from '../core/labelSelector';
 import { KubeClient } from './client';
 import { PodWatchFeed, type PodWatchFeedOptions } from './feed';
 
@@ -13,21 +14,8 @@ export interface FeedLease {
 
 /** `app=web, tier in (a,b)` and `tier in (a,b),app=web` watch the same Pods: one key for both. */
 export function normalizeSelector(selector: string): string {
-  const parts: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of selector) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      parts.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  parts.push(cur);
-  return parts
+  return splitSelector(selector)
     .map((p) => p.replace(/\s+/g, ' ').replace(/\s*(!=|==|=|\(|\)|,)\s*/g, '$1').trim())
-    .filter((p) => p.length > 0)
     .sort()
     .join(',');
 }
