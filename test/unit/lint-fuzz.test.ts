@@ -15,17 +15,8 @@ import {
   applyEdits,
   workloadOfFinding,
 } from '../../src/core/lint';
+import { seededRandom as rng } from '../seededRandom';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VALUES = [
   '10.244.1.7', '"10.244.1.7:8080"', "'postgres://u:p@10.0.0.7:5432/db'", '"[fd00::7]:80"', 'fe80::1%eth0', '127.0.0.1', '10.0.0.0/8',

@@ -3,18 +3,8 @@
 import { strict as assert } from 'node:assert';
 import { isIP } from 'node:net';
 import { cidrContains, classifyIp, ipVersion, parseCidr, parseIp, scanIps } from '../../src/core/lint';
+import { seededRandom as rng } from '../seededRandom';
 
-/** mulberry32: a small seeded PRNG, so a failure reproduces from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomAddress(r: () => number): string {
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];

@@ -1,6 +1,7 @@
 // Synthetic lifecycle data for the webview tests and the timeline bench: a Deployment rolling
 // from one revision to the next, and large histories shaped like a busy cluster.
 import type { LifecycleEvent, PodSummary, ServiceSummary, TimelineSnapshot } from '../../src/core/events';
+import { seededRandom as mulberry32 } from '../seededRandom';
 
 export class EventWriter {
   seq = 0;
@@ -99,17 +100,6 @@ export function rolloutScenario(start: number): { snapshot: TimelineSnapshot; ro
   return { snapshot, rollout: w.events.slice(before), finalPods, finalService };
 }
 
-/** Deterministic PRNG so a failing run can be repeated. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A long history: `lives` Pod lives over `spanMs`, drawing IPs from a pool of `ipPool` addresses
