@@ -5,7 +5,7 @@ import { StoreEvent } from '../store';
 import { RESOURCE } from '../resources';
 import { ControllerContext } from './context';
 import { WorkQueue } from './queue';
-import { controllerOf, isActivePod } from './replicaset';
+import { controllerOf, isActivePod, podFromTemplate } from './replicaset';
 import { fits, isReady } from './kubelet';
 import { NodeInfo } from './nodes';
 import { canonical, podTemplateHash } from './deployment';
@@ -56,19 +56,11 @@ export class DaemonSetController {
     for (const n of wanted) {
       const here = owned.filter((p) => p.spec.nodeName === n.name && isActivePod(p));
       if (here.length === 0 && !owned.some((p) => p.spec.nodeName === n.name && p.metadata.deletionTimestamp)) {
-        const tpl = ds.spec.template;
-        const pod = api.create(RESOURCE.pods, ns, {
-          apiVersion: 'v1',
-          kind: 'Pod',
-          metadata: {
-            generateName: `${name}-`,
-            namespace: ns,
-            labels: { ...(tpl.metadata?.labels ?? {}), [HASH_LABEL]: hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) },
-            ...(tpl.metadata?.annotations ? { annotations: { ...tpl.metadata.annotations } } : {}),
-            ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name, uid: ds.metadata.uid, controller: true, blockOwnerDeletion: true }],
-          },
-          spec: { ...structuredClone(tpl.spec), nodeName: n.name },
-        });
+        const pod = api.create(
+          RESOURCE.pods,
+          ns,
+          podFromTemplate(ds, 'DaemonSet', { generateName: `${name}-` }, { [HASH_LABEL]: hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) }, { nodeName: n.name }),
+        );
         api.recordEvent(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, SOURCE);
       }
     }

@@ -21,6 +21,26 @@ export function controllerOf(o: KubeObject): { kind: string; name: string; uid: 
   return o.metadata.ownerReferences?.find((r) => r.controller);
 }
 
+/**
+ * A Pod for a workload's template, owned by it (k8s.io/kubernetes controller.GetPodFromTemplate):
+ * the template's labels and annotations plus `labels`, its spec plus `spec`.
+ */
+export function podFromTemplate(owner: Any, kind: string, naming: { name: string } | { generateName: string }, labels: Record<string, string> = {}, spec: Record<string, unknown> = {}): KubeObject {
+  const tpl = owner.spec.template;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      ...naming,
+      namespace: owner.metadata.namespace,
+      labels: { ...(tpl.metadata?.labels ?? {}), ...labels },
+      ...(tpl.metadata?.annotations ? { annotations: { ...tpl.metadata.annotations } } : {}),
+      ownerReferences: [{ apiVersion: 'apps/v1', kind, name: owner.metadata.name, uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true }],
+    },
+    spec: { ...structuredClone(tpl.spec), ...spec },
+  } as KubeObject;
+}
+
 /** Pods ordered most deletable first (controller.ActivePods ranking, simplified). */
 function deletionRank(a: Any, b: Any): number {
   const score = (p: Any) => [p.spec?.nodeName ? 1 : 0, p.status?.phase === 'Running' ? 2 : p.status?.phase === 'Pending' ? 0 : 1, isReady(p) ? 1 : 0];
@@ -92,19 +112,7 @@ export class ReplicaSetController {
       const diff = active.length - rs.spec.replicas;
       if (diff < 0) {
         for (let i = 0; i < Math.min(-diff, 500); i++) {
-          const tpl = rs.spec.template;
-          const pod = api.create(RESOURCE.pods, ns, {
-            apiVersion: 'v1',
-            kind: 'Pod',
-            metadata: {
-              generateName: `${name}-`,
-              namespace: ns,
-              labels: { ...(tpl.metadata?.labels ?? {}) },
-              ...(tpl.metadata?.annotations ? { annotations: { ...tpl.metadata.annotations } } : {}),
-              ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name, uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true }],
-            },
-            spec: structuredClone(tpl.spec),
-          });
+          const pod = api.create(RESOURCE.pods, ns, podFromTemplate(rs, 'ReplicaSet', { generateName: `${name}-` }));
           active.push(pod);
           api.recordEvent(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, SOURCE);
         }

@@ -6,7 +6,7 @@ import { StoreEvent } from '../store';
 import { RESOURCE } from '../resources';
 import { ControllerContext } from './context';
 import { WorkQueue } from './queue';
-import { controllerOf, isActivePod } from './replicaset';
+import { controllerOf, isActivePod, podFromTemplate } from './replicaset';
 import { isReady } from './kubelet';
 import { canonical, podTemplateHash } from './deployment';
 
@@ -93,26 +93,19 @@ export class StatefulSetController {
     const { api } = this.ctx;
     const name = `${sts.metadata.name}-${ordinal}`;
     const ns = sts.metadata.namespace;
-    const tpl = sts.spec.template;
     // The previous Pod of this name may still be terminating: its replacement waits for the name.
     if (api.store.get(RESOURCE.pods, ns, name)) return;
-    api.create(RESOURCE.pods, ns, {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name,
-        namespace: ns,
-        labels: {
-          ...(tpl.metadata?.labels ?? {}),
-          [REVISION_LABEL]: revision,
-          'statefulset.kubernetes.io/pod-name': name,
-          'apps.kubernetes.io/pod-index': String(ordinal),
-        },
-        ...(tpl.metadata?.annotations ? { annotations: { ...tpl.metadata.annotations } } : {}),
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: sts.metadata.name, uid: sts.metadata.uid, controller: true, blockOwnerDeletion: true }],
-      },
-      spec: { ...structuredClone(tpl.spec), hostname: name, ...(sts.spec.serviceName ? { subdomain: sts.spec.serviceName } : {}) },
-    });
+    api.create(
+      RESOURCE.pods,
+      ns,
+      podFromTemplate(
+        sts,
+        'StatefulSet',
+        { name },
+        { [REVISION_LABEL]: revision, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(ordinal) },
+        { hostname: name, ...(sts.spec.serviceName ? { subdomain: sts.spec.serviceName } : {}) },
+      ),
+    );
     api.recordEvent(sts, 'Normal', 'SuccessfulCreate', `create Pod ${name} in StatefulSet ${sts.metadata.name} successful`, SOURCE);
   }
 
