@@ -48,15 +48,15 @@ describe('pod-ip-lens lint', function () {
   });
 
   it('walks directories, prints the JSON fields the issue specifies, and reads stdin as -', async () => {
-    const r = await cli([FIX, '-', '--format=json'], 'kind: ConfigMap\ndata: {a: "[fd00::7]:80"}\n');
+    const r = await cli([FIX, '-', '--format=json'], 'kind: ConfigMap\ndata: {upstream: "[fd00::7]:80"}\n');
     assert.equal(r.code, 1, r.stderr);
     const { findings } = JSON.parse(r.stdout) as { findings: Record<string, unknown>[] };
     const files = [...new Set(findings.map((f) => f.file))];
     assert.deepEqual(files, [`${FIX}/nginx-configmap.yaml`, `${FIX}/pod.json`, `${FIX}/shop.yaml`, `${FIX}/tree/nested/helm-deployment.yaml`, '-']);
     const stdin = findings.find((f) => f.file === '-');
     assert.deepEqual(stdin, {
-      file: '-', line: 2, column: 12, endLine: 2, endColumn: 24, rule: 'ip-literal', severity: 'warning',
-      message: 'Hard-coded IP [fd00::7]:80: Pod IPs change whenever a Pod is replaced (rollout, crash, eviction); address a Service instead.',
+      file: '-', line: 2, column: 19, endLine: 2, endColumn: 31, rule: 'ip-literal', severity: 'warning',
+      message: 'Hard-coded IP [fd00::7]:80 — Pod IPs change whenever a Pod is replaced (rollout, crash, eviction), node IPs when a node is; address a Service instead.',
       ip: 'fd00::7',
     });
     const hn = findings.find((f) => f.rule === 'host-network' && f.file === `${FIX}/pod.json`);
@@ -94,10 +94,10 @@ describe('pod-ip-lens lint', function () {
     const dir = mkdtempSync(join(tmpdir(), 'lint-cli-'));
     try {
       const big = join(dir, 'big.yaml');
-      writeFileSync(big, `kind: ConfigMap\ndata:\n${Array.from({ length: 200 }, (_, i) => `  k${i}: 10.0.0.${i % 250}\n`).join('')}`);
+      writeFileSync(big, `kind: ConfigMap\ndata:\n${Array.from({ length: 200 }, (_, i) => `  host_${i}: 10.0.0.${i % 250}\n`).join('')}`);
       const r = await cli([big, '--max-size-kb', '1']);
       assert.equal(r.code, 0);
-      assert.match(r.stderr, /note: .*big\.yaml: Pod IP Lens did not lint this file: it is 4 KB, over the 1 KB limit/);
+      assert.match(r.stderr, /note: .*big\.yaml: Pod IP Lens did not lint this file: it is 5 KB, over the 1 KB limit/);
       assert.equal((await cli([big, '--max-size-kb', '0'])).code, 1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
