@@ -3,12 +3,12 @@
 // and turns plans into WorkspaceEdits. Other features add Service sources (e.g. a live cluster)
 // with registerServiceCandidateSource().
 import * as vscode from 'vscode';
+import { manifestVerdict } from '../core/manifest';
 import {
   ManifestIndex,
   extractObjects,
   gatherCandidates,
   isRuleId,
-  looksLikeManifest,
   planCreateService,
   planDisableLine,
   planRemoveField,
@@ -126,7 +126,7 @@ class IndexMaintainer implements vscode.Disposable {
 
   private indexText(key: string, text: string): void {
     const max = readLintOptions().maxLength ?? 0;
-    if ((max > 0 && text.length > max) || !looksLikeManifest(text)) workspaceIndex.remove(key);
+    if ((max > 0 && text.length > max) || !manifestVerdict(vscode.Uri.parse(key).path, text).manifest) workspaceIndex.remove(key);
     else workspaceIndex.update(key, text);
   }
 

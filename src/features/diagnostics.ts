@@ -1,15 +1,13 @@
 // Manifest lint diagnostics: lints Kubernetes manifests on open and on edit (debounced), clears
 // them on close. All detection lives in src/core/lint; this file maps findings to Diagnostics.
 import * as vscode from 'vscode';
-import { ManifestLinter, looksLikeManifest, ruleDocUrl, type Finding, type LintOptions, type RuleId, type Severity } from '../core/lint';
+import { ManifestLinter, ruleDocUrl, type Finding, type LintOptions, type RuleId, type RuleSetting, type Severity } from '../core/lint';
+import { manifestVerdict } from '../core/manifest';
 
 /** `source` of every diagnostic this feature publishes; code actions look for it. */
 export const LINT_SOURCE = 'Pod IP Lens';
 /** Diagnostic code of the "file too large, not linted" message. */
 export const SKIPPED_CODE = 'file-too-large';
-
-const LANGUAGES = new Set(['yaml', 'json', 'jsonc', 'helm']);
-const EXTENSIONS = /\.(ya?ml|json|tpl)$/i;
 
 export function readLintOptions(): LintOptions & { enabled: boolean; debounceMs: number; include: string[] } {
   const c = vscode.workspace.getConfiguration('podIpLens.lint');
@@ -17,6 +15,7 @@ export function readLintOptions(): LintOptions & { enabled: boolean; debounceMs:
   return {
     enabled: c.get<boolean>('enabled', true),
     rules: c.get<Partial<Record<RuleId, Severity | 'off'>>>('rules', {}),
+    externalSeverity: c.get<RuleSetting>('externalSeverity', 'info'),
     ignoreCidrs: c.get<string[]>('ignoreCidrs', []),
     maxLength: kb > 0 ? kb * 1024 : 0,
     debounceMs: Math.max(0, c.get<number>('debounceMs', 300)),
@@ -35,6 +34,10 @@ export function toDiagnostic(doc: vscode.TextDocument, f: Finding): vscode.Diagn
   const d = new vscode.Diagnostic(new vscode.Range(doc.positionAt(f.start), doc.positionAt(f.end)), f.message, SEVERITY[f.severity]);
   d.source = LINT_SOURCE;
   d.code = { value: f.rule, target: vscode.Uri.parse(ruleDocUrl(f.rule)) };
+  // The same literal in the same field elsewhere: one diagnostic, the other places listed under it.
+  if (f.related?.length) {
+    d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(doc.uri, new vscode.Range(doc.positionAt(r.start), doc.positionAt(r.end))), `${f.literal} again in the same field`));
+  }
   return d;
 }
 
@@ -72,9 +75,8 @@ export function registerDiagnostics(context: vscode.ExtensionContext, log: vscod
     const key = doc.uri.toString();
     if (optedIn.has(key)) return true;
     if (options.include.some((g) => vscode.languages.match({ pattern: g }, doc) > 0)) return true;
-    if (!LANGUAGES.has(doc.languageId) && !EXTENSIONS.test(doc.fileName)) return false;
     // Also for files over the size limit, so a big package-lock.json gets no "skipped" message.
-    return looksLikeManifest(doc.getText());
+    return manifestVerdict(doc.fileName, doc.getText(), doc.languageId).manifest;
   };
 
   const lint = (doc: vscode.TextDocument): void => {
@@ -110,6 +112,12 @@ export function registerDiagnostics(context: vscode.ExtensionContext, log: vscod
       return;
     }
     const diagnostics = result.findings.map((f) => toDiagnostic(doc, f));
+    for (const e of result.errors) {
+      const d = new vscode.Diagnostic(new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.start)), `Pod IP Lens did not lint ${e.message}`, vscode.DiagnosticSeverity.Information);
+      d.source = LINT_SOURCE;
+      d.code = SKIPPED_CODE;
+      diagnostics.push(d);
+    }
     collection.set(doc.uri, diagnostics);
     refine(doc, result.findings, diagnostics);
     log.trace(`linted ${doc.uri.fsPath || key}: ${result.findings.length} findings in ${(performance.now() - t0).toFixed(1)} ms`);
@@ -137,6 +145,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext, log: vscod
           const refined = new vscode.Diagnostic(d.range, messages[i]!, d.severity);
           refined.source = d.source;
           refined.code = d.code;
+          refined.relatedInformation = d.relatedInformation;
           return refined;
         }),
       );

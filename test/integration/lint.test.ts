@@ -81,7 +81,7 @@ spec:
             - name: WORKER
               value: 10.244.3.3:9090
             # pod-ip-lens-disable-next-line ip-literal
-            - {name: OLD, value: "10.244.9.9"}
+            - {name: OLD_HOST, value: "10.244.9.9"}
           ports:
             - containerPort: 80
               hostPort: 8081
@@ -189,7 +189,7 @@ describe('lint in the editor', function () {
     const doc = await write('client.yaml', CLIENT);
     const at = doc.getText().indexOf('            # pod-ip-lens-disable-next-line');
     const e = new vscode.WorkspaceEdit();
-    e.insert(doc.uri, doc.positionAt(at), '            - {name: NEW, value: "[fd00::42]:7000"}\n');
+    e.insert(doc.uri, doc.positionAt(at), '            - {name: NEW_HOST, value: "[fd00::42]:7000"}\n');
     assert.ok(await vscode.workspace.applyEdit(e));
     await waitForSummary(doc, ['host-network hostNetwork: true', 'ip-literal 10.244.1.7:8080', 'ip-literal 10.244.3.3:9090', 'ip-literal [fd00::42]:7000', 'host-port hostPort: 8081']);
     // Removing the suppression comment makes the line below it count again.
@@ -305,7 +305,7 @@ describe('lint in the editor', function () {
 
   it('skips a file over the size limit with one visible message', async () => {
     await vscode.workspace.getConfiguration('podIpLens.lint').update('maxFileSizeKb', 1, vscode.ConfigurationTarget.Global);
-    const big = `${CLIENT}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n${Array.from({ length: 60 }, (_, i) => `  k${i}: 10.1.0.${i}\n`).join('')}`;
+    const big = `${CLIENT}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n${Array.from({ length: 60 }, (_, i) => `  host_${i}: 10.1.0.${i}\n`).join('')}`;
     const doc = await write('big.yaml', big);
     const d = await waitFor('the skipped message', () => {
       const ds = lintDiagnostics(doc.uri);

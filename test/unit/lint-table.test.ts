@@ -3,6 +3,7 @@
 // it may be flagged. Ranges are compared exactly, so an off-by-one in any mapping fails here.
 import { strict as assert } from 'node:assert';
 import { lintText, type RuleId } from '../../src/core/lint';
+import { unmark } from './marked';
 
 interface Case {
   name: string;
@@ -183,20 +184,6 @@ const traps: Case[] = [
   { name: 'status in JSON Lines watch events', text: '{"type":"ADDED","object":{"kind":"Pod","status":{"podIP":"10.244.1.7","hostIP":"172.18.0.3"}}}\n{"type":"DELETED","object":{"kind":"Pod","status":{"podIP":"10.244.1.7"}}}\n' },
   { name: 'status in a List item', text: 'apiVersion: v1\nkind: List\nitems:\n  - kind: Pod\n    status: {podIP: 10.244.1.7}\n' },
 ];
-
-function unmark(marked: string): { text: string; ranges: [number, number][] } {
-  const ranges: [number, number][] = [];
-  let text = '';
-  let open = -1;
-  for (const ch of marked) {
-    if (ch === '⟦') open = text.length;
-    else if (ch === '⟧') {
-      ranges.push([open, text.length]);
-      open = -1;
-    } else text += ch;
-  }
-  return { text, ranges };
-}
 
 describe('lint detection table', () => {
   it('has at least 80 cases, half of them traps', () => {

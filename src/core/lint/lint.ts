@@ -221,10 +221,4 @@ export function findingsIn(text: string, options?: LintOptions): Finding[] {
   return lintText(text, options).findings;
 }
 
-/** Kubernetes manifests (YAML or JSON) carry `apiVersion` and `kind` at the top level. */
-export function looksLikeManifest(text: string): boolean {
-  return (
-    (/^\uFEFF?apiVersion[ \t]*:/m.test(text) && /^\uFEFF?kind[ \t]*:/m.test(text)) ||
-    (/"apiVersion"\s*:/.test(text) && /"kind"\s*:/.test(text))
-  );
-}
+export { looksLikeManifest } from '../manifest';

@@ -86,7 +86,7 @@ const DECL_STRONG = new Set([
   'denylist', 'blacklist', 'blocklist', 'trusted', 'exclude', 'excluded', 'except', 'noproxy', 'bypass',
   'peeraddress', 'peerip', 'peeraddr', 'neighbor', 'neighbors', 'neighbour', 'neighbours', 'bgp', 'asn',
   'vtep', 'hostalias', 'hostaliases', 'icmp', 'ping', 'fping', 'smokeping', 'reserved', 'reservation',
-  'reservations', 'sourceaddress', 'sourceip', 'hostip', 'nodeip', 'podip', 'podips', 'selfip', 'myip',
+  'reservations', 'realip', 'sourceaddress', 'sourceip', 'hostip', 'nodeip', 'podip', 'podips', 'selfip', 'myip',
 ]);
 const DECL_OWN = new Set(['local', 'self', 'node', 'nodes', 'pod', 'public', 'private', 'external', 'source', 'src', 'registry', 'registries', 'mirror', 'mirrors', 'interface', 'iface', 'nic']);
 const TARGET_STRONG = new Set([
@@ -312,6 +312,8 @@ function textEvidence(site: LiteralSite): TextEvidence {
   if (url && (DNS_SCHEMES.has(url) || site.port === 53 || site.port === 853)) evidence = { role: 'declaration', strength: 3, why: `${url}:// to a DNS port` };
   else if (url) evidence = { role: 'target', strength: 1, why: `a ${url}:// URL` };
   else if (site.port === 53 || site.port === 853) evidence = { role: 'declaration', strength: 3, why: `port ${site.port} (DNS)` };
+  // `10.0.0.5:8080`: an authority, what a client dials (the name holding it may still say otherwise).
+  else if (site.port !== undefined) evidence = { role: 'target', strength: 1, why: 'a host:port authority' };
 
   // The nearest key inside the value: `--flag=`, `key=` / `"key":`, a command, a config directive.
   const head = rest.slice(0, rest.search(LIST_TAIL_RE));
@@ -322,13 +324,13 @@ function textEvidence(site: LiteralSite): TextEvidence {
   if (site.multiline || /\s/.test(head.trim())) {
     // `until nc -z 10.1.2.3 5432`, `ping -c 1 10.0.0.5`, `server 10.0.0.5:80;`, `bind 1.2.3.4 10.0.0.1`
     const statement = head.split(/;|&&|\|\||\||\bthen\b|\bdo\b/).pop() ?? '';
-    const ws = statement.trim().split(/\s+/).filter((w) => /^[A-Za-z][\w.-]*$/.test(w));
+    const ws = statement.split(/[\s"'`]+/).filter((w) => /^[A-Za-z][\w.-]*$/.test(w));
     const cmd = ws.find((w) => CLIENT_COMMANDS.has(w) || PROBE_COMMANDS.has(w));
     if (cmd && PROBE_COMMANDS.has(cmd)) return { verdict: { role: 'declaration', why: `${cmd} (a probe or lookup)` } };
     if (cmd) return { evidence: { role: 'target', strength: 2, why: `${cmd} connects to it` } };
     const flag = FLAG_RE.exec(head.trimEnd());
     if (flag) return { evidence, innerKey: flag[1] };
-    if (ws.length > 0 && /^\s*[A-Za-z]/.test(statement)) return { evidence, innerKey: ws[0] };
+    if (ws.length > 0 && /^\s*["'`]?[A-Za-z]/.test(statement)) return { evidence, innerKey: ws[0] };
   } else {
     const flag = FLAG_RE.exec(head.trimEnd());
     if (flag) return { evidence, innerKey: flag[1] };
