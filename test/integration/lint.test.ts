@@ -344,6 +344,24 @@ describe('lint in the editor', function () {
     await waitForSummary(doc, ['host-network hostNetwork: true', 'ip-literal 10.244.1.7:8080', 'ip-literal 10.244.3.3:9090', 'host-port hostPort: 8081']);
   });
 
+  it('reports a repeated literal once with its other places, and an external address at its own severity', async () => {
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: routes, namespace: ${NS}}\ndata:\n  routes: |\n    upstream: 10.244.4.4:80\n    upstream: 10.244.4.4:80\n    upstream: 10.244.4.4:80\n  API_URL: https://52.94.236.248/v1\n  POOL: 10.244.5.0/24\n  GATEWAY_IP: 10.244.5.1\n`;
+    const doc = await write('routes.yaml', text);
+    await waitForSummary(doc, ['ip-literal 10.244.4.4:80', 'ip-literal 52.94.236.248']);
+    const [repeated, external] = lintDiagnostics(doc.uri).sort((a, b) => a.range.start.compareTo(b.range.start));
+    assert.deepEqual(repeated.relatedInformation?.map((r) => [r.location.uri.toString(), r.location.range.start.line]), [[doc.uri.toString(), 6], [doc.uri.toString(), 7]]);
+    assert.equal(repeated.severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(external.severity, vscode.DiagnosticSeverity.Information);
+    assert.match(external.message, /^Hard-coded external address 52\.94\.236\.248 — /);
+    const config = vscode.workspace.getConfiguration('podIpLens.lint');
+    try {
+      await config.update('externalSeverity', 'error', vscode.ConfigurationTarget.Global);
+      await waitFor('the external severity setting', () => (lintDiagnostics(doc.uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error) ? true : undefined));
+    } finally {
+      await config.update('externalSeverity', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('clears diagnostics when the document closes', async function () {
     this.timeout(240_000);
     // An untitled document is disposed as soon as its editor is reverted and closed (a file's
