@@ -5,7 +5,7 @@ import { join, relative, isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { version } from '../../package.json';
 import { manifestVerdict } from '../core/manifest';
-import { printable } from './terminal';
+import { forTerminal, jsonForTerminal } from './terminal';
 import {
   DEFAULT_SEVERITY,
   HOST_NETWORK_MESSAGE,
@@ -164,7 +164,7 @@ async function expand(path: string, errors: string[]): Promise<{ file: string; f
   try {
     st = await stat(path);
   } catch (err) {
-    errors.push(`cannot read ${printable(path)}: ${describe(err)}`);
+    errors.push(`cannot read ${forTerminal(path)}: ${describe(err)}`);
     return [];
   }
   if (!st.isDirectory()) return [{ file: path, found: false }];
@@ -174,7 +174,7 @@ async function expand(path: string, errors: string[]): Promise<{ file: string; f
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (err) {
-      errors.push(`cannot read directory ${printable(dir)}: ${describe(err)}`);
+      errors.push(`cannot read directory ${forTerminal(dir)}: ${describe(err)}`);
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -216,13 +216,13 @@ export async function lintPaths(opts: LintCliOptions, readText: (file: string) =
   let reportedProblems = false;
   for (const p of opts.paths) {
     const found = await expand(p, errors);
-    if (found.length === 0 && p !== '-' && !errors.some((e) => e.includes(printable(p)))) notes.push(`${printable(p)}: no *.yaml, *.yml or *.json files here`);
+    if (found.length === 0 && p !== '-' && !errors.some((e) => e.includes(forTerminal(p)))) notes.push(`${forTerminal(p)}: no *.yaml, *.yml or *.json files here`);
     for (const { file, found: searched } of found) {
       let text: string;
       try {
         text = await readText(file);
       } catch (err) {
-        errors.push(`cannot read ${printable(file)}: ${describe(err)}`);
+        errors.push(`cannot read ${forTerminal(file)}: ${describe(err)}`);
         continue;
       }
       // Positions are counted from after a byte order mark, as editors and SARIF viewers count them.
@@ -240,7 +240,7 @@ export async function lintPaths(opts: LintCliOptions, readText: (file: string) =
         result = linter.lint(text);
       } catch (err) {
         // The core is fuzzed not to throw; if it still does, that file is named and the rest linted.
-        errors.push(`${printable(file)}: could not be linted: ${err instanceof Error ? err.message : String(err)}`);
+        errors.push(`${forTerminal(file)}: could not be linted: ${err instanceof Error ? err.message : String(err)}`);
         continue;
       }
       if (!reportedProblems) {
@@ -248,13 +248,13 @@ export async function lintPaths(opts: LintCliOptions, readText: (file: string) =
         reportedProblems = true;
       }
       if (result.skipped) {
-        notes.push(`${printable(file)}: ${result.skipped}`);
+        notes.push(`${forTerminal(file)}: ${result.skipped}`);
         continue;
       }
       const lines = new LineIndex(text);
       for (const e of result.errors) {
         const at = lines.position(e.start);
-        errors.push(`${printable(file)}:${at.line + 1}: ${e.message}`);
+        errors.push(`${forTerminal(file)}:${at.line + 1}: ${e.message}`);
       }
       for (const f of result.findings) findings.push(toCli(file, f, lines));
     }
@@ -286,7 +286,7 @@ export function formatText(run: LintRun): string {
   let out = '';
   for (const f of run.findings) {
     const also = f.related?.length ? ` (also at ${f.related.map((r) => `${r.line}:${r.column}`).join(', ')})` : '';
-    out += printable(`${f.file}:${f.line}:${f.column}: ${f.severity} [${f.rule}] ${f.message}${also}`) + '\n';
+    out += forTerminal(`${f.file}:${f.line}:${f.column}: ${f.severity} [${f.rule}] ${f.message}${also}`) + '\n';
   }
   const n = run.findings.length;
   out += `${n} finding${n === 1 ? '' : 's'} in ${run.files} file${run.files === 1 ? '' : 's'}\n`;
@@ -389,8 +389,8 @@ export async function run(args: string[]): Promise<number> {
   }
   const result = await lintPaths(parsed.options);
   const { format } = parsed.options;
-  process.stdout.write(format === 'json' ? formatJson(result) : format === 'sarif' ? formatSarif(result) : formatText(result));
-  if (parsed.options.verbose) for (const k of result.skipped) process.stderr.write(`pod-ip-lens lint: skipped ${printable(k.file)}: ${k.reason}\n`);
+  process.stdout.write(format === 'json' ? jsonForTerminal(formatJson(result)) : format === 'sarif' ? jsonForTerminal(formatSarif(result)) : formatText(result));
+  if (parsed.options.verbose) for (const k of result.skipped) process.stderr.write(`pod-ip-lens lint: skipped ${forTerminal(k.file)}: ${k.reason}\n`);
   else if (result.skipped.length > 0) {
     const n = result.skipped.length;
     process.stderr.write(`pod-ip-lens lint: note: skipped ${n} file${n === 1 ? '' : 's'} without top-level apiVersion and kind (--verbose lists them)\n`);
