@@ -1,0 +1,89 @@
+// The live-cluster audit, pure part: one object read from the API server → the IP literals in it
+// that a client connects to (the same rules as `lint`, applied to the object rendered as YAML, so
+// embedded config files keep their lines), each classified against the cluster. The rendering is
+// also what the editor shows when an audit entry opens the live object, so lines match.
+import { stringify } from 'yaml';
+import { classifyAgainstCluster, type ClusterClass, type ClusterFacts, type ClusterVerdict } from './clusterClass';
+import { LineIndex, ManifestLinter, type Severity } from './lint';
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; ownerReferences?: { kind?: string; name?: string; controller?: boolean }[]; annotations?: Record<string, string>; managedFields?: unknown };
+  [k: string]: unknown;
+}
+
+export interface AuditFinding {
+  kind: string;
+  apiVersion: string;
+  namespace?: string;
+  name: string;
+  /** Field path inside the object, e.g. `spec.template.spec.containers[0].env[1].value`. */
+  path: string;
+  ip: string;
+  literal: string;
+  port?: number;
+  severity: Severity;
+  class: ClusterClass;
+  message: string;
+  /** Why the literal counts as a client target (the linter's evidence). */
+  evidence?: string;
+  /** 1-based line and column in `renderObject(object)`. */
+  line: number;
+  column: number;
+  verdict: ClusterVerdict;
+}
+
+/** The object as the audit reads it: without the server's bookkeeping (managedFields, status, kubectl's copy). */
+export function renderObject(obj: KubeObject): string {
+  const { status: _status, ...rest } = obj;
+  const metadata = { ...(obj.metadata ?? {}) };
+  delete metadata.managedFields;
+  if (metadata.annotations) {
+    const { 'kubectl.kubernetes.io/last-applied-configuration': _applied, ...annotations } = metadata.annotations;
+    metadata.annotations = Object.keys(annotations).length ? annotations : undefined;
+    if (!metadata.annotations) delete metadata.annotations;
+  }
+  return stringify({ ...rest, metadata }, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+export interface AuditOptions {
+  severity?: Partial<Record<ClusterClass, Severity>>;
+}
+
+/** The hard-coded IPs in one live object, classified against the cluster. */
+export function auditObject(obj: KubeObject, linter: ManifestLinter, facts: ClusterFacts, options: AuditOptions = {}): AuditFinding[] {
+  const text = renderObject(obj);
+  const result = linter.lint(text);
+  if (result.findings.length === 0) return [];
+  const lines = new LineIndex(text);
+  const out: AuditFinding[] = [];
+  for (const f of result.findings) {
+    if (f.rule !== 'ip-literal' || !f.ip) continue;
+    const verdict = classifyAgainstCluster(f.literal, f.ip, facts, options.severity);
+    const at = lines.position(f.start);
+    out.push({
+      kind: obj.kind ?? '?',
+      apiVersion: obj.apiVersion ?? '',
+      namespace: obj.metadata?.namespace,
+      name: obj.metadata?.name ?? '?',
+      path: f.path,
+      ip: f.ip,
+      literal: f.literal,
+      port: f.port,
+      severity: verdict.severity ?? f.severity,
+      class: verdict.class,
+      message: verdict.class === 'outside' ? `${f.message} (${verdict.message})` : verdict.message,
+      evidence: f.why,
+      line: at.line + 1,
+      column: at.character + 1,
+      verdict,
+    });
+  }
+  return out;
+}
+
+/** Objects the audit reads itself (ReplicaSets of a Deployment, Jobs of a CronJob and Pods of a controller are read through their owner). */
+export function isOwnedByController(obj: KubeObject): boolean {
+  return (obj.metadata?.ownerReferences ?? []).some((r) => r.controller === true);
+}
