@@ -95,20 +95,20 @@ export async function auditCluster(opts: AuditCliOptions, progress: (line: strin
   const kc = loadKubeConfig(opts.kubeconfig ? { files: opts.kubeconfig.split(process.platform === 'win32' ? ';' : ':').filter(Boolean) } : {});
   const client = new KubeClient(kc, opts.context);
   const namespace = opts.allNamespaces ? undefined : opts.namespace ?? client.namespace;
-  const { facts, notes, counts } = await readClusterFacts(client, namespace);
+  const { facts, notes, counts, barePods } = await readClusterFacts(client, namespace);
   progress(`read ${counts.pods} Pods, ${counts.nodes} nodes and ${counts.services} Services of context ${client.context}`);
   const linter = new ManifestLinter({}, 0);
   const findings: AuditFinding[] = [];
   const errors: string[] = [];
   const scanned: Record<string, number> = {};
-  const resources: ApiResource[] = [...AUDITED, ...(opts.includeSecrets ? [SECRETS] : [])];
+  const resources: ApiResource[] = [...AUDITED.filter((r) => r.kind !== 'Pod'), ...(opts.includeSecrets ? [SECRETS] : [])];
   for (const r of resources) {
     let n = 0;
     try {
       for await (const page of listPaged<KubeObject>(client, r, namespace, opts.pageSize)) {
         for (const obj of page) {
-          // A controller's ReplicaSets, Jobs and Pods carry its template: audited once, through it.
-          if ((r.kind === 'ReplicaSet' || r.kind === 'Job' || r.kind === 'Pod') && isOwnedByController(obj)) continue;
+          // A controller's ReplicaSets and Jobs carry its template: audited once, through it.
+          if ((r.kind === 'ReplicaSet' || r.kind === 'Job') && isOwnedByController(obj)) continue;
           n++;
           findings.push(...auditObject(obj, linter, facts));
         }
@@ -121,6 +121,25 @@ export async function auditCluster(opts: AuditCliOptions, progress: (line: strin
     }
     scanned[r.resource] = n;
   }
+  // Pods a controller owns are audited through it; the others are read one by one (few, usually).
+  const bare = barePods.filter((p) => namespace === undefined || p.namespace === namespace);
+  let podErrors = 0;
+  for (let i = 0; i < bare.length; i += 8) {
+    await Promise.all(
+      bare.slice(i, i + 8).map(async (p) => {
+        try {
+          const res = await client.getJson<KubeObject>(`/api/v1/namespaces/${encodeURIComponent(p.namespace)}/pods/${encodeURIComponent(p.name)}`, {}, client.requestContext('get', 'pods', undefined, p.namespace));
+          res.body.kind ??= 'Pod';
+          res.body.apiVersion ??= 'v1';
+          findings.push(...auditObject(res.body, linter, facts));
+        } catch (e) {
+          // Gone since the list: nothing to audit. Anything else is said once.
+          if (!(e instanceof KubeError && e.kind === 'not-found') && podErrors++ === 0) errors.push(`pods: ${(e as Error).message}`);
+        }
+      }),
+    );
+  }
+  scanned.pods = bare.length;
   return { context: client.context, server: client.server, namespace, findings, errors, notes, scanned };
 }
 

@@ -2,7 +2,6 @@
 // that a client connects to (the same rules as `lint`, applied to the object rendered as YAML, so
 // embedded config files keep their lines), each classified against the cluster. The rendering is
 // also what the editor shows when an audit entry opens the live object, so lines match.
-import { stringify } from 'yaml';
 import { classifyAgainstCluster, type ClusterClass, type ClusterFacts, type ClusterVerdict } from './clusterClass';
 import { LineIndex, ManifestLinter, type Severity } from './lint';
 
@@ -34,6 +33,57 @@ export interface AuditFinding {
   verdict: ClusterVerdict;
 }
 
+const PLAIN_RE = /^[A-Za-z_/][\w./-]*$/;
+const RESERVED_RE = /^(?:true|false|null|yes|no|on|off|y|n|~)$/i;
+
+function scalar(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'string') return PLAIN_RE.test(v) && !RESERVED_RE.test(v) ? v : JSON.stringify(v);
+  return String(v);
+}
+
+/**
+ * JSON-like data as block YAML. Multi-line strings become literal block scalars, so an embedded
+ * config file keeps its lines (the linter reads it line by line, and a reader too); everything
+ * else is a plain or double-quoted scalar. Faster than a general YAML library for this one shape.
+ */
+export function renderYaml(value: unknown, indent = ''): string {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return `${indent}[]\n`;
+    let out = '';
+    for (const item of value) {
+      const body = renderYaml(item, `${indent}  `);
+      out += isCollection(item) && !isEmpty(item) ? `${indent}- ${body.slice(indent.length + 2)}` : `${indent}- ${body.trimStart()}`;
+    }
+    return out;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return `${indent}{}\n`;
+    let out = '';
+    for (const [k, v] of entries) {
+      const key = scalar(k);
+      if (isCollection(v) && !isEmpty(v)) out += `${indent}${key}:\n${renderYaml(v, Array.isArray(v) ? indent : `${indent}  `)}`;
+      else out += `${indent}${key}: ${renderYaml(v, `${indent}  `).trimStart()}`;
+    }
+    return out;
+  }
+  if (typeof value === 'string' && value.includes('\n') && /[^\n]/.test(value) && !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(value) && !/[ \t]\n|[ \t]$/.test(value)) {
+    const chomp = value.endsWith('\n\n') ? '+' : value.endsWith('\n') ? '' : '-';
+    const body = value.endsWith('\n') ? value.slice(0, -1) : value;
+    const lead = /^[ \t]/.test(value) ? '2' : '';
+    return `|${lead}${chomp}\n${body.split('\n').map((l) => (l === '' ? '' : `${indent}${l}`)).join('\n')}\n`;
+  }
+  return `${indent}${scalar(value)}\n`;
+}
+
+function isCollection(v: unknown): v is object {
+  return typeof v === 'object' && v !== null;
+}
+function isEmpty(v: object): boolean {
+  return Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0;
+}
+
 /** The object as the audit reads it: without the server's bookkeeping (managedFields, status, kubectl's copy). */
 export function renderObject(obj: KubeObject): string {
   const { status: _status, ...rest } = obj;
@@ -44,7 +94,7 @@ export function renderObject(obj: KubeObject): string {
     metadata.annotations = Object.keys(annotations).length ? annotations : undefined;
     if (!metadata.annotations) delete metadata.annotations;
   }
-  return stringify({ ...rest, metadata }, { lineWidth: 0, aliasDuplicateObjects: false });
+  return renderYaml({ ...rest, metadata });
 }
 
 export interface AuditOptions {

@@ -12,11 +12,13 @@ export const MANIFEST_LANGUAGES: ReadonlySet<string> = new Set(['yaml', 'json', 
 
 /** Kubernetes manifests (YAML or JSON) carry `apiVersion` and `kind` at the top level. */
 export function looksLikeManifest(text: string): boolean {
-  return (
-    (/^\uFEFF?apiVersion[ \t]*:/m.test(text) && /^\uFEFF?kind[ \t]*:/m.test(text)) ||
-    (/"apiVersion"\s*:/.test(text) && /"kind"\s*:/.test(text))
-  );
+  if (/^\uFEFF?apiVersion[ \t]*:/m.test(text) && /^\uFEFF?kind[ \t]*:/m.test(text)) return true;
+  if (/"apiVersion"\s*:/.test(text) && /"kind"\s*:/.test(text)) return true;
+  // A flow-style YAML document (`{ apiVersion: "v1", kind: "Pod", … }`) after comments and `---`.
+  return FLOW_DOC_RE.test(text) && /[{,](?:\s|#[^\n]*)*apiVersion\s*:/.test(text) && /[{,](?:\s|#[^\n]*)*kind\s*:/.test(text);
 }
+
+const FLOW_DOC_RE = /^\uFEFF?(?:\s*(?:#[^\n]*|---[^\n]*)?\n)*\s*\{/;
 
 export type ManifestVerdict = { manifest: true } | { manifest: false; reason: string };
 

@@ -147,7 +147,7 @@ export function fromHttpStatus(status: number, body: string, headers: Record<str
         status,
       );
     case 404:
-      return new KubeError('not-found', `The API server has no ${resourceName(ctx)} endpoint for ${where(ctx)} (404 Not Found).${said}`, status);
+      return new KubeError('not-found', `The API server has no ${resourceName(ctx)} endpoint ${where(ctx)} (404 Not Found).${said}`, status);
     case 410:
       return new KubeError('expired', `The resourceVersion to ${what} from is too old (410 Gone).`, status);
     case 429:

@@ -41,12 +41,17 @@ function collectionPath(r: ApiResource, namespace: string | undefined): string {
  */
 export async function* listPaged<T>(client: KubeClient, r: ApiResource, namespace: string | undefined, limit = 500): AsyncGenerator<T[]> {
   let token: string | undefined;
+  const get = (continueToken: string | undefined) =>
+    client.getJson<{ items?: T[]; metadata?: { continue?: string } }>(collectionPath(r, namespace), { limit, continue: continueToken }, client.requestContext('list', r.resource, r.group, namespace));
+  // The next page is on its way while the caller works through this one.
+  let next = get(undefined);
   do {
-    const res = await client.getJson<{ items?: T[]; metadata?: { continue?: string } }>(
-      collectionPath(r, namespace),
-      { limit, continue: token },
-      client.requestContext('list', r.resource, r.group, namespace),
-    );
+    const res = await next;
+    token = res.body.metadata?.continue || undefined;
+    if (token) {
+      next = get(token);
+      next.catch(() => {}); // surfaced by the await above on the next turn
+    }
     const items = res.body.items ?? [];
     // Lists leave out each item's kind; put it back so the linter sees the resource kind.
     const apiVersion = r.prefix === '/api/v1' ? 'v1' : r.prefix.replace(/^\/apis\//, '');
@@ -55,17 +60,27 @@ export async function* listPaged<T>(client: KubeClient, r: ApiResource, namespac
       it.apiVersion ??= apiVersion;
     }
     yield items;
-    token = res.body.metadata?.continue || undefined;
   } while (token);
 }
+
+const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+
+interface PodRow {
+  cells: unknown[];
+  object?: { metadata?: PodObject['metadata'] };
+}
+
+/** Phases (the Table's Status column) in which a Pod no longer holds its IP. */
+const DONE = new Set(['Completed', 'Succeeded', 'Failed', 'Error', 'Evicted']);
 
 export interface FactsResult {
   facts: ClusterFacts;
   /** What could not be read, and so is not known (e.g. Pods of other namespaces under RBAC). */
   notes: string[];
   counts: { pods: number; nodes: number; services: number };
+  /** Pods that no controller owns (audited themselves), as `namespace/name`. */
+  barePods: { namespace: string; name: string }[];
 }
-
 interface NodeObject {
   metadata?: { name?: string };
   spec?: { podCIDR?: string; podCIDRs?: string[] };
@@ -100,15 +115,53 @@ export async function readClusterFacts(client: KubeClient, namespace: string | u
     }
   };
 
-  await each<PodObject>({ kind: 'Pod', resource: 'pods', prefix: '/api/v1' }, (p) => {
-    counts.pods++;
-    const phase = p.status?.phase;
-    if (p.spec?.hostNetwork || phase === 'Succeeded' || phase === 'Failed') return;
-    const ips = new Set([...(p.status?.podIPs ?? []).map((x) => x.ip), p.status?.podIP].filter((x): x is string => !!x));
-    const labels = p.metadata?.labels ?? {};
-    const holder: PodHolder = { pod: `${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}`, owner: ownerOf(p.metadata?.ownerReferences, labels), node: p.spec?.nodeName, since: toIso(p.status?.startTime ?? p.metadata?.creationTimestamp) };
-    for (const ip of ips) pods.set(ip, holder);
-  });
+  // Pods as a Table with their metadata: the IP and node columns and the owners, a quarter of the
+  // bytes of the full objects (kubectl get -o wide reads the same).
+  const barePods: { namespace: string; name: string }[] = [];
+  const podRows = async (ns: string | undefined): Promise<void> => {
+    let token: string | undefined;
+    do {
+      const res = await client.getJson<{ kind?: string; columnDefinitions?: { name: string }[]; rows?: PodRow[]; items?: PodObject[]; metadata?: { continue?: string } }>(
+        collectionPath({ kind: 'Pod', resource: 'pods', prefix: '/api/v1' }, ns),
+        { limit: 2000, continue: token, includeObject: 'Metadata' },
+        client.requestContext('list', 'pods', undefined, ns),
+        60_000,
+        TABLE,
+      );
+      const body = res.body;
+      // A server that answers with a plain PodList (no Table support) is read the same way.
+      const rows: { meta?: PodObject['metadata']; ip?: string; node?: string; done: boolean; hostNetwork?: boolean }[] = [];
+      if (body.kind === 'Table') {
+        const col = (name: string) => (body.columnDefinitions ?? []).findIndex((c) => c.name === name);
+        const [ipAt, nodeAt, statusAt] = [col('IP'), col('Node'), col('Status')];
+        for (const r of body.rows ?? []) rows.push({ meta: r.object?.metadata, ip: cell(r.cells[ipAt]), node: cell(r.cells[nodeAt]), done: DONE.has(cell(r.cells[statusAt]) ?? '') });
+      } else {
+        for (const p of body.items ?? []) rows.push({ meta: p.metadata, ip: p.status?.podIP, node: p.spec?.nodeName, done: p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed', hostNetwork: p.spec?.hostNetwork });
+      }
+      for (const r of rows) {
+        counts.pods++;
+        const namespace = r.meta?.namespace ?? '';
+        const name = r.meta?.name ?? '';
+        if (!(r.meta?.ownerReferences ?? []).some((o) => o.controller)) barePods.push({ namespace, name });
+        if (!r.ip || r.done || r.hostNetwork) continue;
+        pods.set(r.ip, { pod: `${namespace}/${name}`, owner: ownerOf(r.meta?.ownerReferences, r.meta?.labels ?? {}), node: r.node, since: toIso(r.meta?.creationTimestamp) });
+      }
+      token = body.metadata?.continue || undefined;
+    } while (token);
+  };
+  try {
+    await podRows(undefined);
+  } catch (e) {
+    if (!(e instanceof KubeError && e.kind === 'forbidden') || !namespace) notes.push(`pods: ${(e as Error).message}`);
+    else {
+      notes.push(`pods: only namespace ${namespace} could be read (${e.message})`);
+      try {
+        await podRows(namespace);
+      } catch (e2) {
+        notes.push(`pods: ${(e2 as Error).message}`);
+      }
+    }
+  }
   await each<NodeObject>({ kind: 'Node', resource: 'nodes', prefix: '/api/v1' }, (n) => {
     counts.nodes++;
     const name = n.metadata?.name ?? '?';
@@ -140,6 +193,8 @@ export async function readClusterFacts(client: KubeClient, namespace: string | u
     // Not served (or not allowed): derived from the ClusterIPs below.
   }
   if (serviceRanges.length === 0) serviceRanges = coveringRange(clusterIPs);
+  // A hostNetwork Pod's IP column shows its node's address: that address is the node's, not a Pod's.
+  for (const ip of nodes.keys()) pods.delete(ip);
 
   return {
     facts: {
@@ -152,5 +207,10 @@ export async function readClusterFacts(client: KubeClient, namespace: string | u
     },
     notes,
     counts,
+    barePods,
   };
+}
+
+function cell(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '<none>' && v !== '' ? v : undefined;
 }

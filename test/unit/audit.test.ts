@@ -7,7 +7,9 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { auditObject, renderObject } from '../../src/core/audit';
+import { parse } from 'yaml';
+import { auditObject, renderObject, renderYaml } from '../../src/core/audit';
+import { seededRandom } from '../seededRandom';
 import { classifyAgainstCluster, coveringRange, type ClusterFacts, type PodHolder } from '../../src/core/clusterClass';
 import { ManifestLinter, parseCidr } from '../../src/core/lint';
 import { auditCluster, formatAuditJson, formatAuditSarif, auditExitCode, parseAuditArgs } from '../../src/cli/audit';
@@ -65,6 +67,33 @@ describe('cluster classification of an IP literal', () => {
     assert.deepEqual(coveringRange(['10.96.0.1', '10.96.0.10']).map((c) => c.text), ['10.96.0.0/24']);
     assert.deepEqual(coveringRange(['fd00:10:96::1', 'fd00:10:96::a']).map((c) => c.text), ['fd00:10:96::/120']);
     assert.deepEqual(coveringRange([]), []);
+  });
+});
+
+describe('live objects rendered as YAML', () => {
+  it('parses back to the same data, multi-line strings as literal blocks', () => {
+    const cases: unknown[] = [
+      { a: 1, b: 'x', c: 'true', d: '10', e: '', f: null, g: [], h: {}, i: [1, 'two', { k: 'v', l: [3] }, [4, 5]], j: { nested: { deep: 'a b: c # d' } } },
+      { conf: 'line1\n  line2\n', trail: 'a\nb', keep: 'a\n\n', lead: '  indented\nx\n', tabs: 'a\tb\nc', ctl: 'a\u0007b\nc', sp: 'a \nb', empty: '\n' },
+      [{ name: 'x', env: [{ name: 'A', value: 'http://10.0.0.1/' }] }, 'y', [[1], []]],
+      { 'weird key': 1, 'a:b': 2, '#c': 3, yes: 'no', '1.5': 1.5, '-x': '- y', '[z]': '{w}' },
+    ];
+    for (const c of cases) assert.deepEqual(parse(renderYaml(c)), c, renderYaml(c));
+    assert.match(renderYaml({ conf: 'server 10.0.0.1;\nlisten 80;\n' }), /^conf: \|\n  server 10\.0\.0\.1;\n  listen 80;\n$/);
+  });
+  it('round-trips random JSON data', () => {
+    const rand = seededRandom(7);
+    const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
+    const value = (depth: number): unknown => {
+      const r = rand();
+      if (depth > 3 || r < 0.4) return pick<unknown>([null, true, false, 0, -1.5, 12, '', 'a', 'yes', 'x: y', ' lead', 'trail ', 'multi\nline', 'multi\nline\n', '\n\nx', '#', '- a', 'a\u0001b', '10.0.0.1', '"q"', "'s'"]);
+      if (r < 0.7) return Array.from({ length: Math.floor(rand() * 4) }, () => value(depth + 1));
+      return Object.fromEntries(Array.from({ length: Math.floor(rand() * 4) }, (_, i) => [pick(['k', 'a b', 'yes', '1', '-', `k${i}`, 'x:y']) + i, value(depth + 1)]));
+    };
+    for (let i = 0; i < 500; i++) {
+      const v = { root: value(0) };
+      assert.deepEqual(parse(renderYaml(v)), v, renderYaml(v));
+    }
   });
 });
 

@@ -2,6 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
+import { manifestVerdict } from '../../src/core/manifest';
 import { LineIndex, ManifestIndex, ManifestLinter, findingsIn, lintText, looksLikeManifest, planServiceReplacements, splitDocuments } from '../../src/core/lint';
 
 const pod = (value: string, name = 'p') => `apiVersion: v1
@@ -154,5 +155,17 @@ describe('lint Secret data', () => {
 describe('lint manifest detection with a byte order mark', () => {
   it('still sees apiVersion and kind', () => {
     assert.ok(looksLikeManifest('\uFEFFapiVersion: v1\nkind: Pod\n'));
+  });
+});
+
+describe('one notion of a manifest', () => {
+  it('knows block YAML, JSON and flow-style YAML manifests, and what is not one', () => {
+    assert.ok(manifestVerdict('a.yaml', 'apiVersion: v1\nkind: Pod\n').manifest);
+    assert.ok(manifestVerdict('a.json', '{"apiVersion": "v1", "kind": "Pod"}').manifest);
+    assert.ok(manifestVerdict('a.yaml', '---\n# a DaemonSet\n{\n  apiVersion: "apps/v1",\n  # comment\n  kind: "DaemonSet",\n}\n').manifest);
+    assert.ok(manifestVerdict('templates/_svc.tpl', 'apiVersion: v1\nkind: Service\n').manifest);
+    assert.deepEqual(manifestVerdict('values.yaml', 'image:\n  apiVersion: x\n  kind: y\n'), { manifest: false, reason: 'no top-level apiVersion and kind (not a Kubernetes manifest)' });
+    assert.deepEqual(manifestVerdict('notes.txt', 'apiVersion: v1\nkind: Pod\n'), { manifest: false, reason: 'not a .yaml, .yml, .json or .tpl file' });
+    assert.ok(manifestVerdict('Dockerfile.conf', 'apiVersion: v1\nkind: Pod\n', 'yaml').manifest, 'the editor language counts');
   });
 });

@@ -254,7 +254,11 @@ class CstWalker {
         const prev = holder.items[key - 1]?.value;
         return { key, previousItem: prev ? scalarValue(prev) : undefined };
       }
-      return NAMED_VALUE_KEYS.has(key) && isMap(holder) ? { key, mapName: mapName(holder) } : { key };
+      if (!isMap(holder)) return { key };
+      const level: PathLevel = { key };
+      if (NAMED_VALUE_KEYS.has(key)) level.mapName = mapField(holder, 'name');
+      if (i === this.path.length - 1) level.mapType = mapField(holder, 'type');
+      return level;
     });
   }
 
@@ -540,9 +544,9 @@ function hasKey(map: CST.Token, key: string): boolean {
   return isMap(map) && map.items.some((it) => keyOf(it.key) === key);
 }
 
-/** The `name` field of a map (an env var's, a plugin's), if it is a plain value. */
-function mapName(map: CST.BlockMap | CST.FlowCollection): string | undefined {
-  for (const it of map.items) if (keyOf(it.key) === 'name') return scalarValue(it.value ?? undefined);
+/** A plain field of a map (an env var's `name`, a volume's `type`). */
+function mapField(map: CST.BlockMap | CST.FlowCollection, field: string): string | undefined {
+  for (const it of map.items) if (keyOf(it.key) === field) return scalarValue(it.value ?? undefined);
   return undefined;
 }
 
@@ -708,6 +712,7 @@ function lineScan(doc: string, candidates: IpMatch[]): RawFinding[] {
   const stack: { indent: number; key: string }[] = [];
   /** The `name:` of the list item (or map) whose keys sit at this indentation. */
   const itemNames = new Map<number, string>();
+  const itemTypes = new Map<number, string>();
   let blockIndent = -1; // inside a block scalar whose header line had this indentation
   let block: { start: number; end: number; memo: ScalarMemo } | undefined;
   let ci = 0;
@@ -730,13 +735,15 @@ function lineScan(doc: string, candidates: IpMatch[]): RawFinding[] {
         // `- name: x` opens a map whose keys sit where `name` does.
         const keyIndent = /^[ \t]*(?:-[ \t]+)*/.exec(line)![0].length;
         while (stack.length && stack[stack.length - 1].indent >= keyIndent) stack.pop();
-        if (keyIndent > indent) itemNames.delete(keyIndent);
-        for (const k of itemNames.keys()) if (k > keyIndent) itemNames.delete(k);
+        for (const m of [itemNames, itemTypes]) {
+          if (keyIndent > indent) m.delete(keyIndent);
+          for (const k of m.keys()) if (k > keyIndent) m.delete(k);
+        }
         const key = m[3].trim();
         stack.push({ indent: keyIndent, key });
-        if (key === 'name') {
+        if (key === 'name' || key === 'type') {
           const v = /:[ \t]*["']?([^"'#\s]+)/.exec(line.slice(m[0].length - 1));
-          if (v) itemNames.set(keyIndent, v[1]);
+          if (v) (key === 'name' ? itemNames : itemTypes).set(keyIndent, v[1]);
         }
         if (BLOCK_HEADER_RE.test(line)) {
           blockIndent = indent;
@@ -751,7 +758,12 @@ function lineScan(doc: string, candidates: IpMatch[]): RawFinding[] {
     while (ci < candidates.length && candidates[ci].start < lineEnd) {
       const c = candidates[ci++];
       if (c.start < lineStart || c.start >= commentAt) continue;
-      const levels = (): PathLevel[] => stack.map((s) => (NAMED_VALUE_KEYS.has(s.key) && itemNames.has(s.indent) ? { key: s.key, mapName: itemNames.get(s.indent) } : { key: s.key }));
+      const levels = (): PathLevel[] =>
+        stack.map((s, i) => ({
+          key: s.key,
+          ...(NAMED_VALUE_KEYS.has(s.key) && itemNames.has(s.indent) ? { mapName: itemNames.get(s.indent) } : {}),
+          ...(i === stack.length - 1 && itemTypes.has(s.indent) ? { mapType: itemTypes.get(s.indent) } : {}),
+        }));
       const place: Place = inBlock && block
         ? { res, levels, path, valueStart: block.start, valueEnd: block.end, multiline: true, memo: block.memo }
         : { res, levels, path, valueStart: lineStart + indent, valueEnd: lineEnd, multiline: false, memo: {} };

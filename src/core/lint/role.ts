@@ -30,6 +30,8 @@ export interface PathLevel {
   mapName?: string;
   /** For a sequence index: the scalar item just before it (`args: ["--host", "10.0.0.5"]`). */
   previousItem?: string;
+  /** The `type` of the map that holds `key` (`persistence: {type: nfs, server: …}`). */
+  mapType?: string;
 }
 
 export interface LiteralSite {
@@ -62,7 +64,8 @@ interface EmbeddedLine {
   key?: string;
 }
 
-type Strength = 0 | 1 | 1.5 | 2 | 3;
+/** 3 outranks all; 2 a connection word; 1.5 the owner's own; 1.25 URL syntax; 1.2 an unqualified address name; 1 weak. */
+type Strength = number;
 interface Evidence {
   role: 'target' | 'declaration';
   strength: Strength;
@@ -86,9 +89,9 @@ const DECL_STRONG = new Set([
   'denylist', 'blacklist', 'blocklist', 'trusted', 'exclude', 'excluded', 'except', 'noproxy', 'bypass',
   'peeraddress', 'peerip', 'peeraddr', 'neighbor', 'neighbors', 'neighbour', 'neighbours', 'bgp', 'asn',
   'vtep', 'hostalias', 'hostaliases', 'icmp', 'ping', 'fping', 'smokeping', 'reserved', 'reservation',
-  'reservations', 'realip', 'sourceaddress', 'sourceip', 'hostip', 'nodeip', 'podip', 'podips', 'selfip', 'myip',
+  'reservations', 'realip', 'nfs', 'iscsi', 'rbd', 'ceph', 'cephfs', 'gluster', 'glusterfs', 'smb', 'cifs', 'sourceaddress', 'sourceip', 'hostip', 'nodeip', 'podip', 'podips', 'selfip', 'myip',
 ]);
-const DECL_OWN = new Set(['local', 'self', 'node', 'nodes', 'pod', 'public', 'private', 'external', 'source', 'src', 'registry', 'registries', 'mirror', 'mirrors', 'interface', 'iface', 'nic']);
+const DECL_OWN = new Set(['local', 'self', 'node', 'nodes', 'pod', 'public', 'private', 'external', 'source', 'src', 'registry', 'registries', 'mirror', 'mirrors', 'interface', 'iface', 'nic', 'monitor', 'monitors', 'mon', 'mons', 'portal', 'portals', 'targetportal']);
 const TARGET_STRONG = new Set([
   'host', 'hosts', 'hostname', 'server', 'servers', 'endpoint', 'endpoints', 'upstream', 'upstreams', 'backend',
   'backends', 'remote', 'master', 'masters', 'primary', 'broker', 'brokers', 'seed', 'seeds', 'join', 'api',
@@ -149,7 +152,7 @@ const DECLARATION_KINDS = new Set([
 ]);
 
 /** In-tree volume sources: the kubelet mounts them from the node, before (and without) cluster DNS. */
-const STORAGE_SOURCES = new Set(['nfs', 'iscsi', 'rbd', 'cephfs', 'glusterfs', 'quobyte', 'flocker', 'fc', 'flexVolume', 'scaleIO', 'storageos', 'portworxVolume', 'cinder', 'csi']);
+const STORAGE_SOURCES = new Set(['nfs', 'iscsi', 'rbd', 'cephfs', 'glusterfs', 'quobyte', 'flocker', 'fc', 'flexVolume', 'flexvolume', 'scaleIO', 'scaleio', 'storageos', 'portworxVolume', 'cinder', 'csi', 'smb', 'cifs']);
 
 function keyOf(level: PathLevel): string | undefined {
   return typeof level.key === 'string' ? level.key : undefined;
@@ -167,7 +170,10 @@ function regionVerdict(site: LiteralSite): RoleVerdict | undefined {
     if (k === 'managedFields' || k === 'kubectl.kubernetes.io/last-applied-configuration') return { role: 'declaration', why: 'kubectl’s copy of the object' };
     const lower = k.toLowerCase();
     if (PROSE_KEYS.has(lower) || lower === 'x-kubernetes-validations' || lower === 'openapiv3schema') return { role: 'prose', why: `${k} (prose)` };
-    if (STORAGE_SOURCES.has(k) && (kind === 'PersistentVolume' || levels.some((l) => l.key === 'volumes'))) return { role: 'declaration', why: `${k} volume (mounted by the kubelet)` };
+    if (STORAGE_SOURCES.has(k) && k !== 'csi' && k !== 'fc') return { role: 'declaration', why: `${k} storage (mounted by the kubelet)` };
+    if ((k === 'csi' || k === 'fc') && (kind === 'PersistentVolume' || levels.some((l) => l.key === 'volumes'))) return { role: 'declaration', why: `${k} volume (mounted by the kubelet)` };
+    const type = levels[i].mapType?.toLowerCase();
+    if (type && STORAGE_SOURCES.has(type)) return { role: 'declaration', why: `a ${type} volume (mounted by the kubelet)` };
     if (kind === 'Service' && i === 1 && first === 'spec' && /^(?:clusterIPs?|externalIPs|loadBalancerIP|loadBalancerSourceRanges)$/.test(k)) return { role: 'declaration', why: `Service ${k}` };
     if (kind === 'Gateway' && i === 1 && first === 'spec' && k === 'addresses') return { role: 'declaration', why: 'Gateway addresses' };
   }
@@ -217,6 +223,7 @@ function computeNameEvidence(name: string, programConfig: boolean): Evidence | u
     const pair = ws[i] + ws[i + 1];
     if (DECL_STRONG.has(pair)) consider('declaration', 3, pair);
     else if (TARGET_STRONG.has(pair)) consider('target', 2, pair);
+    else if (DECL_OWN.has(pair)) consider('declaration', 1.5, pair);
     else continue;
     used.add(i).add(i + 1);
   }
@@ -244,7 +251,8 @@ function computeNameEvidence(name: string, programConfig: boolean): Evidence | u
   if (!best && addressWords > 0) {
     // `address:` alone is the owner's own address (a record, a bind flag); `MYSQL_SERVICE_IP` in
     // a program's env is the address of something it talks to.
-    if (qualifiers === 0) return { role: 'declaration', strength: 1.5, why: `“${name}” (the owner’s own address)` };
+    // A URL under it (`address: ipmi://…`) is still where something connects (1.25 beats 1.2).
+    if (qualifiers === 0) return { role: 'declaration', strength: 1.2, why: `“${name}” (the owner’s own address)` };
     if (programConfig) return { role: 'target', strength: 1, why: `“${name}” (an address given to a program)` };
   }
   return best;
@@ -310,7 +318,7 @@ function textEvidence(site: LiteralSite): TextEvidence {
   }
   let evidence: Evidence | undefined;
   if (url && (DNS_SCHEMES.has(url) || site.port === 53 || site.port === 853)) evidence = { role: 'declaration', strength: 3, why: `${url}:// to a DNS port` };
-  else if (url) evidence = { role: 'target', strength: 1, why: `a ${url}:// URL` };
+  else if (url) evidence = { role: 'target', strength: 1.25, why: `a ${url}:// URL` };
   else if (site.port === 53 || site.port === 853) evidence = { role: 'declaration', strength: 3, why: `port ${site.port} (DNS)` };
   // `10.0.0.5:8080`: an authority, what a client dials (the name holding it may still say otherwise).
   else if (site.port !== undefined) evidence = { role: 'target', strength: 1, why: 'a host:port authority' };
