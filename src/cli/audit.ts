@@ -4,7 +4,7 @@
 // Service, nothing inside the cluster's ranges, or something outside the cluster.
 import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
-import { auditObject, isOwnedByController, type AuditFinding, type KubeObject } from '../core/audit';
+import { classifyFinding, findInObject, isOwnedByController, type AuditFinding, type KubeObject, type ObjectFinding } from '../core/audit';
 import { CLUSTER_CLASSES, type ClusterClass } from '../core/clusterClass';
 import { ManifestLinter, README_URL, type Severity } from '../core/lint';
 import { KubeClient, KubeError, loadKubeConfig } from '../kube';
@@ -95,11 +95,14 @@ export async function auditCluster(opts: AuditCliOptions, progress: (line: strin
   const kc = loadKubeConfig(opts.kubeconfig ? { files: opts.kubeconfig.split(process.platform === 'win32' ? ';' : ':').filter(Boolean) } : {});
   const client = new KubeClient(kc, opts.context);
   const namespace = opts.allNamespaces ? undefined : opts.namespace ?? client.namespace;
-  const { facts, notes, counts, barePods } = await readClusterFacts(client, namespace);
-  progress(`read ${counts.pods} Pods, ${counts.nodes} nodes and ${counts.services} Services of context ${client.context}`);
+  // The facts (Pods, nodes, Services) are read while the workloads are scanned; the literals
+  // found are classified once both are in.
+  const factsRead = readClusterFacts(client, namespace);
+  factsRead.catch(() => {}); // awaited below
   const linter = new ManifestLinter({}, 0);
-  const findings: AuditFinding[] = [];
+  const found: ObjectFinding[] = [];
   const errors: string[] = [];
+  const notes: string[] = [];
   const scanned: Record<string, number> = {};
   const resources: ApiResource[] = [...AUDITED.filter((r) => r.kind !== 'Pod'), ...(opts.includeSecrets ? [SECRETS] : [])];
   for (const r of resources) {
@@ -110,7 +113,7 @@ export async function auditCluster(opts: AuditCliOptions, progress: (line: strin
           // A controller's ReplicaSets and Jobs carry its template: audited once, through it.
           if ((r.kind === 'ReplicaSet' || r.kind === 'Job') && isOwnedByController(obj)) continue;
           n++;
-          findings.push(...auditObject(obj, linter, facts));
+          found.push(...findInObject(obj, linter));
         }
         if (n >= 1000) progress(`${r.resource}: ${n} read…`);
       }
@@ -121,6 +124,10 @@ export async function auditCluster(opts: AuditCliOptions, progress: (line: strin
     }
     scanned[r.resource] = n;
   }
+  const { facts, notes: factNotes, counts, barePods } = await factsRead;
+  notes.push(...factNotes);
+  progress(`read ${counts.pods} Pods, ${counts.nodes} nodes and ${counts.services} Services of context ${client.context}`);
+  const findings: AuditFinding[] = found.map((f) => classifyFinding(f, facts));
   // Pods a controller owns are audited through it; the others are read one by one (few, usually).
   const bare = barePods.filter((p) => namespace === undefined || p.namespace === namespace);
   let podErrors = 0;
@@ -131,7 +138,7 @@ export async function auditCluster(opts: AuditCliOptions, progress: (line: strin
           const res = await client.getJson<KubeObject>(`/api/v1/namespaces/${encodeURIComponent(p.namespace)}/pods/${encodeURIComponent(p.name)}`, {}, client.requestContext('get', 'pods', undefined, p.namespace));
           res.body.kind ??= 'Pod';
           res.body.apiVersion ??= 'v1';
-          findings.push(...auditObject(res.body, linter, facts));
+          findings.push(...findInObject(res.body, linter).map((f) => classifyFinding(f, facts)));
         } catch (e) {
           // Gone since the list: nothing to audit. Anything else is said once.
           if (!(e instanceof KubeError && e.kind === 'not-found') && podErrors++ === 0) errors.push(`pods: ${(e as Error).message}`);

@@ -3,7 +3,7 @@
 // embedded config files keep their lines), each classified against the cluster. The rendering is
 // also what the editor shows when an audit entry opens the live object, so lines match.
 import { classifyAgainstCluster, type ClusterClass, type ClusterFacts, type ClusterVerdict } from './clusterClass';
-import { LineIndex, ManifestLinter, type Severity } from './lint';
+import { LineIndex, ManifestLinter, mayContainIp, type Severity } from './lint';
 
 export interface KubeObject {
   apiVersion?: string;
@@ -101,16 +101,21 @@ export interface AuditOptions {
   severity?: Partial<Record<ClusterClass, Severity>>;
 }
 
-/** The hard-coded IPs in one live object, classified against the cluster. */
-export function auditObject(obj: KubeObject, linter: ManifestLinter, facts: ClusterFacts, options: AuditOptions = {}): AuditFinding[] {
+/** One hard-coded IP found in a live object, before it is classified against the cluster. */
+export type ObjectFinding = Omit<AuditFinding, 'severity' | 'class' | 'message' | 'verdict'> & { lintSeverity: Severity; lintMessage: string };
+
+/** The IP literals a client connects to in one live object (lint's rules on the rendered object). */
+export function findInObject(obj: KubeObject, linter: ManifestLinter): ObjectFinding[] {
+  // Most objects hold no address at all: a scan of their JSON text is far cheaper than rendering
+  // and linting them. A Secret's values are base64, so those are always linted (and decoded).
+  if (obj.kind !== 'Secret' && !mayContainIp(JSON.stringify(obj))) return [];
   const text = renderObject(obj);
   const result = linter.lint(text);
   if (result.findings.length === 0) return [];
   const lines = new LineIndex(text);
-  const out: AuditFinding[] = [];
+  const out: ObjectFinding[] = [];
   for (const f of result.findings) {
     if (f.rule !== 'ip-literal' || !f.ip) continue;
-    const verdict = classifyAgainstCluster(f.literal, f.ip, facts, options.severity);
     const at = lines.position(f.start);
     out.push({
       kind: obj.kind ?? '?',
@@ -121,16 +126,32 @@ export function auditObject(obj: KubeObject, linter: ManifestLinter, facts: Clus
       ip: f.ip,
       literal: f.literal,
       port: f.port,
-      severity: verdict.severity ?? f.severity,
-      class: verdict.class,
-      message: verdict.class === 'outside' ? `${f.message} (${verdict.message})` : verdict.message,
       evidence: f.why,
       line: at.line + 1,
       column: at.character + 1,
-      verdict,
+      lintSeverity: f.severity,
+      lintMessage: f.message,
     });
   }
   return out;
+}
+
+/** What the cluster says of a found literal: its class, message and severity. */
+export function classifyFinding(f: ObjectFinding, facts: ClusterFacts, options: AuditOptions = {}): AuditFinding {
+  const { lintSeverity, lintMessage, ...rest } = f;
+  const verdict = classifyAgainstCluster(f.literal, f.ip, facts, options.severity);
+  return {
+    ...rest,
+    severity: verdict.severity ?? lintSeverity,
+    class: verdict.class,
+    message: verdict.class === 'outside' ? `${lintMessage} (${verdict.message})` : verdict.message,
+    verdict,
+  };
+}
+
+/** The hard-coded IPs in one live object, classified against the cluster. */
+export function auditObject(obj: KubeObject, linter: ManifestLinter, facts: ClusterFacts, options: AuditOptions = {}): AuditFinding[] {
+  return findInObject(obj, linter).map((f) => classifyFinding(f, facts, options));
 }
 
 /** Objects the audit reads itself (ReplicaSets of a Deployment, Jobs of a CronJob and Pods of a controller are read through their owner). */

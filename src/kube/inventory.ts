@@ -123,7 +123,7 @@ export async function readClusterFacts(client: KubeClient, namespace: string | u
     do {
       const res = await client.getJson<{ kind?: string; columnDefinitions?: { name: string }[]; rows?: PodRow[]; items?: PodObject[]; metadata?: { continue?: string } }>(
         collectionPath({ kind: 'Pod', resource: 'pods', prefix: '/api/v1' }, ns),
-        { limit: 2000, continue: token, includeObject: 'Metadata' },
+        { limit: 500, continue: token, includeObject: 'Metadata' },
         client.requestContext('list', 'pods', undefined, ns),
         60_000,
         TABLE,
