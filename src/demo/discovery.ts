@@ -20,15 +20,24 @@ const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', '
 function subresourceKind(rt: ResourceType, sub: string): { group: string; version: string; kind: string } {
   if (sub === 'scale') return { group: 'autoscaling', version: 'v1', kind: 'Scale' };
   if (sub === 'eviction') return { group: 'policy', version: 'v1', kind: 'Eviction' };
+  if (sub === 'exec') return { group: '', version: 'v1', kind: 'PodExecOptions' };
+  if (sub === 'attach') return { group: '', version: 'v1', kind: 'PodAttachOptions' };
+  if (sub === 'portforward') return { group: '', version: 'v1', kind: 'PodPortForwardOptions' };
+  if (sub === 'token') return { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' };
   return { group: rt.group, version: rt.version, kind: rt.kind };
 }
 
 function subresourceVerbs(sub: string): string[] {
   if (sub === 'log') return ['get'];
+  if (sub === 'token') return ['create'];
+  if (sub === 'exec' || sub === 'attach' || sub === 'portforward') return ['create', 'get'];
   if (sub === 'eviction') return ['create'];
   if (sub === 'finalize') return ['update'];
   return ['get', 'patch', 'update'];
 }
+
+const POD_CONNECT = ['eviction', 'exec', 'attach', 'portforward'];
+const verbsOf = (rt: ResourceType): string[] => (rt.createOnly ? ['create'] : VERBS);
 
 function typesOf(group: string, version: string): ResourceType[] {
   return RESOURCE_TYPES.filter((r) => r.group === group && r.version === version);
@@ -72,11 +81,11 @@ export function apiResourceList(group: string, version: string): Record<string, 
       singularName: rt.singular,
       namespaced: rt.namespaced,
       kind: rt.kind,
-      verbs: VERBS,
+      verbs: verbsOf(rt),
       ...(rt.shortNames ? { shortNames: rt.shortNames } : {}),
       ...(rt.categories ? { categories: rt.categories } : {}),
     });
-    for (const sub of [...rt.subresources, ...(rt.kind === 'Pod' ? ['eviction'] : [])]) {
+    for (const sub of [...rt.subresources, ...(rt.kind === 'Pod' ? POD_CONNECT : [])]) {
       const k = subresourceKind(rt, sub);
       resources.push({
         name: `${rt.plural}/${sub}`,
@@ -104,12 +113,12 @@ function aggregatedGroup(group: string, version: string): Record<string, unknown
           responseKind: { group: rt.group, version: rt.version, kind: rt.kind },
           scope: rt.namespaced ? 'Namespaced' : 'Cluster',
           singularResource: rt.singular,
-          verbs: VERBS,
+          verbs: verbsOf(rt),
           ...(rt.shortNames ? { shortNames: rt.shortNames } : {}),
           ...(rt.categories ? { categories: rt.categories } : {}),
           ...(rt.subresources.length || rt.kind === 'Pod'
             ? {
-                subresources: [...rt.subresources, ...(rt.kind === 'Pod' ? ['eviction'] : [])].map((sub) => ({
+                subresources: [...rt.subresources, ...(rt.kind === 'Pod' ? POD_CONNECT : [])].map((sub) => ({
                   subresource: sub,
                   responseKind: subresourceKind(rt, sub),
                   verbs: subresourceVerbs(sub),

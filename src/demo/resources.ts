@@ -14,6 +14,8 @@ export interface ResourceType {
   subresources: string[];
   /** Whether metadata.generation is bumped on spec changes (controllers report observedGeneration). */
   generation: boolean;
+  /** A review (SelfSubjectAccessReview…): only POSTed, answered, never stored. */
+  createOnly?: boolean;
 }
 
 const rt = (r: Omit<ResourceType, 'key' | 'subresources' | 'generation'> & Partial<ResourceType>): ResourceType => ({
@@ -36,6 +38,15 @@ export const RESOURCE_TYPES: ResourceType[] = [
   rt({ group: 'apps', version: 'v1', kind: 'StatefulSet', plural: 'statefulsets', singular: 'statefulset', namespaced: true, shortNames: ['sts'], categories: ['all'], subresources: ['status', 'scale'], generation: true }),
   rt({ group: 'apps', version: 'v1', kind: 'DaemonSet', plural: 'daemonsets', singular: 'daemonset', namespaced: true, shortNames: ['ds'], categories: ['all'], subresources: ['status'], generation: true }),
   rt({ group: 'apps', version: 'v1', kind: 'ReplicaSet', plural: 'replicasets', singular: 'replicaset', namespaced: true, shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'], generation: true }),
+  rt({ group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', singular: 'serviceaccount', namespaced: true, shortNames: ['sa'], subresources: ['token'] }),
+  rt({ group: 'batch', version: 'v1', kind: 'Job', plural: 'jobs', singular: 'job', namespaced: true, categories: ['all'], subresources: ['status'], generation: true }),
+  rt({ group: 'batch', version: 'v1', kind: 'CronJob', plural: 'cronjobs', singular: 'cronjob', namespaced: true, shortNames: ['cj'], categories: ['all'], subresources: ['status'], generation: true }),
+  rt({ group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', plural: 'ingresses', singular: 'ingress', namespaced: true, shortNames: ['ing'], subresources: ['status'], generation: true }),
+  rt({ group: 'networking.k8s.io', version: 'v1', kind: 'IngressClass', plural: 'ingressclasses', singular: 'ingressclass', namespaced: false, generation: true }),
+  rt({ group: 'autoscaling', version: 'v2', kind: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', namespaced: true, shortNames: ['hpa'], categories: ['all'], subresources: ['status'] }),
+  rt({ group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview', plural: 'selfsubjectaccessreviews', singular: 'selfsubjectaccessreview', namespaced: false, createOnly: true }),
+  rt({ group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectRulesReview', plural: 'selfsubjectrulesreviews', singular: 'selfsubjectrulesreview', namespaced: false, createOnly: true }),
+  rt({ group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview', plural: 'selfsubjectreviews', singular: 'selfsubjectreview', namespaced: false, createOnly: true }),
   rt({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', singular: 'lease', namespaced: true }),
   rt({ group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', singular: 'endpointslice', namespaced: true }),
 ];
@@ -71,4 +82,10 @@ export const RESOURCE = {
   statefulsets: 'apps/statefulsets',
   endpointslices: 'discovery.k8s.io/endpointslices',
   leases: 'coordination.k8s.io/leases',
+  serviceaccounts: 'serviceaccounts',
+  jobs: 'batch/jobs',
+  cronjobs: 'batch/cronjobs',
+  ingresses: 'networking.k8s.io/ingresses',
+  ingressclasses: 'networking.k8s.io/ingressclasses',
+  horizontalpodautoscalers: 'autoscaling/horizontalpodautoscalers',
 } as const;

@@ -156,7 +156,7 @@ describe('demo cluster over HTTPS', function () {
   it('serves /version and discovery (legacy and aggregated)', async () => {
     assert.equal((await request(c, 'GET', '/version')).json.gitVersion, 'v1.32.2');
     const groups = (await request(c, 'GET', '/apis')).json;
-    assert.deepEqual(groups.groups.map((g: Any) => g.name).sort(), ['apps', 'coordination.k8s.io', 'discovery.k8s.io']);
+    assert.deepEqual(groups.groups.map((g: Any) => g.name).sort(), ['apps', 'authentication.k8s.io', 'authorization.k8s.io', 'autoscaling', 'batch', 'coordination.k8s.io', 'discovery.k8s.io', 'networking.k8s.io']);
     const core = (await request(c, 'GET', '/api/v1')).json;
     const names = core.resources.map((r: Any) => r.name);
     for (const n of ['pods', 'pods/status', 'pods/log', 'services', 'nodes', 'namespaces', 'events', 'endpoints']) assert.ok(names.includes(n), n);

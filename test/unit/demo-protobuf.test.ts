@@ -485,8 +485,8 @@ describe('decodeKubernetesProtobuf', () => {
     });
 
     it('rejects a kind it does not know, listing the ones it does', () => {
-      const body = encodeObject('batch/v1', 'Job', 'ConfigMap', { metadata: { name: 'x' } });
-      assert.throws(() => decodeKubernetesProtobuf(body), /unsupported kind Job \(apiVersion batch\/v1\); supported: .*apps\/v1\/Deployment/);
+      const body = encodeObject('policy/v1', 'PodDisruptionBudget', 'ConfigMap', { metadata: { name: 'x' } });
+      assert.throws(() => decodeKubernetesProtobuf(body), /unsupported kind PodDisruptionBudget \(apiVersion policy\/v1\); supported: .*apps\/v1\/Deployment/);
     });
 
     it('rejects an envelope without type information', () => {

@@ -8,7 +8,7 @@ import { NodeIpam, ipv6For } from '../ipam';
 import { ControllerContext, DELAYS } from './context';
 import { NodeInfo } from './nodes';
 import { AndOr, NetworkView, Program, Step, programOf, runPipeline } from './programs';
-import { labelSelectorMatches } from '../selectors';
+import { clusterNetwork } from '../network';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
@@ -325,34 +325,7 @@ export class KubeletSimulator {
   }
 
   private network(): NetworkView {
-    const store = this.ctx.api.store;
-    return {
-      podByIp: (ip) => {
-        for (const [k, s] of this.pods) {
-          if (!s.ips?.includes(ip)) continue;
-          const [ns, name] = k.split('/');
-          const p = store.get(RESOURCE.pods, ns, name) as Any;
-          if (!p || p.metadata.uid !== s.uid || p.spec.hostNetwork) continue;
-          const running = p.status?.phase === 'Running' && (p.status.containerStatuses ?? []).some((cs: Any) => cs.state?.running);
-          return { pod: p, ready: running };
-        }
-        return undefined;
-      },
-      serviceByIp: (ip) => store.list(RESOURCE.services).items.find((x: Any) => (x.spec?.clusterIPs ?? []).includes(ip)),
-      serviceByName: (name, ns) => store.get(RESOURCE.services, ns, name),
-      podByHostname: (hostname, subdomain, ns) => {
-        const p = (store.list(RESOURCE.pods, ns).items as Any[]).find((x) => x.spec?.hostname === hostname && x.spec?.subdomain === subdomain && !x.metadata.deletionTimestamp);
-        if (!p || !p.status?.podIP) return undefined;
-        return { pod: p, ready: p.status.phase === 'Running' && (p.status.containerStatuses ?? []).some((cs: Any) => cs.state?.running) };
-      },
-      readyEndpoints: (svc) =>
-        svc.spec?.selector
-          ? store
-              .list(RESOURCE.pods, svc.metadata.namespace)
-              .items.filter((p: Any) => !p.metadata.deletionTimestamp && isReady(p) && labelSelectorMatches({ matchLabels: svc.spec.selector }, p.metadata.labels))
-          : [],
-      nodeIps: () => this.nodes.map((n) => n.internalIP),
-    };
+    return clusterNetwork(this.ctx.api.store);
   }
 
   /**
