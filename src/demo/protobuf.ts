@@ -1233,37 +1233,7 @@ export function decodeKubernetesProtobuf(body: Uint8Array): Record<string, unkno
   return { apiVersion: envelope.apiVersion, kind: envelope.kind, ...object };
 }
 
-/** Thrown by {@link decodeRequestObject} for a body type the demo server does not read (answer 415). */
-export class UnsupportedMediaTypeError extends Error {
-  constructor(readonly contentType: string) {
-    super(`unsupported media type '${contentType}': send application/json or ${KUBERNETES_PROTOBUF_CONTENT_TYPE}`);
-    this.name = 'UnsupportedMediaTypeError';
-  }
-}
-
 /** True for `application/vnd.kubernetes.protobuf`, with or without parameters. */
 export function isKubernetesProtobuf(contentType: string | undefined): boolean {
   return (contentType ?? '').split(';')[0].trim().toLowerCase() === KUBERNETES_PROTOBUF_CONTENT_TYPE;
-}
-
-/**
- * Reads the object in a create/update request body by its Content-Type: JSON as kubectl's
- * untyped commands send it, or Kubernetes protobuf as its typed `create` commands send it.
- * A missing Content-Type is read as JSON. Throws {@link UnsupportedMediaTypeError} for other
- * types and an Error with the reason for a body that is not a JSON object or not valid protobuf.
- */
-export function decodeRequestObject(contentType: string | undefined, body: Uint8Array): Record<string, unknown> {
-  if (isKubernetesProtobuf(contentType)) return decodeKubernetesProtobuf(body);
-  const mediaType = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
-  if (mediaType !== 'application/json') throw new UnsupportedMediaTypeError(mediaType);
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(body).toString('utf8'));
-  } catch (err) {
-    throw new Error(`request body is not valid JSON: ${(err as Error).message}`);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new Error('request body must be a JSON object');
-  }
-  return value as Record<string, unknown>;
 }

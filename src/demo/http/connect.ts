@@ -47,13 +47,13 @@ class Session implements Closable {
 }
 
 export class ConnectServer {
-  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (offered) => pickProtocol(offered, [...(this.protocols ?? [])]) ?? false });
-  private protocols?: string[];
+  private readonly execWss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (offered) => pickProtocol(offered) ?? false });
+  private readonly forwardWss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (offered) => pickProtocol(offered, PORTFORWARD_PROTOCOLS) ?? false });
 
   constructor(private readonly ctx: HttpContext) {}
 
   close(): void {
-    for (const c of this.wss.clients) c.terminate();
+    for (const c of [...this.execWss.clients, ...this.forwardWss.clients]) c.terminate();
   }
 
   /** A plain (not upgraded) request to a connect subresource. */
@@ -92,11 +92,10 @@ export class ConnectServer {
       if (sub === 'portforward') {
         if (upgrade === SPDY_UPGRADE.toLowerCase()) return PortForwardSession.overSpdy(this.ctx, req, socket, pod, q);
         if (upgrade !== 'websocket') throw new ApiError(400, 'BadRequest', `unsupported upgrade ${JSON.stringify(req.headers.upgrade)}: port-forward takes WebSocket or ${SPDY_UPGRADE}`);
-        this.protocols = PORTFORWARD_PROTOCOLS;
         if (!pickProtocol(String(req.headers['sec-websocket-protocol'] ?? '').split(','), PORTFORWARD_PROTOCOLS)) {
           throw new ApiError(400, 'BadRequest', `port-forward over WebSocket needs the sub-protocol ${PORTFORWARD_PROTOCOLS.join(' or ')}`);
         }
-        this.wss.handleUpgrade(req, socket, head, (ws) => PortForwardSession.overWebSocket(this.ctx, ws, pod, q));
+        this.forwardWss.handleUpgrade(req, socket, head, (ws) => PortForwardSession.overWebSocket(this.ctx, ws, pod, q));
         return;
       }
       if (upgrade !== 'websocket') {
@@ -107,11 +106,10 @@ export class ConnectServer {
       if (!cs?.state?.running) throw new ApiError(400, 'BadRequest', `container ${container} is not running in pod ${r.name} (state: ${Object.keys(cs?.state ?? { waiting: 1 })[0]})`);
       const argv = q.getAll('command');
       if (sub === 'exec' && argv.length === 0) throw new ApiError(400, 'BadRequest', 'you must specify at least one command for the container');
-      this.protocols = [V5, 'v4.channel.k8s.io'];
       if (!pickProtocol(String(req.headers['sec-websocket-protocol'] ?? '').split(','))) {
         throw new ApiError(400, 'BadRequest', 'exec over WebSocket needs the sub-protocol v5.channel.k8s.io or v4.channel.k8s.io (v1-v3 and base64 channels are not simulated)');
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.session(ws, pod, container, sub as 'exec' | 'attach', argv, q));
+      this.execWss.handleUpgrade(req, socket, head, (ws) => this.session(ws, pod, container, sub as 'exec' | 'attach', argv, q));
     } catch (e) {
       if (e instanceof ApiError) this.refuse(socket, e.code, status(e.code, e.reason, e.message, e.details));
       else this.refuse(socket, 500, status(500, 'InternalError', `Internal error occurred: ${e instanceof Error ? e.message : String(e)}`));
