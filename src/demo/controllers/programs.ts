@@ -148,7 +148,9 @@ export function knownProgram(prog: Program): boolean {
 export function programOf(container: Any): Program | undefined {
   const argv: string[] = [...(container.command ?? []), ...(container.args ?? [])];
   if (argv.length === 0) {
-    // A shell image with no command runs its shell, which exits at once without a terminal.
+    // A shell image with no command runs its shell, which exits at once without a terminal
+    // (and waits for input with one: `kubectl run -it --image=busybox`).
+    if (container.stdin === true) return undefined;
     return SHELL_IMAGES.test(container.image ?? '') ? { loop: false, prelude: [], body: [] } : undefined;
   }
   let script: string;
