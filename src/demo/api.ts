@@ -344,6 +344,19 @@ export class DemoApi {
     return out;
   }
 
+  private readonly exitHandlers = new Set<(podUid: string, container: string, exitCode: number) => void>();
+
+  /** The kubelet listens here for container main processes that end outside its own programs (an attached shell's `exit`). */
+  onContainerExit(handler: (podUid: string, container: string, exitCode: number) => void): () => void {
+    this.exitHandlers.add(handler);
+    return () => this.exitHandlers.delete(handler);
+  }
+
+  /** A container's main process ended with this code (restartPolicy decides what follows). */
+  containerExited(podUid: string, container: string, exitCode: number): void {
+    for (const h of [...this.exitHandlers]) h(podUid, container, exitCode);
+  }
+
   /** Who the demo's kubeconfig user is (kind's admin: a member of kubeadm:cluster-admins). */
   readonly user = { username: 'kubernetes-admin', groups: ['kubeadm:cluster-admins', 'system:authenticated'] };
 

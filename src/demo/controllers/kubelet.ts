@@ -55,6 +55,12 @@ export class KubeletSimulator {
 
   /** Adopts Pods that already exist (a restored snapshot): reserve their IPs, resume their stages. */
   resume(): void {
+    this.ctx.api.onContainerExit((uid, container, code) => {
+      for (const [key, st] of this.pods) {
+        if (st.uid !== uid || st.stage !== 'running' || !st.node) continue;
+        this.containerExited(key, st, container, code, { component: 'kubelet', host: st.node.name });
+      }
+    });
     for (const pod of this.ctx.api.store.list(RESOURCE.pods).items as Any[]) {
       const ipam = this.ipams.get(pod.spec?.nodeName);
       if (ipam && !pod.spec.hostNetwork) for (const p of pod.status?.podIPs ?? []) if (!p.ip.includes(':')) ipam.reserve(p.ip);

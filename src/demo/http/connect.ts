@@ -98,14 +98,16 @@ export class ConnectServer {
         this.forwardWss.handleUpgrade(req, socket, head, (ws) => PortForwardSession.overWebSocket(this.ctx, ws, pod, q));
         return;
       }
-      if (upgrade !== 'websocket') {
-        throw new ApiError(400, 'BadRequest', `exec and attach are served over WebSocket (v5.channel.k8s.io, v4.channel.k8s.io); ${req.headers.upgrade ?? 'this upgrade'} is not simulated by the Pod IP Lens demo cluster`);
-      }
+      // Checked before the protocol: kubectl retries a refused WebSocket upgrade over SPDY and
+      // reports that second answer, which must say what is wrong with the request.
       const container = pickContainer(pod, q.get('container'));
       const cs = (pod.status?.containerStatuses ?? []).find((c: Any) => c.name === container);
       if (!cs?.state?.running) throw new ApiError(400, 'BadRequest', `container ${container} is not running in pod ${r.name} (state: ${Object.keys(cs?.state ?? { waiting: 1 })[0]})`);
       const argv = q.getAll('command');
       if (sub === 'exec' && argv.length === 0) throw new ApiError(400, 'BadRequest', 'you must specify at least one command for the container');
+      if (upgrade !== 'websocket') {
+        throw new ApiError(400, 'BadRequest', `exec and attach are served over WebSocket (v5.channel.k8s.io, v4.channel.k8s.io); ${req.headers.upgrade ?? 'this upgrade'} is not simulated by the Pod IP Lens demo cluster`);
+      }
       if (!pickProtocol(String(req.headers['sec-websocket-protocol'] ?? '').split(','))) {
         throw new ApiError(400, 'BadRequest', 'exec over WebSocket needs the sub-protocol v5.channel.k8s.io or v4.channel.k8s.io (v1-v3 and base64 channels are not simulated)');
       }
@@ -212,7 +214,13 @@ export class ConnectServer {
     onInput = (d) => shell.input(d.toString('utf8'));
     onStdinClosed = () => shell.endOfInput();
     onGone = () => shell.kill();
-    shell.done.then((code) => finish(code, sub === 'exec' ? argv : ['sh']));
+    shell.done.then((code) => {
+      // Attach streams end with Success however the process ended; its exit code is in the Pod's status.
+      finish(sub === 'exec' ? code : 0, argv);
+      // An attached shell is the container's main process: when it ends, so does the container
+      // (`kubectl run -i --rm` waits for that, then deletes the Pod).
+      if (sub === 'attach' && code !== 137) this.ctx.api.containerExited(pod.metadata.uid, container, code);
+    });
     shell.start();
     if (!wantStdin) shell.endOfInput();
   }
