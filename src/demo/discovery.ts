@@ -1,7 +1,10 @@
-// Discovery documents (`/api`, `/apis`, both legacy and aggregated), `/version`, and the minimal
-// OpenAPI v3 `kubectl apply` needs (see test/fixtures/kubectl-wire/README.md: one PATCH operation
-// per kind with its group-version-kind and a fieldValidation parameter; no schemas).
+// Discovery documents (`/api`, `/apis`, both legacy and aggregated), `/version`, and the OpenAPI
+// v3 documents: the schemas `kubectl explain` reads, and what `kubectl apply` needs (see
+// test/fixtures/kubectl-wire/README.md: one PATCH operation per kind with its group-version-kind
+// and a fieldValidation parameter).
+import { createHash } from 'node:crypto';
 import { RESOURCE_TYPES, ResourceType, apiVersionOf, groupVersions } from './resources';
+import { schemaSet, schemasFor } from './openapi';
 
 export const SERVER_VERSION = {
   major: '1',
@@ -138,26 +141,21 @@ export function aggregatedDiscovery(legacy: boolean): Record<string, unknown> {
   return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items };
 }
 
-const OPENAPI_HASH = 'D3B0C2A1F0E9D8C7B6A5F4E3D2C1B0A9D3B0C2A1F0E9D8C7B6A5F4E3D2C1B0A9';
+/** The documents, built once: real schemas (see openapi/) and one PATCH operation per kind, which `kubectl apply` reads for its group-version-kind and the fieldValidation parameter. */
+const documents = new Map<string, { doc: Record<string, unknown>; hash: string }>();
 
-export function openApiV3Root(): Record<string, unknown> {
-  const paths: Record<string, unknown> = { 'api/v1': { serverRelativeURL: `/openapi/v3/api/v1?hash=${OPENAPI_HASH}` } };
-  for (const { group, version } of groupVersions()) {
-    paths[`apis/${group}/${version}`] = { serverRelativeURL: `/openapi/v3/apis/${group}/${version}?hash=${OPENAPI_HASH}` };
-  }
-  return { paths };
-}
-
-/** `/openapi/v3/api/v1` or `/openapi/v3/apis/<group>/<version>`; undefined for unknown ones. */
-export function openApiV3Document(path: string): Record<string, unknown> | undefined {
-  const m = path.match(/^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/);
-  if (!m) return undefined;
-  const group = m[1] ? '' : m[2];
-  const version = m[1] ?? m[3];
+function documentFor(group: string, version: string): { doc: Record<string, unknown>; hash: string } | undefined {
+  const key = `${group}/${version}`;
+  const hit = documents.get(key);
+  if (hit) return hit;
   const types = typesOf(group, version);
   if (!types.length) return undefined;
   const paths: Record<string, unknown> = {};
   for (const rt of types) {
+    if (rt.createOnly) {
+      paths[`/apis/${apiVersionOf(rt)}/${rt.plural}`] = { post: { 'x-kubernetes-group-version-kind': { group: rt.group, version: rt.version, kind: rt.kind }, parameters: [{ name: 'fieldValidation', in: 'query', schema: { type: 'string', uniqueItems: true } }], responses: {} } };
+      continue;
+    }
     const prefix = rt.group ? `/apis/${apiVersionOf(rt)}` : `/api/${rt.version}`;
     const p = rt.namespaced ? `${prefix}/namespaces/{namespace}/${rt.plural}/{name}` : `${prefix}/${rt.plural}/{name}`;
     paths[p] = {
@@ -168,5 +166,27 @@ export function openApiV3Document(path: string): Record<string, unknown> | undef
       },
     };
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: SERVER_VERSION.gitVersion }, components: { schemas: {} }, paths };
+  const set = schemaSet();
+  const schemas = set ? schemasFor(set, group, version) : {};
+  const doc = { openapi: '3.0.0', info: { title: 'Kubernetes', version: SERVER_VERSION.gitVersion }, components: { schemas }, paths };
+  // kubectl caches documents by this hash: it must change when the content does.
+  const entry = { doc, hash: createHash('sha512').update(JSON.stringify(doc)).digest('hex').slice(0, 128).toUpperCase() };
+  documents.set(key, entry);
+  return entry;
+}
+
+export function openApiV3Root(): Record<string, unknown> {
+  const paths: Record<string, unknown> = {};
+  for (const { group, version } of [{ group: '', version: 'v1' }, ...groupVersions()]) {
+    const d = documentFor(group, version);
+    if (d) paths[group ? `apis/${group}/${version}` : `api/${version}`] = { serverRelativeURL: `/openapi/v3/${group ? `apis/${group}/${version}` : `api/${version}`}?hash=${d.hash}` };
+  }
+  return { paths };
+}
+
+/** `/openapi/v3/api/v1` or `/openapi/v3/apis/<group>/<version>`; undefined for unknown ones. */
+export function openApiV3Document(path: string): Record<string, unknown> | undefined {
+  const m = path.match(/^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/);
+  if (!m) return undefined;
+  return documentFor(m[1] ? '' : m[2], m[1] ?? m[3])?.doc;
 }

@@ -337,6 +337,25 @@ spec:
     await ok('delete', 'namespace', 'team');
   });
 
+  it('explain: real OpenAPI v3 schemas for the kinds served', async () => {
+    const replicas = await ok('explain', 'deployment.spec.replicas');
+    assert.match(replicas, /^GROUP:\s+apps\nKIND:\s+Deployment\nVERSION:\s+v1\n\nFIELD: replicas <integer>/);
+    assert.match(replicas, /Number of desired pods\. This is a pointer to distinguish between explicit\s+zero and not specified\. Defaults to 1\./);
+    const containers = await ok('explain', 'pods.spec.containers');
+    assert.match(containers, /FIELD: containers <\[\]Container>/);
+    assert.match(containers, /\n  image\t<string>\n/);
+    assert.doesNotMatch(containers, /\\'/, 'no escaped quotes');
+    assert.match(await ok('explain', 'job.spec.backoffLimit'), /Specifies the number of retries before marking this job failed\. Defaults to\s+6/);
+    assert.match(await ok('explain', 'cronjob.spec.schedule'), /The schedule in Cron format/);
+    assert.match(await ok('explain', 'ingress.spec.rules.http.paths.pathType'), /FIELD: pathType <string>/);
+    assert.match(await ok('explain', 'hpa.spec.maxReplicas'), /KIND:\s+HorizontalPodAutoscaler\nVERSION:\s+v2/);
+    const recursive = await ok('explain', 'service', '--recursive');
+    assert.match(recursive, /clusterIP\t<string>/);
+    const unknown = await kubectl(['explain', 'deployment.spec.nope']);
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.stderr, /field "nope" does not exist/);
+  });
+
   it('stores Ingress, IngressClass and HorizontalPodAutoscaler; cordon taints the node', async () => {
     const file = join(dir, 'edge.yaml');
     writeFileSync(
