@@ -91,6 +91,9 @@ export function podStatusReason(pod: Any): { reason: string; ready: number; tota
   return { reason, ready, total, restarts, lastRestart };
 }
 
+/** The -o wide columns of workloads: their template's containers and images. */
+const TEMPLATE_COLUMNS = [col('Containers', 'Names of each container in the template.', 1), col('Images', 'Images referenced by each container in the template.', 1)];
+
 const containersCells = (spec: Any) => [
   (spec?.containers ?? []).map((c: Any) => c.name).join(','),
   (spec?.containers ?? []).map((c: Any) => c.image).join(','),
@@ -133,8 +136,7 @@ const PRINTERS: Record<string, Printer> = {
       col('Up-to-date', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.', 0, 'integer'),
       col('Available', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.', 0, 'integer'),
       AGE,
-      col('Containers', 'Names of each container in the template.', 1),
-      col('Images', 'Images referenced by each container in the template.', 1),
+      ...TEMPLATE_COLUMNS,
       col('Selector', 'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.', 1),
     ],
     cells: (d, now) => [
@@ -154,8 +156,7 @@ const PRINTERS: Record<string, Printer> = {
       col('Current', 'Number of actual replicas.', 0, 'integer'),
       col('Ready', 'The number of ready replicas for this replica set.', 0, 'integer'),
       AGE,
-      col('Containers', 'Names of each container in the template.', 1),
-      col('Images', 'Images referenced by each container in the template.', 1),
+      ...TEMPLATE_COLUMNS,
       col('Selector', 'Selector that the pods must match to be counted by this replica set.', 1),
     ],
     cells: (r, now) => [
@@ -173,8 +174,7 @@ const PRINTERS: Record<string, Printer> = {
       NAME,
       col('Ready', 'Number of the pod with ready state'),
       AGE,
-      col('Containers', 'Names of each container in the template.', 1),
-      col('Images', 'Images referenced by each container in the template.', 1),
+      ...TEMPLATE_COLUMNS,
     ],
     cells: (s, now) => [s.metadata.name, `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 0}`, since(s.metadata.creationTimestamp, now), ...containersCells(s.spec?.template?.spec)],
   },
@@ -188,8 +188,7 @@ const PRINTERS: Record<string, Printer> = {
       col('Available', 'The number of pods available.', 0, 'integer'),
       col('Node Selector', 'Which nodes will run the pods of this daemon set.'),
       AGE,
-      col('Containers', 'Names of each container in the template.', 1),
-      col('Images', 'Images referenced by each container in the template.', 1),
+      ...TEMPLATE_COLUMNS,
       col('Selector', 'Label selector for pods.', 1),
     ],
     cells: (d, now) => [
@@ -338,8 +337,7 @@ const PRINTERS: Record<string, Printer> = {
       col('Completions', 'The completion status of the job.'),
       col('Duration', 'Time required to complete the job.'),
       AGE,
-      col('Containers', 'Names of each container in the template.', 1),
-      col('Images', 'Images referenced by each container in the template.', 1),
+      ...TEMPLATE_COLUMNS,
       col('Selector', 'Selector that selects the pods of this job.', 1),
     ],
     cells: (j, now) => [
@@ -361,8 +359,7 @@ const PRINTERS: Record<string, Printer> = {
       col('Active', 'The number of currently running jobs.', 0, 'integer'),
       col('Last Schedule', 'When the job was last scheduled.'),
       AGE,
-      col('Containers', 'Names of each container in the template.', 1),
-      col('Images', 'Images referenced by each container in the template.', 1),
+      ...TEMPLATE_COLUMNS,
       col('Selector', 'Selector that selects the pods of the jobs.', 1),
     ],
     cells: (c, now) => [

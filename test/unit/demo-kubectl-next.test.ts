@@ -5,33 +5,15 @@
 // and is skipped.
 import * as assert from 'node:assert/strict';
 import { execFile, spawn, ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDemoCluster, DemoCluster, RESOURCE } from '../../src/demo';
+import { RESOURCE } from '../../src/demo';
+import { KUBECTL, Run, useKubectl, waitFor } from '../kubectlHarness';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
-
-const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 150): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -58,43 +40,14 @@ function get(url: string): Promise<{ status: number; headers: http.IncomingHttpH
 
 describe('demo cluster with real kubectl: exec, port-forward, Jobs and what comes after the lesson', function () {
   this.timeout(120_000);
-  let cluster: DemoCluster;
-  let dir: string;
-  let env: NodeJS.ProcessEnv;
+  const h = useKubectl('the real-kubectl exec/port-forward/Job tests of the demo cluster');
+  const { kubectl, ok } = h;
   const children: ChildProcess[] = [];
-
-  const kubectl = (args: string[], input?: string, timeout = 60_000): Promise<Run> =>
-    new Promise((resolve) => {
-      const child = execFile(KUBECTL, args, { env, timeout }, (err, stdout, stderr) => {
-        const code = err ? (typeof (err as Any).code === 'number' ? (err as Any).code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      });
-      if (input !== undefined) child.stdin!.end(input);
-    });
-  const ok = async (...args: string[]): Promise<string> => {
-    const r = await kubectl(args);
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-    return r.stdout;
-  };
-  const podsOf = (app: string) => cluster.store.list(RESOURCE.pods, 'default').items.filter((p) => p.metadata.labels?.app === app && !p.metadata.deletionTimestamp) as Any[];
-  const running = (name: string) => waitFor(`${name} running`, async () => (await kubectl(['get', 'pod', name, '-o', 'jsonpath={.status.phase}'])).stdout === 'Running');
-
-  before(async function () {
-    if (!existsSync(KUBECTL)) {
-      console.warn(`\n  !!! ${KUBECTL} not found: SKIPPING the real-kubectl exec/port-forward/Job tests of the demo cluster (set KUBECTL=/path/to/kubectl) !!!\n`);
-      this.skip();
-    }
-    dir = mkdtempSync(join(tmpdir(), 'demo-kubectl-next-'));
-    const kubeconfig = join(dir, 'kubeconfig');
-    cluster = await startDemoCluster({ kubeconfigPath: kubeconfig, speed: 4 });
-    env = { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dir, 'cache'), HOME: dir };
-  });
-
-  after(async () => {
+  after(() => {
     for (const c of children) c.kill('SIGKILL');
-    await cluster?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
+  const podsOf = (app: string) => h.cluster.store.list(RESOURCE.pods, 'default').items.filter((p) => p.metadata.labels?.app === app && !p.metadata.deletionTimestamp) as Any[];
+  const running = (name: string) => waitFor(`${name} running`, async () => (await kubectl(['get', 'pod', name, '-o', 'jsonpath={.status.phase}'])).stdout === 'Running');
 
   it('exec: after a rollout the old Pod IP fails from inside the cluster, the Service name answers', async () => {
     await ok('create', 'deployment', 'backend', '--image=nginx:1.28', '--replicas=2');
@@ -112,7 +65,7 @@ describe('demo cluster with real kubectl: exec, port-forward, Jobs and what come
     await ok('set', 'image', 'deployment/backend', 'nginx=nginx:1.25');
     await ok('rollout', 'status', 'deployment/backend', '--timeout=60s');
     // `rollout status` is done while old Pods still terminate (nginx serves until it exits): wait until they are gone.
-    await waitFor('the old Pod IP released', () => !cluster.store.list(RESOURCE.pods).items.some((p: Any) => p.status?.podIP === oldIp && p.status?.phase === 'Running'));
+    await waitFor('the old Pod IP released', () => !h.cluster.store.list(RESOURCE.pods).items.some((p: Any) => p.status?.podIP === oldIp && p.status?.phase === 'Running'));
 
     const stale = await kubectl(['exec', 'deploy/frontend', '--', 'wget', '-qO-', '-T', '2', `http://${oldIp}`]);
     assert.equal(stale.code, 1, `wget of the old Pod IP must fail: ${stale.stdout}`);
@@ -154,7 +107,7 @@ describe('demo cluster with real kubectl: exec, port-forward, Jobs and what come
 
     // A terminal for kubectl: `script` runs it on a pseudo-terminal, fed from our pipe.
     const tty = await new Promise<Run>((resolve) => {
-      const child = spawn('script', ['-qfec', `${KUBECTL} exec -it ${pod} -- sh`, '/dev/null'], { env });
+      const child = spawn('script', ['-qfec', `${KUBECTL} exec -it ${pod} -- sh`, '/dev/null'], { env: h.env });
       children.push(child);
       let stdout = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -206,7 +159,7 @@ describe('demo cluster with real kubectl: exec, port-forward, Jobs and what come
   it('attach follows what a container prints', async () => {
     await ok('run', 'ticker', '--image=busybox', '--', 'sh', '-c', 'while true; do echo tick; sleep 1; done');
     await running('ticker');
-    const child = spawn(KUBECTL, ['attach', 'ticker'], { env });
+    const child = spawn(KUBECTL, ['attach', 'ticker'], { env: h.env });
     children.push(child);
     let out = '';
     child.stdout.on('data', (d) => (out += d));
@@ -223,7 +176,7 @@ describe('demo cluster with real kubectl: exec, port-forward, Jobs and what come
     const pod = podsOf('backend')[0].metadata.name;
     for (const target of [`pod/${pod}`, 'svc/backend']) {
       const port = await freePort();
-      const child = spawn(KUBECTL, ['port-forward', '--address', '127.0.0.1', target, `${port}:80`], { env });
+      const child = spawn(KUBECTL, ['port-forward', '--address', '127.0.0.1', target, `${port}:80`], { env: h.env });
       children.push(child);
       let out = '';
       child.stdout.on('data', (d) => (out += d));
@@ -256,7 +209,7 @@ describe('demo cluster with real kubectl: exec, port-forward, Jobs and what come
     const podLabels = JSON.parse(await ok('get', 'pods', '-l', 'job-name=hello', '-o', 'jsonpath={.items[0].metadata.labels}'));
     assert.equal(podLabels['batch.kubernetes.io/job-name'], 'hello');
 
-    const file = join(dir, 'jobs.yaml');
+    const file = join(h.dir, 'jobs.yaml');
     writeFileSync(
       file,
       `apiVersion: batch/v1
@@ -293,7 +246,7 @@ spec:
     assert.equal((await ok('apply', '-f', file)).trim(), 'job.batch/batch created\njob.batch/flaky created\ndeployment.apps/web created');
     let most = 0;
     await waitFor('batch complete, never more than 2 Pods at once', async () => {
-      const active = cluster.store.list(RESOURCE.pods, 'default').items.filter((p: Any) => p.metadata.labels?.['job-name'] === 'batch' && p.status?.phase !== 'Succeeded').length;
+      const active = h.cluster.store.list(RESOURCE.pods, 'default').items.filter((p: Any) => p.metadata.labels?.['job-name'] === 'batch' && p.status?.phase !== 'Succeeded').length;
       most = Math.max(most, active);
       return (await kubectl(['get', 'job', 'batch', '-o', 'jsonpath={.status.succeeded}'])).stdout === '3';
     }, 60_000);
@@ -357,7 +310,7 @@ spec:
   });
 
   it('stores Ingress, IngressClass and HorizontalPodAutoscaler; cordon taints the node', async () => {
-    const file = join(dir, 'edge.yaml');
+    const file = join(h.dir, 'edge.yaml');
     writeFileSync(
       file,
       `apiVersion: networking.k8s.io/v1
