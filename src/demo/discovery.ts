@@ -3,7 +3,7 @@
 // test/fixtures/kubectl-wire/README.md: one PATCH operation per kind with its group-version-kind
 // and a fieldValidation parameter).
 import { createHash } from 'node:crypto';
-import { RESOURCE_TYPES, ResourceType, apiVersionOf, groupVersions } from './resources';
+import { RESOURCE_TYPES, ResourceType, apiGroups, apiVersionOf, groupVersions } from './resources';
 import { schemaSet, schemasFor } from './openapi';
 
 export const SERVER_VERSION = {
@@ -54,23 +54,23 @@ export function apiGroupList(): Record<string, unknown> {
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
-    groups: groupVersions().map(({ group, version }) => ({
+    groups: apiGroups().map(({ group, versions }) => ({
       name: group,
-      versions: [{ groupVersion: `${group}/${version}`, version }],
-      preferredVersion: { groupVersion: `${group}/${version}`, version },
+      versions: versions.map((version) => ({ groupVersion: `${group}/${version}`, version })),
+      preferredVersion: { groupVersion: `${group}/${versions[0]}`, version: versions[0] },
     })),
   };
 }
 
 export function apiGroup(group: string): Record<string, unknown> | undefined {
-  const gv = groupVersions().find((g) => g.group === group);
-  if (!gv) return undefined;
+  const g = apiGroups().find((x) => x.group === group);
+  if (!g) return undefined;
   return {
     kind: 'APIGroup',
     apiVersion: 'v1',
     name: group,
-    versions: [{ groupVersion: `${group}/${gv.version}`, version: gv.version }],
-    preferredVersion: { groupVersion: `${group}/${gv.version}`, version: gv.version },
+    versions: g.versions.map((version) => ({ groupVersion: `${group}/${version}`, version })),
+    preferredVersion: { groupVersion: `${group}/${g.versions[0]}`, version: g.versions[0] },
   };
 }
 
@@ -105,11 +105,10 @@ export function apiResourceList(group: string, version: string): Record<string, 
 
 export const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
-function aggregatedGroup(group: string, version: string): Record<string, unknown> {
+function aggregatedGroup(group: string, versions: string[]): Record<string, unknown> {
   return {
     metadata: { name: group, creationTimestamp: null },
-    versions: [
-      {
+    versions: versions.map((version) => ({
         version,
         resources: typesOf(group, version).map((rt) => ({
           resource: rt.plural,
@@ -130,14 +129,13 @@ function aggregatedGroup(group: string, version: string): Record<string, unknown
             : {}),
         })),
         freshness: 'Current',
-      },
-    ],
+      })),
   };
 }
 
 /** Aggregated discovery (apidiscovery.k8s.io/v2): `/api` holds the core group, `/apis` the others. */
 export function aggregatedDiscovery(legacy: boolean): Record<string, unknown> {
-  const items = legacy ? [aggregatedGroup('', 'v1')] : groupVersions().map((g) => aggregatedGroup(g.group, g.version));
+  const items = legacy ? [aggregatedGroup('', ['v1'])] : apiGroups().map((g) => aggregatedGroup(g.group, g.versions));
   return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items };
 }
 

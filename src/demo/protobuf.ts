@@ -851,6 +851,22 @@ const MESSAGE_TABLE: Record<string, Record<number, string>> = {
   SelfSubjectReview: {
     1: 'metadata ObjectMeta',
   },
+  // k8s.io/api/autoscaling/v1
+  HorizontalPodAutoscaler: {
+    1: 'metadata ObjectMeta',
+    2: 'spec HorizontalPodAutoscalerSpec',
+  },
+  HorizontalPodAutoscalerSpec: {
+    1: 'scaleTargetRef CrossVersionObjectReference',
+    2: 'minReplicas int32 ptr',
+    3: 'maxReplicas int32 always',
+    4: 'targetCPUUtilizationPercentage int32 ptr',
+  },
+  CrossVersionObjectReference: {
+    1: 'kind string always',
+    2: 'name string always',
+    3: 'apiVersion string',
+  },
   TokenRequest: {
     1: 'metadata ObjectMeta',
     2: 'spec TokenRequestSpec',
@@ -889,6 +905,7 @@ const KIND_TABLE: Record<string, string> = {
   'authorization.k8s.io/v1/SelfSubjectRulesReview': 'SelfSubjectRulesReview',
   'authentication.k8s.io/v1/SelfSubjectReview': 'SelfSubjectReview',
   'authentication.k8s.io/v1/TokenRequest': 'TokenRequest',
+  'autoscaling/v1/HorizontalPodAutoscaler': 'HorizontalPodAutoscaler',
   'v1/DeleteOptions': 'DeleteOptions',
   'meta.k8s.io/v1/DeleteOptions': 'DeleteOptions',
 };

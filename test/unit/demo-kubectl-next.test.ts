@@ -345,6 +345,18 @@ spec:
     assert.match(await ok('get', 'ingress'), /backend\s+nginx\s+shop\.example\.com\s+80\s+/);
     assert.match(await ok('get', 'ingressclass'), /nginx\s+k8s\.io\/ingress-nginx\s+<none>/);
     assert.match(await ok('get', 'hpa'), /backend\s+Deployment\/backend\s+cpu: <unknown>\/60%\s+2\s+5\s+0/);
+    // kubectl autoscale creates an autoscaling/v1 HPA: stored as v2, listed with the others.
+    await ok('create', 'deployment', 'scaled', '--image=nginx:1.28');
+    assert.equal((await ok('autoscale', 'deployment', 'scaled', '--max=4', '--cpu-percent=70')).trim(), 'horizontalpodautoscaler.autoscaling/scaled autoscaled');
+    assert.match(await ok('get', 'hpa', 'scaled'), /scaled\s+Deployment\/scaled\s+cpu: <unknown>\/70%\s+1\s+4\s+0/);
+    const v1 = JSON.parse(await ok('get', 'horizontalpodautoscalers.v1.autoscaling', 'scaled', '-o', 'json'));
+    assert.equal(v1.apiVersion, 'autoscaling/v1');
+    assert.equal(v1.spec.targetCPUUtilizationPercentage, 70);
+    const changeV1 = await kubectl(['patch', 'horizontalpodautoscalers.v1.autoscaling', 'scaled', '--type=merge', '-p', '{"spec":{"maxReplicas":5}}']);
+    assert.notEqual(changeV1.code, 0);
+    assert.match(changeV1.stderr, /change them through autoscaling\/v2/);
+    await ok('delete', 'hpa', 'scaled');
+    await ok('delete', 'deployment', 'scaled');
     assert.equal((await ok('create', 'ingress', 'simple', '--rule=foo.com/bar=svc1:8080')).trim(), 'ingress.networking.k8s.io/simple created');
     assert.match(await ok('get', 'ingress', 'simple', '-o', 'jsonpath={.spec.rules[0].http.paths[0].backend.service.port.number}'), /^8080$/);
     const noPathType = await kubectl(['create', '-f', '-'], 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: bad}\nspec: {rules: [{http: {paths: [{path: /, backend: {service: {name: x, port: {number: 80}}}}]}}]}\n');

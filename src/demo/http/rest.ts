@@ -3,7 +3,7 @@
 // rendering happen here; what a verb does is DemoApi's business.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, KubeObject } from '../store';
-import { ResourceType, findResource } from '../resources';
+import { RESOURCE_BY_KEY, ResourceType, findResource } from '../resources';
 import {
   AGGREGATED_CONTENT_TYPE,
   SERVER_VERSION,
@@ -169,6 +169,7 @@ export async function serveRest(ctx: HttpContext, req: IncomingMessage, res: Ser
     return;
   }
   const dryRun = dryRunParam(q);
+  if (rt.conversion) return serveConverted(ctx, req, res, route, rt, q, dryRun);
 
   switch (method) {
     case 'GET': {
@@ -288,4 +289,54 @@ export async function serveRest(ctx: HttpContext, req: IncomingMessage, res: Ser
       req.resume();
       send(res, 405, status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
   }
+}
+
+/**
+ * A version served by conversion (autoscaling/v1 HorizontalPodAutoscalers): created, read and
+ * deleted through the stored version; changing or watching them is left to the stored one.
+ */
+async function serveConverted(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, route: Route, rt: ResourceType, q: URLSearchParams, dryRun: boolean): Promise<void> {
+  const conv = rt.conversion!;
+  const storage = RESOURCE_BY_KEY.get(conv.storage)!;
+  const api = ctx.api;
+  const ns = route.namespace;
+  const method = req.method ?? 'GET';
+  const watching = route.watchPrefix || boolParam(q, 'watch');
+  if (method === 'GET' && !route.subresource && !watching) {
+    const render = negotiate(req.headers.accept);
+    if (!render) {
+      send(res, 406, status(406, 'NotAcceptable', `only the following media types are accepted: ${ACCEPTED_MEDIA_TYPES}`));
+      return;
+    }
+    // Table cells come from the stored version; objects in rows are converted like the rest.
+    const rows = (t: unknown): unknown => {
+      for (const r of (t as { rows?: { object?: KubeObject }[] }).rows ?? []) if (r.object?.kind === rt.kind) r.object = conv.fromStorage(r.object);
+      return t;
+    };
+    if (route.name) {
+      const o = api.get(conv.storage, ns, route.name);
+      send(res, 200, render.kind === 'json' ? conv.fromStorage(o) : rows(renderOne(storage, o, render, q)), contentTypeOf(render, false));
+      return;
+    }
+    const list = api.list(conv.storage, ns, { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined });
+    const meta = { resourceVersion: list.resourceVersion };
+    send(res, 200, render.kind === 'json' ? renderList(rt, list.items.map(conv.fromStorage), meta, render, q) : rows(renderList(storage, list.items, meta, render, q)), contentTypeOf(render, true));
+    return;
+  }
+  if (method === 'POST' && !route.name) {
+    const body = decodeObject(req.headers['content-type'], await readRaw(req)) as KubeObject;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, 'BadRequest', 'the request body must be an object');
+    const created = api.create(conv.storage, ns, conv.toStorage({ ...body, apiVersion: body.apiVersion ?? `${rt.group}/${rt.version}` }), { dryRun, fieldManager: q.get('fieldManager') ?? undefined });
+    send(res, 201, conv.fromStorage(created));
+    return;
+  }
+  if (method === 'DELETE' && route.name) {
+    req.resume();
+    const { object } = api.delete(conv.storage, ns, route.name, { dryRun });
+    send(res, 200, { ...success(200, { name: route.name, group: rt.group, kind: rt.plural, uid: object.metadata.uid }), code: undefined });
+    return;
+  }
+  req.resume();
+  const stored = `${storage.group}/${storage.version}`;
+  send(res, 405, status(405, 'MethodNotAllowed', `${rt.plural}.${rt.group}/${rt.version} can be created, read and deleted in the Pod IP Lens demo cluster; ${watching ? 'watch' : 'change'} them through ${stored}`));
 }
