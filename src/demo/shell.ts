@@ -53,6 +53,8 @@ class Clock {
   }
 }
 
+const EXIT_CODE_PLACEHOLDER = '\u0000?\u0000';
+
 /** Loops run at most this long without a sleep in them before the shell takes a breath. */
 const LOOP_BREATH_MS = 1000;
 /** A `while true` loop in an exec ends after this many iterations (the client can always Ctrl-C). */
@@ -79,8 +81,13 @@ export class ScriptRunner {
     return this.exitRequested;
   }
 
+  /** `$?` stays a placeholder until its statement runs, so it is the previous statement's code. */
   private vars(): Vars {
-    return { ...(this.ctx.extras.env ?? {}), '?': String(this.lastExit) };
+    return { ...(this.ctx.extras.env ?? {}), '?': EXIT_CODE_PLACEHOLDER };
+  }
+
+  private expandExit(p: string[][]): string[][] {
+    return p.map((argv) => argv.map((w) => w.split(EXIT_CODE_PLACEHOLDER).join(String(this.lastExit))));
   }
 
   private write(stream: 'out' | 'err', text: string): void {
@@ -110,20 +117,19 @@ export class ScriptRunner {
   }
 
   private async statement(st: AndOr): Promise<number> {
-    let code = await this.steps(runPipeline(st.first, this.ctx.net(), this.ctx.namespace, this.ctx.podName, this.ctx.extras));
+    let code = await this.steps(runPipeline(this.expandExit(st.first), this.ctx.net(), this.ctx.namespace, this.ctx.podName, this.ctx.extras));
+    this.lastExit = code;
     for (const r of st.rest) {
       if (this.exitRequested !== undefined) break;
       if ((r.op === '&&') !== (code === 0)) continue;
-      code = await this.steps(runPipeline(r.pipeline, this.ctx.net(), this.ctx.namespace, this.ctx.podName, this.ctx.extras));
+      code = await this.steps(runPipeline(this.expandExit(r.pipeline), this.ctx.net(), this.ctx.namespace, this.ctx.podName, this.ctx.extras));
+      this.lastExit = code;
     }
     this.lastExit = code;
     return code;
   }
 
-  /**
-   * Runs a script to its end and returns its exit code (130 when interrupted). Statements are
-   * parsed as they come, so `$?` sees the previous one.
-   */
+  /** Runs a script to its end and returns its exit code (130 when interrupted). */
   async run(script: string): Promise<number> {
     try {
       const prog = parseScript(script, this.vars());

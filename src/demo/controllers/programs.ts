@@ -136,7 +136,10 @@ export function parseScript(script: string, vars?: Vars): Program {
 
 /** Whether every command of a program is one the simulation runs (else: a server, run until stopped). */
 export function knownProgram(prog: Program): boolean {
+  // `cat` without a file reads its standard input: it waits, like a server.
+  const readsStdin = (p: Pipeline) => p[0]?.[0] === 'cat' && !p[0].slice(1).some((a) => !a.startsWith('-'));
   return [...prog.prelude, ...prog.body].every((st) =>
+    !readsStdin(st.first) &&
     [st.first, ...st.rest.map((r) => r.pipeline)].every((p) => KNOWN_COMMANDS.has(p[0]?.[0] ?? '') && p.slice(1).every((f) => FILTERS.has(f[0] ?? ''))),
   );
 }
