@@ -174,9 +174,11 @@ describe('demo cluster with real kubectl: exec, port-forward, Jobs and what come
 
   it('port-forward to a Pod and to a Service, on 127.0.0.1: curl gets the nginx page', async () => {
     const pod = podsOf('backend')[0].metadata.name;
-    for (const target of [`pod/${pod}`, 'svc/backend']) {
+    // kubectl 1.32 tunnels SPDY in a WebSocket; KUBECTL_PORT_FORWARD_WEBSOCKETS=false makes it upgrade to SPDY directly.
+    for (const [target, transport] of [[`pod/${pod}`, 'websocket'], ['svc/backend', 'websocket'], [`pod/${pod}`, 'spdy']]) {
       const port = await freePort();
-      const child = spawn(KUBECTL, ['port-forward', '--address', '127.0.0.1', target, `${port}:80`], { env: h.env });
+      const env = transport === 'spdy' ? { ...h.env, KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' } : h.env;
+      const child = spawn(KUBECTL, ['port-forward', '-v=6', '--address', '127.0.0.1', target, `${port}:80`], { env });
       children.push(child);
       let out = '';
       child.stdout.on('data', (d) => (out += d));
@@ -195,6 +197,8 @@ describe('demo cluster with real kubectl: exec, port-forward, Jobs and what come
         // curl, as the issue and the README say.
         const curl = await new Promise<Run>((resolve) => execFile('curl', ['-s', '-m', '5', `http://127.0.0.1:${port}/`], (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr })));
         if (curl.code === 0) assert.match(curl.stdout, /Welcome to nginx!/);
+        assert.match(out, transport === 'spdy' ? /POST https:\/\/\S+\/portforward 101 Switching Protocols/ : /GET https:\/\/\S+\/portforward 101 Switching Protocols/);
+        assert.doesNotMatch(out, /fallback to secondary dialer/);
       } finally {
         child.kill('SIGINT');
       }

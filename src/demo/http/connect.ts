@@ -48,9 +48,13 @@ class Session implements Closable {
 
 export class ConnectServer {
   private readonly execWss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (offered) => pickProtocol(offered) ?? false });
-  private readonly forwardWss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (offered) => pickProtocol(offered, PORTFORWARD_PROTOCOLS) ?? false });
+  private readonly forwardWss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 
-  constructor(private readonly ctx: HttpContext) {}
+  constructor(private readonly ctx: HttpContext) {
+    this.forwardWss.on('headers', (headers: string[], req: IncomingMessage & { tunnelProtocol?: string }) => {
+      if (req.tunnelProtocol) headers.push(`Sec-WebSocket-Protocol: ${req.tunnelProtocol}`);
+    });
+  }
 
   close(): void {
     for (const c of [...this.execWss.clients, ...this.forwardWss.clients]) c.terminate();
@@ -92,9 +96,12 @@ export class ConnectServer {
       if (sub === 'portforward') {
         if (upgrade === SPDY_UPGRADE.toLowerCase()) return PortForwardSession.overSpdy(this.ctx, req, socket, pod, q);
         if (upgrade !== 'websocket') throw new ApiError(400, 'BadRequest', `unsupported upgrade ${JSON.stringify(req.headers.upgrade)}: port-forward takes WebSocket or ${SPDY_UPGRADE}`);
-        if (!pickProtocol(String(req.headers['sec-websocket-protocol'] ?? '').split(','), PORTFORWARD_PROTOCOLS)) {
-          throw new ApiError(400, 'BadRequest', `port-forward over WebSocket needs the sub-protocol ${PORTFORWARD_PROTOCOLS.join(' or ')}`);
-        }
+        const chosen = pickProtocol(String(req.headers['sec-websocket-protocol'] ?? '').split(','), PORTFORWARD_PROTOCOLS);
+        if (!chosen) throw new ApiError(400, 'BadRequest', `port-forward over WebSocket needs the sub-protocol ${PORTFORWARD_PROTOCOLS.join(' or ')}`);
+        // `SPDY/3.1+portforward.k8s.io` is not an RFC 6455 token, which ws refuses to parse:
+        // the protocol is chosen here and put back into the 101 answer (see forwardWss).
+        delete req.headers['sec-websocket-protocol'];
+        (req as IncomingMessage & { tunnelProtocol?: string }).tunnelProtocol = chosen;
         this.forwardWss.handleUpgrade(req, socket, head, (ws) => PortForwardSession.overWebSocket(this.ctx, ws, pod, q));
         return;
       }
