@@ -46,6 +46,8 @@ export interface DemoClusterOptions {
   recordEvents?: boolean;
   /** Watch resume window: how many past events are kept (default 10,000; older resourceVersions get 410). */
   historySize?: number;
+  /** Watch resume window in time, ms (default 5 minutes, like etcd's compaction; older resourceVersions get 410). */
+  historyMs?: number;
   /** BOOKMARK period for watches that allow them, in ms (default 10,000). */
   bookmarkIntervalMs?: number;
   /** Lines of diagnostics (controller errors; every request when `verbose`). */
@@ -81,13 +83,15 @@ function validateOptions(o: DemoClusterOptions): void {
     throw new Error(`ipAllocation must be 'sequential' or 'reuse-first', got ${JSON.stringify(o.ipAllocation)}`);
   }
   if (o.podCidr !== undefined) parseCidr(o.podCidr);
+  if (o.historySize !== undefined && (!Number.isInteger(o.historySize) || o.historySize < 1)) throw new Error(`historySize must be a positive integer, got ${o.historySize}`);
+  if (o.historyMs !== undefined && !(o.historyMs >= 0 && Number.isFinite(o.historyMs))) throw new Error(`historyMs must be a non-negative number of milliseconds, got ${o.historyMs}`);
 }
 
 export async function startDemoCluster(options: DemoClusterOptions = {}): Promise<DemoCluster> {
   validateOptions(options);
   const log = options.log ?? (() => {});
   const contextName = options.contextName ?? 'pod-ip-lens-demo';
-  const store = new Store({ windowSize: options.historySize });
+  const store = new Store({ windowSize: options.historySize, windowMs: options.historyMs });
   const snapshotPath = options.dataDir ? join(options.dataDir, SNAPSHOT_FILE) : undefined;
   if (snapshotPath) {
     mkdirSync(options.dataDir!, { recursive: true });
@@ -105,6 +109,7 @@ export async function startDemoCluster(options: DemoClusterOptions = {}): Promis
       }
     }
   }
+  const tls = await generateDemoTls();
   const api = new DemoApi(store, { recordEvents: options.recordEvents ?? true });
   const timers = new Timers(options.speed ?? 1);
   timers.onError = (m) => log(`demo cluster: ${m}`);
@@ -119,11 +124,11 @@ export async function startDemoCluster(options: DemoClusterOptions = {}): Promis
       ipAllocation: options.ipAllocation ?? 'sequential',
       dualStack: options.dualStack ?? false,
       clusterName: 'demo',
+      caCert: tls.caCert,
     },
   });
   controlPlane.start({ systemWorkloads: options.systemWorkloads ?? true });
 
-  const tls = await generateDemoTls();
   const token = randomBytes(24).toString('base64url');
   let faults: Faults | undefined;
   const server = new ApiHttpServer({
@@ -131,6 +136,7 @@ export async function startDemoCluster(options: DemoClusterOptions = {}): Promis
     token,
     cert: tls.serverCert,
     key: tls.serverKey,
+    caCert: tls.caCert,
     faults: () => faults,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 10_000,
     log,
