@@ -7,11 +7,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoCluster, DemoCluster } from '../src/demo';
+import { findKubectl } from './kubectlPath';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
 
-export const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
+/** $KUBECTL, else the kubectl on PATH; empty when there is none (the suites then skip, loudly). */
+export const KUBECTL = findKubectl() ?? '';
 
 export interface Run {
   code: number;
@@ -59,8 +61,8 @@ export function useKubectl(suiteName: string, speed = 4): KubectlHarness {
     return r.stdout;
   };
   before(async function () {
-    if (!existsSync(KUBECTL)) {
-      console.warn(`\n  !!! ${KUBECTL} not found: SKIPPING ${suiteName} (set KUBECTL=/path/to/kubectl) !!!\n`);
+    if (!KUBECTL || !existsSync(KUBECTL)) {
+      console.warn(`\n  !!! kubectl not found on PATH (or $KUBECTL): SKIPPING ${suiteName} !!!\n`);
       this.skip();
     }
     h.dir = mkdtempSync(join(tmpdir(), 'demo-kubectl-'));

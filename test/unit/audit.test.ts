@@ -157,7 +157,7 @@ describe('pod-ip-lens audit on the demo cluster, objects made by real kubectl', 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('classifies another Deployment’s Pod IP, a node IP and a ClusterIP, in every format', async () => {
+  it('classifies another Deployment’s Pod IP, a node IP and ClusterIPs (a Pod, a CronJob), in every format', async () => {
     await kubectl('create', 'deployment', 'backend', '--image=nginx:1.28', '--replicas=2');
     const podIp = await until('a backend Pod IP', () => (cluster.store.list(RESOURCE.pods, 'default').items as { metadata: { labels?: Record<string, string> }; status?: { podIP?: string } }[]).find((p) => p.metadata.labels?.app === 'backend' && p.status?.podIP)?.status?.podIP);
     await kubectl('expose', 'deployment', 'backend', '--port=80');
@@ -168,6 +168,7 @@ describe('pod-ip-lens audit on the demo cluster, objects made by real kubectl', 
     await kubectl('create', 'configmap', 'settings', `--from-literal=METRICS_HOST=${nodeIp}`, '--from-literal=POOL=10.244.0.0/16');
     writeFileSync(join(dir, 'probe.yaml'), `apiVersion: v1\nkind: Pod\nmetadata:\n  name: probe\nspec:\n  containers:\n    - name: probe\n      image: busybox\n      command: ["sh", "-c", "while true; do wget -qO- -T 2 http://${clusterIp}:80/; sleep 5; done"]\n`);
     await kubectl('apply', '-f', join(dir, 'probe.yaml'));
+    await kubectl('create', 'cronjob', 'warm-cache', '--image=busybox', '--schedule=*/5 * * * *', '--', 'wget', '-qO-', `http://${clusterIp}:80/warm`);
 
     const run = await auditCluster({ kubeconfig, allNamespaces: true, includeSecrets: false, format: 'json', pageSize: 2 });
     const mine = run.findings.filter((f) => f.namespace === 'default');
@@ -175,6 +176,7 @@ describe('pod-ip-lens audit on the demo cluster, objects made by real kubectl', 
       mine.map((f) => [f.kind, f.name, f.path, f.class]).sort(),
       [
         ['ConfigMap', 'settings', 'data.METRICS_HOST', 'node'],
+        ['CronJob', 'warm-cache', 'spec.jobTemplate.spec.template.spec.containers[0].command[2]', 'service'],
         ['Deployment', 'frontend', 'spec.template.spec.containers[0].env[0].value', 'pod'],
         ['Pod', 'probe', 'spec.containers[0].command[2]', 'service'],
       ],
@@ -199,7 +201,7 @@ describe('pod-ip-lens audit on the demo cluster, objects made by real kubectl', 
     assert.equal(cli.status, 1, cli.stderr);
     assert.match(cli.stdout, /Deployment default\/frontend: spec\.template\.spec\.containers\[0\]\.env\[0\]\.value: warning \[pod\] /);
     assert.match(cli.stdout, /ConfigMap default\/settings: data\.METRICS_HOST: warning \[node\] /);
-    assert.match(cli.stdout, /3 hard-coded IPs in \d+ objects of context pod-ip-lens-demo \(namespace default\)/);
+    assert.match(cli.stdout, /4 hard-coded IPs in \d+ objects of context pod-ip-lens-demo \(namespace default\)/);
   });
 
   it('reports a resource the credentials may not list and audits the rest', async () => {

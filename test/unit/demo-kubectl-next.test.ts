@@ -1,7 +1,7 @@
 // Real kubectl against the demo cluster, for what an attendee types after the lesson: exec and
 // attach into Pods (the in-cluster view: a Pod IP goes stale, the Service name answers),
 // port-forward, Jobs and CronJobs, service accounts, auth, Ingress/HPA, cordon. Each test checks
-// what kubectl prints. Needs /usr/bin/kubectl (or $KUBECTL); without it the suite says so loudly
+// what kubectl prints. Needs kubectl on PATH (or $KUBECTL); without it the suite says so loudly
 // and is skipped.
 import * as assert from 'node:assert/strict';
 import { execFile, spawn, ChildProcess } from 'node:child_process';

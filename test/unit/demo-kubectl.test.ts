@@ -1,5 +1,5 @@
 // Real kubectl against the demo cluster: the lesson's commands verbatim, then what a workshop
-// attendee types next. Assertions are on what kubectl prints. Needs /usr/bin/kubectl (or
+// attendee types next. Assertions are on what kubectl prints. Needs kubectl on PATH (or
 // $KUBECTL); without it the suite says so loudly and is skipped.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

@@ -9,6 +9,7 @@ import * as protobuf from 'protobufjs';
 import { decodeKubernetesProtobuf, isKubernetesProtobuf, supportedProtobufKinds } from '../../src/demo/protobuf';
 import { decodeObject } from '../../src/demo/http/body';
 import { ApiError } from '../../src/demo/store';
+import { findKubectl } from '../kubectlPath';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'kubectl-wire');
 
@@ -549,7 +550,7 @@ describe('decodeKubernetesProtobuf', () => {
   // decoded object must equal what the same command prints with --dry-run=client -o json.
   describe('live: the installed kubectl', function () {
     this.timeout(60_000);
-    const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
+    const KUBECTL = findKubectl() ?? '';
     let server: http.Server | undefined;
     let home = '';
     let kubeconfig = '';
@@ -565,8 +566,8 @@ describe('decodeKubernetesProtobuf', () => {
     }
 
     before(async function () {
-      if (!existsSync(KUBECTL)) {
-        console.warn(`\n    !!! kubectl not found at ${KUBECTL}: the live kubectl protobuf tests are SKIPPED !!!\n`);
+      if (!KUBECTL || !existsSync(KUBECTL)) {
+        console.warn(`\n    !!! kubectl not found on PATH (or $KUBECTL): the live kubectl protobuf tests are SKIPPED !!!\n`);
         this.skip();
       }
       home = mkdtempSync(path.join(tmpdir(), 'demo-protobuf-kubectl-'));
