@@ -57,6 +57,7 @@ export function registerDemoCluster(context: vscode.ExtensionContext, session: C
       if (t === term) term = undefined;
     }),
     vscode.commands.registerCommand('podIpLens.startDemoCluster', async (options?: { openTimeline?: boolean }) => {
+      if (!session.request('the demo cluster', true)) return undefined;
       try {
         const wasRunning = !!session.demo;
         await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Starting the Pod IP Lens demo cluster…' }, ensureStarted);
@@ -95,6 +96,7 @@ export function registerDemoCluster(context: vscode.ExtensionContext, session: C
     }),
     vscode.commands.registerCommand('podIpLens.runInDemoTerminal', async (command?: string) => {
       if (typeof command !== 'string' || !command.trim()) return;
+      if (!session.request('the demo cluster', true)) return;
       await ensureStarted();
       const t = terminal();
       t.show();
