@@ -37,11 +37,15 @@ const num = optional(primitive('number', 'a number'));
 const bool = optional(primitive('boolean', 'true or false'));
 
 function object(fields: Record<string, Check>): Check {
+  const entries = Object.entries(fields);
   return (v, path) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return `${path} must be an object, not ${kindOf(v)}`;
     const o = v as Record<string, unknown>;
-    for (const [k, check] of Object.entries(fields)) {
-      const p = check(o[k], path ? `${path}.${k}` : k);
+    for (const [k, check] of entries) {
+      const x = o[k];
+      // Most fields are absent or fine: the path is only built for a field that is there.
+      if (x === undefined || x === null) continue;
+      const p = check(x, path ? `${path}.${k}` : k);
       if (p) return p;
     }
     return undefined;
