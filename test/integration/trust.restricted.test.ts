@@ -98,7 +98,14 @@ describe('Restricted Mode', function () {
     const ipDiag = diags.find((d) => doc.getText(d.range) === '10.244.1.7:80')!;
     assert.ok(ipDiag, 'the Pod IP is flagged');
     // (Retried: a request the workbench cancels, e.g. while the editor settles, answers nothing.)
-    const actions = await until('quick fixes', () => vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, ipDiag.range, vscode.CodeActionKind.QuickFix.value).then((a) => (a.length ? a : undefined)), 15_000);
+    const actions = await until(
+      'quick fixes',
+      async () => {
+        const a = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, ipDiag.range, vscode.CodeActionKind.QuickFix.value);
+        return a.length ? a : undefined;
+      },
+      15_000,
+    );
     const titles = actions.map((a) => a.title);
     const replace = actions.find((a) => a.title === 'Replace 10.244.1.7:80 with backend.default.svc.cluster.local:80');
     assert.ok(replace, `the workspace Service fix is offered: ${titles.join(' | ')}`);
