@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { ClusterSession } from './cluster';
+import { plainMessage } from './markdown';
 
 type Log = Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error' | 'debug'>;
 
@@ -79,7 +80,7 @@ export function registerDemoCluster(context: vscode.ExtensionContext, session: C
       } catch (e) {
         const message = `Could not start the demo cluster: ${(e as Error).message}`;
         log.error(message);
-        void vscode.window.showErrorMessage(message);
+        void vscode.window.showErrorMessage(plainMessage(message));
         return undefined;
       }
     }),
