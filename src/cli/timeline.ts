@@ -18,8 +18,8 @@ deletions are visible) and prints the lifecycle of each Pod IP.
   FILE|-            the captured output, or - for standard input
   --format text     a readable table (default); times marked * are arrival estimates. Above
                     ${TEXT_TABLE_LIMIT} events: a summary (counts, IP reuses, gaps) instead
-  --all             the full table however long the replay is
   --format json     one object {"events": [...]}: type, time (ISO 8601), uid, pod, ip, node
+  --all             the full text table, however long the replay is
   --html OUT        also write the timeline view as one self-contained HTML file (opens offline)
 
 Objects with wrong field types (or no uid) are skipped and named by line and column; the rest

@@ -42,7 +42,7 @@ export function describeIp(s: IpStory): string {
   if (s.error) return `${ip} in ${mdCode(s.context)}: the cluster did not answer (${mdText(s.error)}).`;
   if (s.pod) {
     const p = s.pod;
-    const owner = p.owner ? ` (${mdText(p.owner.kind)} ${mdCode(p.owner.name)})` : '';
+    const owner = p.owner ? ` (${mdText(p.owner.kind)} ${mdText(p.owner.name)})` : '';
     const state = p.terminating ? 'Terminating' : mdText(p.phase ?? 'Pending');
     const since = p.createdAt ? ` since ${time(p.createdAt)}` : '';
     lines.push(`${ip}: Pod ${mdCode(p.name)}${owner} in namespace ${mdCode(p.namespace)}${p.node ? ` on node ${mdCode(p.node)}` : ''}, ${state}${since}.`);
