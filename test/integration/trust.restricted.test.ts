@@ -145,10 +145,19 @@ describe('Restricted Mode', function () {
   });
 
   it('Manage Workspace Trust opens the trust editor; once trusted, a hover asks the cluster', async () => {
-    await inWorkbench(`(() => {
-      const toast = Array.from(document.querySelectorAll('.notifications-toasts .notification-toast')).find((t) => t.textContent.includes(${JSON.stringify(NOTICE)}));
-      Array.from(toast.querySelectorAll('.monaco-button')).find((b) => b.textContent.includes('Manage Workspace Trust')).click();
-    })()`);
+    // In the notification center (the toast may have hidden itself by now; the notification stays there).
+    await vscode.commands.executeCommand('notifications.hideToasts');
+    await vscode.commands.executeCommand('notifications.showList');
+    const press = () =>
+      inWorkbench<boolean>(`(() => {
+        const items = Array.from(document.querySelectorAll('.notifications-center .notification-list-item'));
+        const item = items.find((t) => t.textContent.includes(${JSON.stringify(NOTICE)}));
+        const button = item && Array.from(item.querySelectorAll('.monaco-button')).find((b) => b.textContent.includes('Manage Workspace Trust'));
+        if (!button) return false;
+        button.click();
+        return true;
+      })()`);
+    await until('the notification in the notification center', () => press().then((v) => v || undefined), 10_000);
     await until('the Workspace Trust editor', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => /Workspace Trust/.test(t.label)), 15_000);
     untouched('opening the trust editor');
     // The editor's "Trust" button, as a user would press it.
