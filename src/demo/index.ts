@@ -3,8 +3,9 @@
 // the fault injection and the store for tests. Used by `pod-ip-lens cluster`, the extension's
 // "Start Demo Cluster" command and the tests.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ensurePrivateDir, writePrivateFileSync } from './privateFile';
 import { Store, StoreSnapshot } from './store';
 import { DemoApi } from './api';
 import { ControlPlane, Timers } from './controllers';
@@ -94,7 +95,7 @@ export async function startDemoCluster(options: DemoClusterOptions = {}): Promis
   const store = new Store({ windowSize: options.historySize, windowMs: options.historyMs });
   const snapshotPath = options.dataDir ? join(options.dataDir, SNAPSHOT_FILE) : undefined;
   if (snapshotPath) {
-    mkdirSync(options.dataDir!, { recursive: true });
+    ensurePrivateDir(options.dataDir!);
     let text: string | undefined;
     try {
       text = readFileSync(snapshotPath, 'utf8');
@@ -175,15 +176,21 @@ export async function startDemoCluster(options: DemoClusterOptions = {}): Promis
   const url = `https://127.0.0.1:${port}`;
   const kubeconfig = renderKubeconfig({ server: url, caCert: tls.caCert, token, contextName });
   if (options.kubeconfigPath) {
-    mkdirSync(dirname(options.kubeconfigPath), { recursive: true });
-    writeFileSync(options.kubeconfigPath, kubeconfig, { mode: 0o600 });
+    try {
+      ensurePrivateDir(dirname(options.kubeconfigPath));
+      writePrivateFileSync(options.kubeconfigPath, kubeconfig);
+    } catch (e) {
+      timers.stop();
+      controlPlane.stop();
+      await server.close();
+      throw new Error(`cannot write the kubeconfig: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   const saveSnapshot = () => {
     if (!snapshotPath) return;
-    const tmp = `${snapshotPath}.tmp`;
-    writeFileSync(tmp, JSON.stringify(store.snapshot()));
-    renameSync(tmp, snapshotPath);
+    // It holds Secret data: private, atomic, never through a link.
+    writePrivateFileSync(snapshotPath, JSON.stringify(store.snapshot()));
   };
   let savedRv = store.resourceVersion;
   if (snapshotPath) {

@@ -95,8 +95,19 @@ export class ClusterServiceSource implements ServiceCandidateSource {
     return (await this.livePod(ip))?.pod;
   }
 
+  /** Quick Fix was invoked: the cluster may be asked (not in Restricted Mode, which says so once). */
+  userAsked(): void {
+    if (this.session.lookupsWanted()) this.session.request('fixes from the cluster');
+  }
+
+  askTitle(): string | undefined {
+    if (!this.session.trusted || this.session.connected || !this.session.lookupsEnabled()) return undefined;
+    return `Look up fixes in the cluster (context ${this.session.defaultContext()})`;
+  }
+
   private async livePod(ip: string): Promise<{ pod: PodSummary; lookup: ReturnType<ClusterSession['lookup']> } | undefined> {
-    if (!this.session.lookupsEnabled()) return undefined;
+    // Only a connection the user asked for: a light bulb that shows by itself does not dial a cluster.
+    if (!this.session.connected || !this.session.lookupsEnabled()) return undefined;
     const lookup = this.session.lookup();
     try {
       const pod = await withTimeout(lookup.findPodByIp(ip));

@@ -47,7 +47,14 @@ export interface LiveIpSource {
   podFor(ip: string): Promise<{ namespace: string; labels: Record<string, string> } | undefined>;
   /** The owner of the Pod holding `ip`, to build a Service from; `file` is the document being fixed. */
   workloadFor(ip: string, port: number | undefined, file: string): Promise<WorkloadCandidate | undefined>;
+  /** The user invoked Quick Fix: a source that connects only when asked may connect now. */
+  userAsked?(): void;
+  /** For a light bulb that showed by itself: the title of an action that asks this source, if it waits to be asked. */
+  askTitle?(): string | undefined;
 }
+
+/** Runs from the "look up fixes in the cluster" action: asks the live sources, then reopens Quick Fix. */
+export const ASK_LIVE_SOURCES_COMMAND = 'podIpLens.lint.askCluster';
 
 const liveSources: LiveIpSource[] = [];
 
@@ -167,6 +174,10 @@ export class LintCodeActions implements vscode.CodeActionProvider {
     if (context.only && !vscode.CodeActionKind.QuickFix.contains(context.only)) return [];
     const diags = context.diagnostics.filter((d) => d.source === LINT_SOURCE && typeof d.code === 'object' && isRuleId(String(d.code.value)));
     if (diags.length === 0) return [];
+    // Quick Fix (Ctrl+.) is asking for fixes, the cluster's included. A light bulb computed because
+    // the cursor moved onto a diagnostic is not: it gets the offline fixes, and an action to ask.
+    const invoked = context.triggerKind === vscode.CodeActionTriggerKind.Invoke;
+    if (invoked) for (const s of liveSources) s.userAsked?.();
     const text = doc.getText();
     const findings = sharedLinter.lint(text).findings;
     const file = doc.uri.toString();
@@ -183,6 +194,17 @@ export class LintCodeActions implements vscode.CodeActionProvider {
         if (!a) continue;
         a.diagnostics = [diag];
         actions.push(a);
+      }
+    }
+    const ipDiags = diags.filter((d) => (d.code as { value: string }).value === 'ip-literal');
+    if (!invoked && ipDiags.length) {
+      for (const src of liveSources) {
+        const title = src.askTitle?.();
+        if (!title) continue;
+        const ask = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+        ask.command = { command: ASK_LIVE_SOURCES_COMMAND, title };
+        ask.diagnostics = ipDiags;
+        actions.push(ask);
       }
     }
     return actions;
@@ -266,6 +288,10 @@ export function registerCodeActions(context: vscode.ExtensionContext, log: vscod
   const maintainer = new IndexMaintainer(log);
   context.subscriptions.push(
     maintainer,
+    vscode.commands.registerCommand(ASK_LIVE_SOURCES_COMMAND, async () => {
+      for (const s of liveSources) s.userAsked?.();
+      await vscode.commands.executeCommand('editor.action.quickFix');
+    }),
     vscode.languages.registerCodeActionsProvider(
       [{ scheme: 'file' }, { scheme: 'untitled' }],
       new LintCodeActions(log),

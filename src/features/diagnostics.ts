@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { ManifestLinter, ruleDocUrl, type Finding, type LintOptions, type RuleId, type RuleSetting, type Severity } from '../core/lint';
 import { manifestVerdict } from '../core/manifest';
+import { plainMessage } from './markdown';
 
 /** `source` of every diagnostic this feature publishes; code actions look for it. */
 export const LINT_SOURCE = 'Pod IP Lens';
@@ -101,7 +102,8 @@ export function registerDiagnostics(context: vscode.ExtensionContext, log: vscod
       if (reportedProblems.has(p)) continue;
       reportedProblems.add(p);
       log.warn(`settings: ${p}`);
-      void vscode.window.showWarningMessage(`Pod IP Lens lint settings: ${p}`);
+      // The value comes from (maybe a repository's) settings: no links from it in the notification.
+      void vscode.window.showWarningMessage(plainMessage(`Pod IP Lens lint settings: ${p}`));
     }
     if (result.skipped) {
       const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, doc.lineAt(0).text.length), result.skipped, vscode.DiagnosticSeverity.Information);

@@ -9,6 +9,7 @@ import type { NodeInfo } from '../kube';
 import type { ClusterSession } from './cluster';
 import { withTimeout } from './clusterFixes';
 import { readLintOptions, sharedLinter } from './diagnostics';
+import { mdCode, mdText } from './markdown';
 
 type Log = Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error' | 'debug'>;
 
@@ -34,29 +35,31 @@ const time = (iso: string | undefined): string => {
 
 const shortPod = (key: string) => key.split('/').pop() ?? key;
 
+/** Markdown for a hover. Every string from the cluster or an error is escaped (mdCode, mdText): none is rendered as markup. */
 export function describeIp(s: IpStory): string {
   const lines: string[] = [];
-  if (s.error) return `**${s.ip}** in \`${s.context}\`: the cluster did not answer (${s.error}).`;
+  const ip = `**${mdText(s.ip)}**`;
+  if (s.error) return `${ip} in ${mdCode(s.context)}: the cluster did not answer (${mdText(s.error)}).`;
   if (s.pod) {
     const p = s.pod;
-    const owner = p.owner ? ` (${p.owner.kind} ${p.owner.name})` : '';
-    const state = p.terminating ? 'Terminating' : (p.phase ?? 'Pending');
+    const owner = p.owner ? ` (${mdText(p.owner.kind)} ${mdText(p.owner.name)})` : '';
+    const state = p.terminating ? 'Terminating' : mdText(p.phase ?? 'Pending');
     const since = p.createdAt ? ` since ${time(p.createdAt)}` : '';
-    lines.push(`**${s.ip}**: Pod \`${p.name}\`${owner} in namespace \`${p.namespace}\`${p.node ? ` on node \`${p.node}\`` : ''}, ${state}${since}.`);
+    lines.push(`${ip}: Pod ${mdCode(p.name)}${owner} in namespace ${mdCode(p.namespace)}${p.node ? ` on node ${mdCode(p.node)}` : ''}, ${state}${since}.`);
   } else if (s.node) {
     const kind = s.node.addresses.find((a) => a.address === s.ip)?.type ?? 'address';
-    lines.push(`**${s.ip}**: the ${kind} of node \`${s.node.name}\`. A node can be drained, replaced or scaled away; targeting it couples you to one machine. Address a Service instead.`);
+    lines.push(`${ip}: the ${mdText(kind)} of node ${mdCode(s.node.name)}. A node can be drained, replaced or scaled away; targeting it couples you to one machine. Address a Service instead.`);
   } else {
     const last = s.before[0];
-    lines.push(last ? `**${s.ip}**: not a Pod IP now; last seen on Pod \`${shortPod(last.pod)}\` until ${time(last.to)}.` : `**${s.ip}**: not a Pod IP in \`${s.context}\` now.`);
+    lines.push(last ? `${ip}: not a Pod IP now; last seen on Pod ${mdCode(shortPod(last.pod))} until ${time(last.to)}.` : `${ip}: not a Pod IP in ${mdCode(s.context)} now.`);
   }
   const earlier = s.pod ? s.before : s.before.slice(1);
   if (earlier.length) {
-    const list = earlier.slice(0, 3).map((t) => `\`${shortPod(t.pod)}\` until ${time(t.to)}${t.endSeenOnRelist ? ' (seen on relist)' : ''}`);
+    const list = earlier.slice(0, 3).map((t) => `${mdCode(shortPod(t.pod))} until ${time(t.to)}${t.endSeenOnRelist ? ' (seen on relist)' : ''}`);
     lines.push(`Held before by ${list.join(', ')}${earlier.length > 3 ? `, and ${earlier.length - 3} more` : ''}.`);
   }
   if (s.pod && s.services) {
-    lines.push(s.services.length ? `Use the Service ${s.services.map((n) => `\`${n}\``).join(', ')} instead: its address stays when this Pod is replaced.` : 'No Service selects this Pod yet: the quick fix can create one.');
+    lines.push(s.services.length ? `Use the Service ${s.services.map((n) => mdCode(n)).join(', ')} instead: its address stays when this Pod is replaced.` : 'No Service selects this Pod yet: the quick fix can create one.');
   }
   return lines.join('\n\n');
 }
@@ -68,11 +71,14 @@ export function registerHover(context: vscode.ExtensionContext, session: Cluster
       const text = doc.getText();
       if (readLintOptions().maxLength && text.length > readLintOptions().maxLength!) return undefined;
       const finding: Finding | undefined = sharedLinter.lint(text).findings.find((f) => f.ip && offset >= f.start && offset <= f.end);
-      if (!finding?.ip || !session.lookupsEnabled()) return undefined;
+      // Hovering a flagged IP is asking the cluster about it (in Restricted Mode: told once why not).
+      if (!finding?.ip || !session.lookupsWanted() || !session.request('hovers on IPs') || !session.lookupsEnabled()) return undefined;
       const story = await ipStory(session, finding.ip, log);
       if (token.isCancellationRequested) return undefined;
-      const md = new vscode.MarkdownString(describeIp(story));
-      md.supportThemeIcons = true;
+      // Not trusted, no HTML, no theme icons: what the cluster says is text (describeIp escapes it).
+      const md = new vscode.MarkdownString(describeIp(story), false);
+      md.isTrusted = false;
+      md.supportHtml = false;
       return new vscode.Hover(md, new vscode.Range(doc.positionAt(finding.start), doc.positionAt(finding.end)));
     },
   };

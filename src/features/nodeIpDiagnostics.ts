@@ -1,5 +1,7 @@
 // A node IP gets its own diagnostic message: the lesson's point that a node can be drained,
-// upgraded or scaled away, so an address of one couples the workload to that machine.
+// upgraded or scaled away, so an address of one couples the workload to that machine. Linting runs
+// on every open and edit, which is no request for a cluster feature: the message only comes from
+// a connection the user already asked for (a hover, Quick Fix, a timeline, the demo cluster).
 import * as vscode from 'vscode';
 import type { ClusterSession } from './cluster';
 import { withTimeout } from './clusterFixes';
@@ -38,7 +40,7 @@ export function registerNodeIpDiagnostics(context: vscode.ExtensionContext, sess
   context.subscriptions.push(
     session.onDidChange(() => (cache = undefined)),
     registerFindingRefiner(async (f) => {
-      if (f.rule !== 'ip-literal' || !f.ip || !session.lookupsEnabled()) return undefined;
+      if (f.rule !== 'ip-literal' || !f.ip || !session.connected || !session.lookupsEnabled()) return undefined;
       const hit = (await nodesByIp(session.defaultContext())).get(f.ip);
       return hit ? nodeIpMessage(f.literal, hit.node, hit.type) : undefined;
     }),

@@ -12,6 +12,7 @@ import * as https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { type RequestContext, fromHttpStatus, fromNetworkError, KubeError } from './errors';
 import { forContext } from './config';
+import { applyCredentials } from './credentials';
 
 export interface JsonResponse<T = unknown> {
   status: number;
@@ -60,12 +61,8 @@ export class KubeClient {
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
     const opts: https.RequestOptions & { headers: Record<string, string> } = { headers: {} };
-    try {
-      await this.kc.applyToHTTPSOptions(opts);
-    } catch (e) {
-      // Exec plugins and token files fail here; their messages can quote command output, so redact.
-      throw new KubeError('unauthorized', `Could not get credentials for context '${this.context}': ${(e as Error).message}`);
-    }
+    // Exec plugins and token files run here; their failures are rewritten to quote no secret.
+    await applyCredentials(this.kc, opts, this.context);
     const mod = url.protocol === 'http:' ? http : https;
     const req = mod.request(url, {
       method: 'GET',
