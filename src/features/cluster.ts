@@ -29,6 +29,9 @@ export class ClusterSession implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when the kubeconfig, the context or the demo cluster changed. */
   readonly onDidChange = this.changed.event;
+  private readonly historyChanged = new vscode.EventEmitter<PodWatchFeed | undefined>();
+  /** Fires with the IP-history watch when it starts (and undefined when it stops). */
+  readonly onDidChangeHistory = this.historyChanged.event;
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(private readonly log: Log) {
@@ -147,6 +150,7 @@ export class ClusterSession implements vscode.Disposable {
       try {
         this.history = { key, lease: this.hub.acquire(scope) };
         this.log.info(`watching all Pods in context ${scope.context} for IP history`);
+        this.historyChanged.fire(this.history.lease.feed);
       } catch (e) {
         this.history = undefined;
         this.log.warn(`cannot watch Pods for IP history: ${(e as Error).message}`);
@@ -166,6 +170,7 @@ export class ClusterSession implements vscode.Disposable {
   }
 
   private reset(why: string): void {
+    if (this.history) this.historyChanged.fire(undefined);
     this.history?.lease.release();
     this.history = undefined;
     this.kc = undefined;
@@ -183,6 +188,7 @@ export class ClusterSession implements vscode.Disposable {
     void this.hubInstance?.dispose();
     for (const s of this.subs) s.dispose();
     this.changed.dispose();
+    this.historyChanged.dispose();
   }
 }
 

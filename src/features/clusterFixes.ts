@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { ContainerPortInfo, ServiceCandidate, ServiceCandidateSource, WorkloadCandidate, WorkloadInfo } from '../core/lint';
 import type { PodSummary } from '../core/events';
 import type { ClusterSession } from './cluster';
+import type { ClusterClassifier } from './clusterClassification';
 
 type Log = Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error' | 'debug'>;
 
@@ -37,11 +38,18 @@ export class ClusterServiceSource implements ServiceCandidateSource {
   constructor(
     private readonly session: ClusterSession,
     private readonly log: Log,
+    private readonly classifier?: ClusterClassifier,
   ) {}
 
   async candidatesFor(ip: string, port: number | undefined, namespace: string | undefined): Promise<ServiceCandidate[]> {
     const found = await this.livePod(ip);
-    if (!found) return [];
+    if (!found) {
+      // A Service's ClusterIP: its DNS name is the one right answer (the port is the Service's own).
+      const svc = await this.serviceFor(ip);
+      if (!svc) return [];
+      const portMatches = port !== undefined && svc.ports.some((p) => p.port === port);
+      return [{ name: svc.name, namespace: svc.namespace, source: 'cluster', detail: `ClusterIP ${ip} of Service ${svc.namespace}/${svc.name}`, port: port === undefined ? undefined : portMatches ? port : svc.ports[0]?.port, portMatches: port === undefined || portMatches }];
+    }
     const { pod, lookup } = found;
     // The literal may sit in a manifest of another namespace; the Service lives with the Pod.
     void namespace;
@@ -88,6 +96,16 @@ export class ClusterServiceSource implements ServiceCandidateSource {
     if (Object.keys(podLabels).length === 0) return undefined;
     const workload: WorkloadInfo = { kind, name, namespace: pod.namespace, file, podLabels, ports, hostNetwork: pod.hostNetwork, document: -1 };
     return { workload, port: port === undefined ? undefined : ports.find((p) => p.containerPort === port) };
+  }
+
+  /** The Service whose ClusterIP `ip` is (for the code actions: then only that Service is offered). */
+  async serviceFor(ip: string): Promise<{ namespace: string; name: string; ports: { port: number }[] } | undefined> {
+    try {
+      return await this.classifier?.serviceAt(ip);
+    } catch (e) {
+      this.log.debug(`cluster fixes: no Services for ${ip}: ${(e as Error).message}`);
+      return undefined;
+    }
   }
 
   /** The live Pod holding `ip` (for the code actions to keep only fixes that reach it). */

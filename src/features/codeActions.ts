@@ -17,6 +17,7 @@ import {
   workloadOfFinding,
   type Finding,
   type FixPlan,
+  type ServiceCandidate,
   type ServiceCandidateSource,
   type WorkloadCandidate,
 } from '../core/lint';
@@ -45,6 +46,8 @@ export function registerServiceCandidateSource(source: ServiceCandidateSource): 
 export interface LiveIpSource {
   readonly id: string;
   podFor(ip: string): Promise<{ namespace: string; labels: Record<string, string> } | undefined>;
+  /** The Service whose ClusterIP is `ip`, when the IP is one. */
+  serviceFor?(ip: string): Promise<{ namespace: string; name: string } | undefined>;
   /** The owner of the Pod holding `ip`, to build a Service from; `file` is the document being fixed. */
   workloadFor(ip: string, port: number | undefined, file: string): Promise<WorkloadCandidate | undefined>;
   /** The user invoked Quick Fix: a source that connects only when asked may connect now. */
@@ -161,6 +164,13 @@ class IndexMaintainer implements vscode.Disposable {
   }
 }
 
+/** For a ClusterIP: its Service, as the cluster maps the port (a workspace copy would map it as a targetPort). */
+function ownService(all: ServiceCandidate[], svc: { namespace: string; name: string }): ServiceCandidate[] {
+  const own = all.filter((c) => c.name === svc.name && c.namespace === svc.namespace);
+  const best = own.find((c) => c.source === 'cluster') ?? own[0];
+  return best ? [best] : [];
+}
+
 function sameRange(doc: vscode.TextDocument, f: Finding, r: vscode.Range): boolean {
   return doc.offsetAt(r.start) === f.start && doc.offsetAt(r.end) === f.end;
 }
@@ -215,15 +225,20 @@ export class LintCodeActions implements vscode.CodeActionProvider {
     if (f.rule === 'ip-literal' && f.ip !== undefined) {
       const ip = f.ip;
       const warn = (id: string, err: unknown) => this.log.warn(`lint: source ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
-      const [found, all] = await Promise.all([
+      const [found, services, all] = await Promise.all([
         Promise.all(liveSources.map((src) => src.podFor(ip).catch((err: unknown) => void warn(src.id, err)))),
+        Promise.all(liveSources.map((src) => src.serviceFor?.(ip).catch((err: unknown) => void warn(src.id, err)))),
         gatherCandidates(sources, ip, f.port, f.namespace, warn),
       ]);
       const livePod = found.find((p) => p !== undefined);
-      // A cluster that knows the IP's Pod rules out workspace Services and workloads that do not select it.
+      const clusterService = services.find((s) => s !== undefined);
+      // A cluster that knows the IP's Pod rules out workspace Services and workloads that do not
+      // select it; a ClusterIP leaves only its own Service.
       const candidates = livePod
         ? all.filter((c) => c.source !== 'workspace' || (c.namespace === livePod.namespace && workspaceIndex.services(c.namespace).some((s) => s.name === c.name && selectsPod(s.selector, livePod))))
-        : all;
+        : clusterService
+          ? ownService(all, clusterService)
+          : all;
       plans.push(...planServiceReplacements(f, candidates));
       const taken = new Set(workspaceIndex.services(f.namespace).map((s) => s.name));
       const workloads = workspaceIndex

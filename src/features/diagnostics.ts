@@ -46,10 +46,11 @@ export function toDiagnostic(doc: vscode.TextDocument, f: Finding): vscode.Diagn
 const optedIn = new Set<string>();
 
 /**
- * Asks something slower than the linter (a live cluster) for a better message for a finding, e.g.
- * that an IP is a node's address. Answers arrive after the plain diagnostics are shown.
+ * Asks something slower than the linter (a live cluster) for a better message, and maybe another
+ * severity, for a finding: that an IP is a node's, a live Pod's, reused by another workload…
+ * Answers arrive after the plain diagnostics are shown.
  */
-export type FindingRefiner = (finding: Finding) => Promise<string | undefined>;
+export type FindingRefiner = (finding: Finding) => Promise<{ message: string; severity?: Severity } | undefined>;
 
 const refiners: FindingRefiner[] = [];
 
@@ -59,6 +60,16 @@ export function registerFindingRefiner(refiner: FindingRefiner): vscode.Disposab
     const i = refiners.indexOf(refiner);
     if (i >= 0) refiners.splice(i, 1);
   });
+}
+
+let relintOpen: (() => void) | undefined;
+
+/**
+ * Lints every open document again (cheap: the linter caches documents), so refiners answer anew,
+ * e.g. after the cluster's Pods changed which IP belongs to whom.
+ */
+export function relintOpenDocuments(): void {
+  relintOpen?.();
 }
 
 /** The shared linter: its per-document cache makes re-linting for code actions nearly free. */
@@ -143,8 +154,9 @@ export function registerDiagnostics(context: vscode.ExtensionContext, log: vscod
       collection.set(
         doc.uri,
         diagnostics.map((d, i) => {
-          if (!messages[i]) return d;
-          const refined = new vscode.Diagnostic(d.range, messages[i]!, d.severity);
+          const m = messages[i];
+          if (!m) return d;
+          const refined = new vscode.Diagnostic(d.range, m.message, m.severity ? SEVERITY[m.severity] : d.severity);
           refined.source = d.source;
           refined.code = d.code;
           refined.relatedInformation = d.relatedInformation;
@@ -163,6 +175,8 @@ export function registerDiagnostics(context: vscode.ExtensionContext, log: vscod
   const relintAll = (): void => {
     for (const doc of vscode.workspace.textDocuments) lint(doc);
   };
+  relintOpen = relintAll;
+  context.subscriptions.push({ dispose: () => (relintOpen = undefined) });
 
   context.subscriptions.push(
     collection,

@@ -91,29 +91,9 @@ interface NodeObject {
 export async function readClusterFacts(client: KubeClient, namespace: string | undefined): Promise<FactsResult> {
   const notes: string[] = [];
   const pods = new Map<string, PodHolder>();
-  const nodes = new Map<string, { node: string; type: string }>();
-  const services = new Map<string, ServiceHolder>();
-  const podRanges: { cidr: Cidr; node?: string }[] = [];
-  let serviceRanges: Cidr[] = [];
   const counts = { pods: 0, nodes: 0, services: 0 };
-
-  /** Cluster-wide first; when RBAC allows only the namespace, fall back to it and say so. */
-  const each = async <T>(r: ApiResource, f: (item: T) => void): Promise<void> => {
-    try {
-      for await (const page of listPaged<T>(client, r, undefined)) page.forEach(f);
-    } catch (e) {
-      if (!(e instanceof KubeError && e.kind === 'forbidden') || !namespace) {
-        notes.push(`${r.resource}: ${(e as Error).message}`);
-        return;
-      }
-      notes.push(`${r.resource}: only namespace ${namespace} could be read (${e.message})`);
-      try {
-        for await (const page of listPaged<T>(client, r, namespace)) page.forEach(f);
-      } catch (e2) {
-        notes.push(`${r.resource}: ${(e2 as Error).message}`);
-      }
-    }
-  };
+  const networkRead = readNetworkFacts(client, namespace);
+  networkRead.catch(() => {}); // awaited below
 
   // Pods as a Table with their metadata: the IP and node columns and the owners, a quarter of the
   // bytes of the full objects (kubectl get -o wide reads the same).
@@ -162,6 +142,75 @@ export async function readClusterFacts(client: KubeClient, namespace: string | u
       }
     }
   }
+  const net = await networkRead;
+  notes.push(...net.notes);
+  counts.nodes = net.nodeCount;
+  counts.services = net.serviceCount;
+  const { nodes, services, podRanges, serviceRanges } = net;
+  // A hostNetwork Pod's IP column shows its node's address: that address is the node's, not a Pod's.
+  for (const ip of nodes.keys()) pods.delete(ip);
+
+  return {
+    facts: {
+      podByIp: (ip) => pods.get(ip),
+      pastHolders: () => [],
+      nodeByIp: (ip) => nodes.get(ip),
+      serviceByIp: (ip) => services.get(ip),
+      podRanges,
+      serviceRanges,
+    },
+    notes,
+    counts,
+    barePods,
+  };
+}
+
+function cell(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '<none>' && v !== '' ? v : undefined;
+}
+
+export interface NetworkFacts {
+  /** Node addresses (not Hostname) → node and address type. */
+  nodes: Map<string, { node: string; type: string }>;
+  nodeCount: number;
+  /** Service ClusterIPs → the Service. */
+  services: Map<string, ServiceHolder>;
+  serviceCount: number;
+  podRanges: { cidr: Cidr; node?: string }[];
+  serviceRanges: Cidr[];
+  notes: string[];
+}
+
+/**
+ * Nodes (addresses, Pod ranges) and Services (ClusterIPs, the Service range: ServiceCIDR objects
+ * where served, else the range covering the ClusterIPs). Cluster-wide; when RBAC allows only
+ * `namespace`, Services of that namespace, said in a note.
+ */
+export async function readNetworkFacts(client: KubeClient, namespace?: string): Promise<NetworkFacts> {
+  const notes: string[] = [];
+  const nodes = new Map<string, { node: string; type: string }>();
+  const services = new Map<string, ServiceHolder>();
+  const podRanges: { cidr: Cidr; node?: string }[] = [];
+  let serviceRanges: Cidr[] = [];
+  const counts = { nodes: 0, services: 0 };
+  /** Cluster-wide first; when RBAC allows only the namespace, fall back to it and say so. */
+  const each = async <T>(r: ApiResource, f: (item: T) => void): Promise<void> => {
+    try {
+      for await (const page of listPaged<T>(client, r, undefined)) page.forEach(f);
+    } catch (e) {
+      if (!(e instanceof KubeError && e.kind === 'forbidden') || !namespace) {
+        notes.push(`${r.resource}: ${(e as Error).message}`);
+        return;
+      }
+      notes.push(`${r.resource}: only namespace ${namespace} could be read (${e.message})`);
+      try {
+        for await (const page of listPaged<T>(client, r, namespace)) page.forEach(f);
+      } catch (e2) {
+        notes.push(`${r.resource}: ${(e2 as Error).message}`);
+      }
+    }
+  };
+
   await each<NodeObject>({ kind: 'Node', resource: 'nodes', prefix: '/api/v1' }, (n) => {
     counts.nodes++;
     const name = n.metadata?.name ?? '?';
@@ -193,24 +242,5 @@ export async function readClusterFacts(client: KubeClient, namespace: string | u
     // Not served (or not allowed): derived from the ClusterIPs below.
   }
   if (serviceRanges.length === 0) serviceRanges = coveringRange(clusterIPs);
-  // A hostNetwork Pod's IP column shows its node's address: that address is the node's, not a Pod's.
-  for (const ip of nodes.keys()) pods.delete(ip);
-
-  return {
-    facts: {
-      podByIp: (ip) => pods.get(ip),
-      pastHolders: () => [],
-      nodeByIp: (ip) => nodes.get(ip),
-      serviceByIp: (ip) => services.get(ip),
-      podRanges,
-      serviceRanges,
-    },
-    notes,
-    counts,
-    barePods,
-  };
-}
-
-function cell(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '<none>' && v !== '' ? v : undefined;
+  return { nodes, nodeCount: counts.nodes, services, serviceCount: counts.services, podRanges, serviceRanges, notes };
 }

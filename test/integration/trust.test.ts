@@ -120,7 +120,7 @@ describe('trust: no cluster contact without a user action', function () {
     assert.ok(!vscode.languages.getDiagnostics(editor.document.uri).some((d) => /targets node/.test(d.message)), 'no node-IP message without a connection');
 
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, ipPos);
-    assert.match(hoverValues(hovers).map((m) => m.value).join('\n'), /not a Pod IP in `trap` now/);
+    assert.match(hoverValues(hovers).map((m) => m.value).join('\n'), /not a Pod, node or Service address of `trap`|not a Pod IP in `trap` now/);
     assert.ok(existsSync(trap.marker), 'the hover ran the exec plugin');
     assert.ok(requests.some((r) => r.startsWith('GET /api/v1/pods')), `the hover asked the cluster: ${requests.join(', ')}`);
 
