@@ -1,5 +1,6 @@
 // Wires the features together; each feature lives in its own file under src/features/.
 import * as vscode from 'vscode';
+import { registerAudit } from './features/audit';
 import { registerDiagnostics } from './features/diagnostics';
 import { registerCodeActions, registerServiceCandidateSource, registerLiveIpSource } from './features/codeActions';
 import { ClusterSession } from './features/cluster';
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(registerServiceCandidateSource(clusterSource), registerLiveIpSource(clusterSource));
   registerHover(context, session, classifier, log);
   registerClusterClassification(context, session, classifier);
+  registerAudit(context, session, log);
   const demo = registerDemoCluster(context, session, log);
   registerTimelineCommands(context, session, log);
   const statusBar = registerStatusBar(context, session);

@@ -4,11 +4,11 @@
 // Service, nothing inside the cluster's ranges, or something outside the cluster.
 import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
-import { classifyFinding, findInObject, isOwnedByController, type AuditFinding, type KubeObject, type ObjectFinding } from '../core/audit';
+import type { AuditFinding } from '../core/audit';
 import { CLUSTER_CLASSES, type ClusterClass } from '../core/clusterClass';
-import { ManifestLinter, README_URL, type Severity } from '../core/lint';
-import { KubeClient, KubeError, loadKubeConfig } from '../kube';
-import { AUDITED, SECRETS, listPaged, readClusterFacts, type ApiResource } from '../kube/inventory';
+import { README_URL, type Severity } from '../core/lint';
+import { KubeClient, loadKubeConfig } from '../kube';
+import { auditWithClient, type AuditRun } from '../kube/audit';
 import { forTerminal, jsonForTerminal } from './terminal';
 
 export const AUDIT_USAGE = `Usage: pod-ip-lens audit [options]
@@ -31,6 +31,8 @@ Service ranges, or outside the cluster.
 Exit status: 0 no findings at warning or above, 1 findings, 2 usage error, a resource that could
 not be read (RBAC) or no connection. Progress goes to standard error.
 `;
+
+export type { AuditRun };
 
 export type AuditFormat = 'text' | 'json' | 'sarif';
 
@@ -79,75 +81,12 @@ export function parseAuditArgs(args: string[]): ParsedAuditArgs {
   };
 }
 
-export interface AuditRun {
-  context: string;
-  server: string;
-  namespace?: string;
-  findings: AuditFinding[];
-  /** Resources that could not be read, and facts that are not known. */
-  errors: string[];
-  notes: string[];
-  scanned: Record<string, number>;
-}
-
-/** Reads the cluster and audits every object; `progress` hears about large lists as they go. */
+/** Reads the cluster of the options' kubeconfig and context and audits it. */
 export async function auditCluster(opts: AuditCliOptions, progress: (line: string) => void = () => {}): Promise<AuditRun> {
   const kc = loadKubeConfig(opts.kubeconfig ? { files: opts.kubeconfig.split(process.platform === 'win32' ? ';' : ':').filter(Boolean) } : {});
   const client = new KubeClient(kc, opts.context);
   const namespace = opts.allNamespaces ? undefined : opts.namespace ?? client.namespace;
-  // The facts (Pods, nodes, Services) are read while the workloads are scanned; the literals
-  // found are classified once both are in.
-  const factsRead = readClusterFacts(client, namespace);
-  factsRead.catch(() => {}); // awaited below
-  const linter = new ManifestLinter({}, 0);
-  const found: ObjectFinding[] = [];
-  const errors: string[] = [];
-  const notes: string[] = [];
-  const scanned: Record<string, number> = {};
-  const resources: ApiResource[] = [...AUDITED.filter((r) => r.kind !== 'Pod'), ...(opts.includeSecrets ? [SECRETS] : [])];
-  for (const r of resources) {
-    let n = 0;
-    try {
-      for await (const page of listPaged<KubeObject>(client, r, namespace, opts.pageSize)) {
-        for (const obj of page) {
-          // A controller's ReplicaSets and Jobs carry its template: audited once, through it.
-          if ((r.kind === 'ReplicaSet' || r.kind === 'Job') && isOwnedByController(obj)) continue;
-          n++;
-          found.push(...findInObject(obj, linter));
-        }
-        if (n >= 1000) progress(`${r.resource}: ${n} read…`);
-      }
-    } catch (e) {
-      // A kind this server does not serve has nothing to audit; anything else (RBAC) is an error.
-      if (e instanceof KubeError && e.kind === 'not-found') notes.push(`${r.resource}: not served by this API server`);
-      else errors.push(`${r.resource}: ${(e as Error).message}`);
-    }
-    scanned[r.resource] = n;
-  }
-  const { facts, notes: factNotes, counts, barePods } = await factsRead;
-  notes.push(...factNotes);
-  progress(`read ${counts.pods} Pods, ${counts.nodes} nodes and ${counts.services} Services of context ${client.context}`);
-  const findings: AuditFinding[] = found.map((f) => classifyFinding(f, facts));
-  // Pods a controller owns are audited through it; the others are read one by one (few, usually).
-  const bare = barePods.filter((p) => namespace === undefined || p.namespace === namespace);
-  let podErrors = 0;
-  for (let i = 0; i < bare.length; i += 8) {
-    await Promise.all(
-      bare.slice(i, i + 8).map(async (p) => {
-        try {
-          const res = await client.getJson<KubeObject>(`/api/v1/namespaces/${encodeURIComponent(p.namespace)}/pods/${encodeURIComponent(p.name)}`, {}, client.requestContext('get', 'pods', undefined, p.namespace));
-          res.body.kind ??= 'Pod';
-          res.body.apiVersion ??= 'v1';
-          findings.push(...findInObject(res.body, linter).map((f) => classifyFinding(f, facts)));
-        } catch (e) {
-          // Gone since the list: nothing to audit. Anything else is said once.
-          if (!(e instanceof KubeError && e.kind === 'not-found') && podErrors++ === 0) errors.push(`pods: ${(e as Error).message}`);
-        }
-      }),
-    );
-  }
-  scanned.pods = bare.length;
-  return { context: client.context, server: client.server, namespace, findings, errors, notes, scanned };
+  return auditWithClient(client, { namespace, includeSecrets: opts.includeSecrets, pageSize: opts.pageSize }, progress);
 }
 
 function where(f: AuditFinding): string {

@@ -20,6 +20,19 @@ type Log = Pick<vscode.LogOutputChannel, 'debug'>;
 /** How long one read of nodes and Services answers for every literal in every open manifest. */
 const NETWORK_TTL_MS = 30_000;
 
+/** Earlier holders of `ip` in the IP-history watch (not `exceptUid`, the holder now), oldest first. */
+export function pastHolders(history: PodWatchFeed | undefined, ip: string, exceptUid?: string): PodHolder[] {
+  const model = history?.model;
+  if (!model) return [];
+  return model
+    .holdersOf(ip)
+    .filter((t) => t.to !== undefined && !t.hostNetwork && t.uid !== exceptUid)
+    .map((t) => {
+      const s = model.pod(t.uid);
+      return { pod: t.pod, owner: s?.owner, node: s?.node, since: t.from, until: t.to };
+    });
+}
+
 function holderOf(p: PodSummary): PodHolder {
   return { pod: `${p.namespace}/${p.name}`, owner: p.owner, node: p.node, since: p.createdAt };
 }
@@ -73,16 +86,9 @@ export class ClusterClassifier {
     const ctx = this.session.defaultContext();
     const history = startHistory ? this.session.historyFeed() : this.session.feeds().find((f) => this.session.isHistoryFeed(f));
     const [net, pod] = await Promise.all([this.networkFacts(ctx), withTimeout(this.session.lookup(ctx).findPodByIp(ip))]);
-    const model = history?.model;
     const facts: ClusterFacts = {
       podByIp: (x) => (x === ip && pod ? holderOf(pod) : undefined),
-      pastHolders: (x) =>
-        (model?.holdersOf(x) ?? [])
-          .filter((t) => t.to !== undefined && !t.hostNetwork && t.uid !== pod?.uid)
-          .map((t) => {
-            const s = model?.pod(t.uid);
-            return { pod: t.pod, owner: s?.owner, node: s?.node, since: t.from, until: t.to };
-          }),
+      pastHolders: (x) => pastHolders(history, x, pod?.uid),
       nodeByIp: (x) => net.nodes.get(x),
       serviceByIp: (x) => net.services.get(x),
       podRanges: net.podRanges,

@@ -112,4 +112,24 @@ describe('cluster classification of flagged IPs in the editor', function () {
     const shot = await screenshot('classification-reused');
     if (shot) console.log(`    screenshot: ${shot}`);
   });
+
+  it('audits the live cluster: a tree of objects and findings, each opening the live object at the literal', async () => {
+    const gammaIp = await until('gamma’s Pod IP', async () => (await kubectl('get', 'pods', '-l', 'app=gamma', '-o', 'jsonpath={.items[0].status.podIP}')) || undefined);
+    await kubectl('create', 'configmap', 'settings', `--from-literal=GAMMA_HOST=${gammaIp}:80`, '--from-literal=POOL=10.244.0.0/16');
+    const run = await vscode.commands.executeCommand<{ context: string; findings: { kind: string; name: string; path: string; class: string; line: number; column: number; literal: string }[] }>('podIpLens.auditCluster');
+    assert.ok(run, 'the command returns its run');
+    const f = run.findings.find((x) => x.kind === 'ConfigMap' && x.name === 'settings');
+    assert.ok(f, JSON.stringify(run.findings));
+    // The IP-history watch knows gamma's IP was alpha's before: reused.
+    assert.deepEqual([f.path, f.class], ['data.GAMMA_HOST', 'reused']);
+    const { liveUri } = await import('../../src/features/audit');
+    const doc = await vscode.workspace.openTextDocument(liveUri(run.context, { kind: 'ConfigMap', namespace: 'default', name: 'settings' }));
+    assert.equal(doc.getText().split('\n')[f.line - 1].slice(f.column - 1, f.column - 1 + f.literal.length), `${gammaIp}:80`);
+    const d = await until('the audit diagnostic on the live object', () => vscode.languages.getDiagnostics(doc.uri)[0]);
+    assert.match(d.message, /now belongs to Pod default\/gamma-.*\(Deployment gamma\), but until .* it was default\/alpha-/);
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+    await vscode.window.showTextDocument(doc);
+    const shot = await screenshot('audit-live-object');
+    if (shot) console.log(`    screenshot: ${shot}`);
+  });
 });
