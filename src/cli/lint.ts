@@ -316,6 +316,37 @@ const RULE_TEXT: Record<RuleId, { name: string; short: string; full: string }> =
   },
 };
 
+/** The parts of a SARIF 2.1.0 log that `--format sarif` writes (and tests read). */
+export interface SarifRegion {
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+}
+export interface SarifLocation {
+  id?: number;
+  physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: SarifRegion };
+  message?: { text: string };
+}
+export interface SarifResult {
+  ruleId: RuleId;
+  ruleIndex: number;
+  level: 'error' | 'warning' | 'note';
+  message: { text: string };
+  locations: SarifLocation[];
+  relatedLocations?: SarifLocation[];
+}
+export interface SarifLog {
+  $schema: string;
+  version: '2.1.0';
+  runs: {
+    tool: { driver: { name: string; version: string; informationUri: string; rules: { id: RuleId; name: string; helpUri: string; defaultConfiguration: { level: string } }[] } };
+    columnKind: 'utf16CodeUnits';
+    results: SarifResult[];
+    invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; message: { text: string } }[] }[];
+  }[];
+}
+
 function sarifLevel(s: Severity): 'error' | 'warning' | 'note' {
   return s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note';
 }
@@ -337,13 +368,13 @@ export function formatSarif(run: LintRun): string {
     help: { text: `${RULE_TEXT[id].full} See ${ruleDocUrl(id)}` },
     defaultConfiguration: { level: sarifLevel(DEFAULT_SEVERITY[id]) },
   }));
-  const location = (f: CliFinding, r: { line: number; column: number; endLine: number; endColumn: number }) => ({
+  const location = (f: CliFinding, r: { line: number; column: number; endLine: number; endColumn: number }): SarifLocation => ({
     physicalLocation: {
       artifactLocation: { uri: artifactUri(f.file), ...(isAbsolute(f.file) || f.file === '-' ? {} : { uriBaseId: '%SRCROOT%' }) },
       region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn },
     },
   });
-  const results = run.findings.map((f) => ({
+  const results = run.findings.map((f): SarifResult => ({
     ruleId: f.rule,
     ruleIndex: RULE_IDS.indexOf(f.rule),
     level: sarifLevel(f.severity),
@@ -355,7 +386,7 @@ export function formatSarif(run: LintRun): string {
     ...run.errors.map((text) => ({ level: 'error', message: { text } })),
     ...run.notes.map((text) => ({ level: 'note', message: { text } })),
   ];
-  const sarif = {
+  const sarif: SarifLog = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [

@@ -131,7 +131,6 @@ export async function startDemoCluster(options: DemoClusterOptions = {}): Promis
   controlPlane.start({ systemWorkloads: options.systemWorkloads ?? true });
 
   const token = randomBytes(24).toString('base64url');
-  let faults: Faults | undefined;
   const server = new ApiHttpServer({
     api,
     token,
@@ -145,7 +144,8 @@ export async function startDemoCluster(options: DemoClusterOptions = {}): Promis
   });
   let stopped = false;
   let restarting: Promise<void> | undefined;
-  faults = new Faults({
+  // The server reads it through a getter, when requests arrive, after this is set.
+  const faults: Faults = new Faults({
     cutWatches: (abrupt) => server.cutWatches(abrupt),
     stallWatches: () => server.stallWatches(),
     expire: () => {

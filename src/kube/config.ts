@@ -75,7 +75,13 @@ export function loadKubeConfig(source: KubeconfigSource = {}): KubeConfig {
   const pick = <T extends { name: string }>(lists: T[][]): T[] => {
     const seen = new Set<string>();
     const out: T[] = [];
-    for (const list of lists) for (const x of list) if (!seen.has(x.name)) (seen.add(x.name), out.push(x));
+    for (const list of lists) {
+      for (const x of list) {
+        if (seen.has(x.name)) continue;
+        seen.add(x.name);
+        out.push(x);
+      }
+    }
     return out;
   };
   merged.loadFromOptions({

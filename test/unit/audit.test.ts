@@ -79,7 +79,7 @@ describe('live objects rendered as YAML', () => {
       { 'weird key': 1, 'a:b': 2, '#c': 3, yes: 'no', '1.5': 1.5, '-x': '- y', '[z]': '{w}' },
     ];
     for (const c of cases) assert.deepEqual(parse(renderYaml(c)), c, renderYaml(c));
-    assert.match(renderYaml({ conf: 'server 10.0.0.1;\nlisten 80;\n' }), /^conf: \|\n  server 10\.0\.0\.1;\n  listen 80;\n$/);
+    assert.match(renderYaml({ conf: 'server 10.0.0.1;\nlisten 80;\n' }), /^conf: \|\n {2}server 10\.0\.0\.1;\n {2}listen 80;\n$/);
   });
   it('round-trips random JSON data', () => {
     const rand = seededRandom(7);
