@@ -261,6 +261,24 @@ describe('demo patches', () => {
     assert.throws(() => jsonPatch(deploy, [{ op: 'remove', path: '/spec/nope/x' }]), (e: ApiError) => e.code === 422);
     assert.throws(() => jsonPatch(deploy, { op: 'add' }), (e: ApiError) => e.code === 422);
   });
+
+  it('JSON patch test compares values, not their serialisation: key order does not matter, types do', () => {
+    const selector = { matchLabels: { app: 'backend' } };
+    // kubectl and client libraries serialise maps in their own order.
+    const labels = { tier: 'web', app: 'backend' };
+    const doc = { spec: { selector, template: { metadata: { labels: { app: 'backend', tier: 'web' } } }, replicas: 2 } };
+    assert.doesNotThrow(() => jsonPatch(doc, [{ op: 'test', path: '/spec/template/metadata/labels', value: labels }]));
+    assert.doesNotThrow(() => jsonPatch(doc, [{ op: 'test', path: '/spec', value: { replicas: 2, template: { metadata: { labels } }, selector } }]));
+    const fails = (value: unknown, path = '/spec/template/metadata/labels') => assert.throws(() => jsonPatch(doc, [{ op: 'test', path, value }]), (e: ApiError) => e.code === 422 && /test failed/.test(e.message), JSON.stringify(value));
+    fails({ app: 'backend' });
+    fails({ app: 'backend', tier: 'web', extra: 'x' });
+    fails({ app: 'backend', tier: 'api' });
+    fails('2', '/spec/replicas');
+    fails([2], '/spec/replicas');
+    fails(null, '/spec/missing');
+    fails(undefined, '/spec/template/constructor');
+    assert.throws(() => jsonPatch(doc, [{ op: 'test', path: '/spec/replicas' }]), /test needs "value"/);
+  });
 });
 
 describe('demo IP allocation', () => {
