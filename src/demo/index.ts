@@ -21,6 +21,7 @@ export { DemoApi } from './api';
 export { Faults, parseFaultSchedule, applyFault } from './faults';
 export type { FaultSchedule } from './faults';
 export { RESOURCE } from './resources';
+export { startRolloutScenario } from './scenario';
 
 export interface DemoClusterOptions {
   /** TCP port on 127.0.0.1; 0 (the default) picks a free one. */
