@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import { screenshot, until } from './util';
@@ -33,6 +34,8 @@ describe('demo cluster, hover and cluster-aware fixes', function () {
     await vscode.workspace.getConfiguration('podIpLens.demo').update('speed', 10, vscode.ConfigurationTarget.Global);
     kubeconfig = (await vscode.commands.executeCommand<string>('podIpLens.startDemoCluster'))!;
     assert.ok(kubeconfig && existsSync(kubeconfig), 'the command returns the kubeconfig it wrote');
+    const demoBundle = join(vscode.extensions.getExtension('pod-ip-lens.pod-ip-lens')!.extensionPath, 'dist', 'demo.js');
+    assert.ok(demoBundle in require.cache, 'starting the demo cluster required its bundle, dist/demo.js');
   });
 
   afterEach(async function () {
