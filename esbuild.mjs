@@ -3,11 +3,12 @@
 //   dist/cli.js              the `pod-ip-lens` command line
 //   dist/demo.js             the demo cluster (src/demo, its TLS and protobuf libraries, the
 //                            OpenAPI schemas): required by the two above when a demo cluster starts
+//   dist/client-node.js      @kubernetes/client-node: required when a kubeconfig is first read
 //   dist/webview/main.js     the timeline app (browser)
 //   dist/test/integration/*  the mocha suite that runs inside the VS Code extension host
 // Flags: --watch (rebuild on change), --production (minified, no sourcemaps), --outdir DIR (instead
-// of dist/), --inline-demo (the demo inside extension.js and cli.js, as before it had a bundle of
-// its own: the activation benchmark's baseline).
+// of dist/), --single-bundle (the lazy bundles below inside extension.js and cli.js, as before they
+// were split off: the activation benchmark's baseline).
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -16,7 +17,7 @@ import { createRequire } from 'node:module';
 const argv = process.argv.slice(2);
 const production = argv.includes('--production');
 const watch = argv.includes('--watch');
-const inlineDemo = argv.includes('--inline-demo');
+const singleBundle = argv.includes('--single-bundle');
 const outIndex = argv.indexOf('--outdir');
 const DIST = outIndex >= 0 ? argv[outIndex + 1] : 'dist';
 if (!DIST || DIST.startsWith('--')) {
@@ -76,33 +77,42 @@ const nodeUrl = {
   },
 };
 
-// The host bundles reach the demo cluster only through src/demo/index.ts (imported on first use);
-// that import becomes `require('./demo.js')`, the demo's own bundle next to them.
-const DEMO_ENTRY = resolve('src/demo/index.ts');
-const DEMO_DIR = resolve('src/demo');
-const demoBundle = {
-  name: 'demo-bundle',
+// Bundles of their own, which the host bundles require when first used, so that activation
+// (extension.js) and `pod-ip-lens lint` (cli.js) neither parse nor run them:
+//   demo.js         the demo cluster, reached only through src/demo/index.ts
+//   client-node.js  @kubernetes/client-node (kubeconfig loading and auth), through src/kube/clientNode.ts,
+//                   which src/kube/config.ts requires when it first reads a kubeconfig
+const LAZY_BUNDLES = [
+  { entry: resolve('src/demo/index.ts'), out: 'demo', only: resolve('src/demo'), what: 'the demo cluster' },
+  { entry: resolve('src/kube/clientNode.ts'), out: 'client-node', what: '@kubernetes/client-node' },
+];
+const lazyBundles = {
+  name: 'lazy-bundles',
   setup(build) {
-    build.onResolve({ filter: /demo/ }, async (args) => {
-      if (args.pluginData?.demoBundle || args.kind === 'entry-point') return undefined;
-      const importer = resolve(args.importer);
-      if (importer.startsWith(DEMO_DIR)) return undefined;
-      const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { demoBundle: true } });
+    build.onResolve({ filter: /demo|clientNode/ }, async (args) => {
+      if (args.pluginData?.lazyBundles || args.kind === 'entry-point') return undefined;
+      const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { lazyBundles: true } });
       if (r.errors.length) return { errors: r.errors };
-      if (r.path === DEMO_ENTRY) return { path: './demo.js', external: true };
-      if (r.path.startsWith(DEMO_DIR)) return { errors: [{ text: `${relative('.', args.importer)} imports ${args.path}: outside src/demo, import the demo cluster through src/demo (index.ts), which is its own bundle (dist/demo.js)` }] };
+      const importer = resolve(args.importer);
+      for (const b of LAZY_BUNDLES) {
+        if (r.path === b.entry) return { path: `./${b.out}.js`, external: true };
+        if (b.only && r.path.startsWith(b.only) && !importer.startsWith(b.only)) {
+          return { errors: [{ text: `${relative('.', args.importer)} imports ${args.path}: outside ${relative('.', b.only)}, import ${b.what} through ${relative('.', b.entry)}, which is its own bundle (${b.out}.js)` }] };
+        }
+      }
       return undefined;
     });
   },
 };
 
 const nodeCommon = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: [nodeUrl] };
-const hostPlugins = inlineDemo ? [nodeUrl, demoOpenApi] : [nodeUrl, demoBundle];
+const hostPlugins = singleBundle ? [nodeUrl, demoOpenApi] : [nodeUrl, lazyBundles];
 
 const builds = [
   { ...nodeCommon, entryPoints: { extension: 'src/extension.ts' }, outdir: DIST, plugins: hostPlugins },
   { ...nodeCommon, entryPoints: { cli: 'src/cli.ts' }, outdir: DIST, banner: { js: '#!/usr/bin/env node' }, plugins: hostPlugins },
   { ...nodeCommon, entryPoints: { demo: 'src/demo/index.ts' }, outdir: DIST, plugins: [nodeUrl, demoOpenApi] },
+  { ...nodeCommon, entryPoints: { 'client-node': 'src/kube/clientNode.ts' }, outdir: DIST },
   {
     ...common,
     platform: 'browser',
@@ -124,16 +134,22 @@ if (!production) {
   });
 }
 
-/** What activation must not parse: a host bundle that carries the demo cluster is a build error. */
-const DEMO_ONLY = [/^src\/demo\//, /^node_modules\/(selfsigned|protobufjs|@peculiar|asn1js|pkijs|tsyringe)\//];
+/** What activation must not parse: a host bundle that carries a lazy bundle's code is a build error. */
+const LAZY_ONLY = [
+  { re: /^src\/demo\//, bundle: 'demo.js' },
+  { re: /^node_modules\/(selfsigned|protobufjs|@peculiar|asn1js|pkijs|tsyringe)\//, bundle: 'demo.js' },
+  { re: /^node_modules\/@kubernetes\/client-node\//, bundle: 'client-node.js' },
+];
 function checkHostBundles(merged) {
-  if (inlineDemo) return [];
   const problems = [];
+  if (singleBundle) return problems;
   for (const name of ['extension.js', 'cli.js']) {
     const out = merged.outputs[relative('.', resolve(DIST, name)).split('\\').join('/')];
     if (!out) continue;
-    const demo = Object.keys(out.inputs).filter((f) => DEMO_ONLY.some((re) => re.test(f)));
-    if (demo.length) problems.push(`${name} carries demo-cluster code, which belongs in demo.js: ${demo.slice(0, 5).join(', ')}${demo.length > 5 ? ', …' : ''}`);
+    for (const { re, bundle } of LAZY_ONLY) {
+      const found = Object.keys(out.inputs).filter((f) => re.test(f));
+      if (found.length) problems.push(`${name} carries code that belongs in ${bundle}: ${found.slice(0, 5).join(', ')}${found.length > 5 ? ', …' : ''}`);
+    }
   }
   return problems;
 }

@@ -67,6 +67,9 @@ async function checkPackagedCli(extensionDir, work) {
       console.log('[package] (kubectl is not on PATH: the packaged demo cluster was not queried)');
     }
     else if (kubectl.stdout.trim() !== 'node/demo-control-plane\nnode/demo-worker') throw new Error(`kubectl get nodes on the packaged CLI's demo cluster: ${kubectl.stdout}${kubectl.stderr}`);
+    // audit reads the kubeconfig through dist/client-node.js.
+    const audit = spawnSync(process.execPath, [cli, 'audit', '--kubeconfig', kubeconfig, '-A', '--format', 'json'], { cwd: work, encoding: 'utf8', timeout: 60_000 });
+    if (audit.status !== 0 || !Array.isArray(JSON.parse(audit.stdout || '{}').findings)) throw new Error(`pod-ip-lens audit (packaged) against the packaged demo cluster exited with ${audit.status}:\n${audit.stdout}${audit.stderr}`);
   } finally {
     child.kill('SIGTERM');
   }
@@ -75,7 +78,7 @@ async function checkPackagedCli(extensionDir, work) {
     child.kill('SIGKILL');
     throw new Error(`the packaged CLI's demo cluster did not stop cleanly (${code}):\n${out}${err}`);
   }
-  console.log('[package] the packaged CLI runs the demo cluster from dist/demo.js');
+  console.log('[package] the packaged CLI runs the demo cluster from dist/demo.js and audits it through dist/client-node.js');
 }
 
 const work = mkdtempSync(join(tmpdir(), 'pod-ip-lens-package-'));
@@ -90,7 +93,7 @@ try {
   const names = entries.map((e) => e.name);
   console.log(`[package] ${vsix}: ${(buf.length / 1024).toFixed(0)} KiB, ${names.length} files`);
   for (const n of names) console.log(`  ${n}`);
-  for (const need of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/demo.js', 'extension/dist/webview/main.js', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/media/walkthrough/1-start.md']) {
+  for (const need of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/demo.js', 'extension/dist/client-node.js', 'extension/dist/webview/main.js', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/media/walkthrough/1-start.md']) {
     if (!names.includes(need)) fail(`${need} is missing from the package`);
   }
   const forbidden = names.filter((n) => /^extension\/(src|test|scripts|node_modules|\.vscode-test|\.demo|test-results|webview)\//.test(n) || n.endsWith('.map') || n.endsWith('.ts'));

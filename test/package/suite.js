@@ -34,6 +34,10 @@ exports.run = async function run() {
   assert.ok(typeof kubeconfig === 'string' && fs.existsSync(kubeconfig), `Start Demo Cluster wrote a kubeconfig (${kubeconfig})`);
   assert.ok(demoBundle in require.cache, 'Start Demo Cluster loaded dist/demo.js from the package');
   assert.match(ext.exports.session.demo?.url ?? '', /^https:\/\/127\.0\.0\.1:\d+$/, 'the demo cluster listens');
+  const clientNode = path.join(ext.extensionPath, 'dist', 'client-node.js');
+  assert.ok(!(clientNode in require.cache), 'no kubeconfig was read yet, so dist/client-node.js is not loaded');
+  assert.equal(ext.exports.session.kubeConfig().getCurrentContext(), 'pod-ip-lens-demo');
+  assert.ok(clientNode in require.cache, 'reading the kubeconfig loaded dist/client-node.js from the package');
   await vscode.commands.executeCommand('podIpLens.stopDemoCluster');
   assert.equal(ext.exports.session.demo, undefined, 'and stops');
   console.log(`package probe: Pod IP Lens ${ext.packageJSON.version} from ${ext.extensionPath} activated, linted and ran the demo cluster`);
