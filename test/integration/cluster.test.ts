@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import { screenshot, until } from './util';
 import type { ExtensionApi } from '../../src/extension';
+import { skipOrFail } from '../skip';
 
 const run = promisify(execFile);
 const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
@@ -27,8 +28,7 @@ describe('demo cluster, hover and cluster-aware fixes', function () {
 
   before(async function () {
     if (!hasKubectl) {
-      console.error(`!!! ${KUBECTL} not found: SKIPPING the demo-cluster workshop tests. Install kubectl or set KUBECTL.`);
-      this.skip();
+      skipOrFail(this, `${KUBECTL} not found: the demo-cluster workshop tests (install kubectl or set KUBECTL)`);
     }
     api = await vscode.extensions.getExtension('pod-ip-lens.pod-ip-lens')!.activate();
     await vscode.workspace.getConfiguration('podIpLens.demo').update('speed', 10, vscode.ConfigurationTarget.Global);

@@ -11,6 +11,7 @@ import { decodeKubernetesProtobuf, isKubernetesProtobuf, supportedProtobufKinds 
 import { decodeObject } from '../../src/demo/http/body';
 import { ApiError } from '../../src/demo/store';
 import { findKubectl } from '../kubectlPath';
+import { skipOrFail } from '../skip';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'kubectl-wire');
 
@@ -568,8 +569,7 @@ describe('decodeKubernetesProtobuf', () => {
 
     before(async function () {
       if (!KUBECTL || !existsSync(KUBECTL)) {
-        console.warn(`\n    !!! kubectl not found on PATH (or $KUBECTL): the live kubectl protobuf tests are SKIPPED !!!\n`);
-        this.skip();
+        skipOrFail(this, 'kubectl not found on PATH (or $KUBECTL): the live kubectl protobuf tests');
       }
       home = mkdtempSync(path.join(tmpdir(), 'demo-protobuf-kubectl-'));
       server = http.createServer((req, res) => {
