@@ -42,6 +42,9 @@ sarif: SARIF 2.1.0 for code-scanning tools`],
     ['--external-severity LEVEL', 'level of ip-literal for public addresses (default info)'],
     ['--ignore-cidr CIDR', 'do not report IPs in this range (repeatable), e.g. 169.254.0.0/16'],
     ['--max-size-kb N', 'skip files larger than N KiB, with a note (default 1024; 0: no limit)'],
+    ['--only-manifests', `named files too are linted only when they look like Kubernetes
+manifests (top-level apiVersion and kind), as in a directory
+search: for file lists from git, pre-commit or CI`],
     ['-v, --verbose', 'also list the files a directory search skipped, and why'],
   ],
   `Exit status: 0 no findings, 1 findings at warning or above, 2 usage or I/O error or a document
@@ -58,6 +61,8 @@ export interface LintCliOptions {
   lint: LintOptions;
   maxSizeKb: number;
   verbose?: boolean;
+  /** Named files, too, are linted only when they look like manifests. */
+  onlyManifests?: boolean;
 }
 
 export type ParsedLintArgs = { ok: true; options: LintCliOptions } | { ok: false; help: boolean; message?: string };
@@ -75,11 +80,12 @@ export function parseLintArgs(args: string[]): ParsedLintArgs {
       'ignore-cidr': { type: 'string', multiple: true },
       'max-size-kb': { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
+      'only-manifests': { type: 'boolean' },
     },
     { positionals: true, hints: { format: 'text, json or sarif', rule: 'RULE=LEVEL', 'external-severity': 'error, warning, info, hint or off', 'ignore-cidr': 'a CIDR, e.g. 169.254.0.0/16', 'max-size-kb': 'a whole number of KiB' } },
   );
   if (!parsed.ok) return parsed;
-  const v = parsed.line.values as { format?: string; rule?: string[]; 'external-severity'?: string; 'ignore-cidr'?: string[]; 'max-size-kb'?: string; verbose?: boolean };
+  const v = parsed.line.values as { format?: string; rule?: string[]; 'external-severity'?: string; 'ignore-cidr'?: string[]; 'max-size-kb'?: string; verbose?: boolean; 'only-manifests'?: boolean };
   const fail = (message: string): ParsedLintArgs => ({ ok: false, help: false, message });
   const format = v.format ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'sarif') return fail(`--format must be text, json or sarif, not '${format}'`);
@@ -99,7 +105,7 @@ export function parseLintArgs(args: string[]): ParsedLintArgs {
   const paths = parsed.line.positionals;
   return {
     ok: true,
-    options: { paths: paths.length ? paths : ['.'], format, lint: { rules, ignoreCidrs, externalSeverity }, maxSizeKb: size === undefined ? 1024 : Number(size), verbose: v.verbose ?? false },
+    options: { paths: paths.length ? paths : ['.'], format, lint: { rules, ignoreCidrs, externalSeverity }, maxSizeKb: size === undefined ? 1024 : Number(size), verbose: v.verbose ?? false, ...(v['only-manifests'] ? { onlyManifests: true } : {}) },
   };
 }
 
@@ -202,7 +208,7 @@ export async function lintPaths(opts: LintCliOptions, readText: (file: string) =
       }
       // Positions are counted from after a byte order mark, as editors and SARIF viewers count them.
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (searched) {
+      if (searched || (opts.onlyManifests && file !== '-')) {
         const verdict = manifestVerdict(file, text);
         if (!verdict.manifest) {
           skipped.push({ file, reason: verdict.reason });
