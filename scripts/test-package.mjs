@@ -93,13 +93,16 @@ try {
   const names = entries.map((e) => e.name);
   console.log(`[package] ${vsix}: ${(buf.length / 1024).toFixed(0)} KiB, ${names.length} files`);
   for (const n of names) console.log(`  ${n}`);
-  for (const need of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/demo.js', 'extension/dist/client-node.js', 'extension/dist/webview/main.js', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/media/walkthrough/1-start.md']) {
+  for (const need of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/demo.js', 'extension/dist/client-node.js', 'extension/dist/webview/main.js', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/media/walkthrough/1-start.md', 'extension/media/icon.png']) {
     if (!names.includes(need)) fail(`${need} is missing from the package`);
   }
   const forbidden = names.filter((n) => /^extension\/(src|test|scripts|node_modules|\.vscode-test|\.demo|test-results|webview)\//.test(n) || n.endsWith('.map') || n.endsWith('.ts'));
   if (forbidden.length) fail(`the package carries files users do not need: ${forbidden.join(', ')}`);
   const manifest = JSON.parse(entries.find((e) => e.name === 'extension/package.json').read().toString('utf8'));
   if (manifest.main !== './dist/extension.js') fail(`package.json main is ${manifest.main}`);
+  const icon = entries.find((e) => e.name === `extension/${manifest.icon}`)?.read();
+  if (!icon || icon.readUInt32BE(16) !== 128 || icon.readUInt32BE(20) !== 128) fail(`the icon (${manifest.icon}) is not a 128×128 PNG in the package`);
+  for (const field of ['repository', 'bugs', 'homepage']) if (!manifest[field]) fail(`package.json has no ${field}`);
   if (buf.length > 5 * 1024 * 1024) fail(`the package is ${(buf.length / 1048576).toFixed(1)} MiB; expected under 5 MiB`);
 
   const entry = ensureCodeServer();
