@@ -360,6 +360,15 @@ describe('demo cluster over HTTPS', function () {
     await request(c, 'DELETE', '/apis/apps/v1/namespaces/default/deployments/paused');
   });
 
+  it('rejects an unknown propagationPolicy with 422 and keeps the object', async () => {
+    await request(c, 'POST', '/api/v1/namespaces/default/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'keep' } } });
+    const r = await request(c, 'DELETE', '/api/v1/namespaces/default/configmaps/keep?propagationPolicy=Sideways');
+    assert.equal(r.status, 422);
+    assert.match(r.json.message, /propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan"/);
+    assert.ok(c.store.get(RESOURCE.configmaps, 'default', 'keep'));
+    assert.equal((await request(c, 'DELETE', '/api/v1/namespaces/default/configmaps/keep?propagationPolicy=Foreground')).status, 200);
+  });
+
   it('StatefulSet: ordered names, a deleted Pod comes back with its name but a new IP, updates from the top', async () => {
     const sts = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' }, spec: { serviceName: 'db', replicas: 3, selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.28' }] } } } };
     const created: string[] = [];
