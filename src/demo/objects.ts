@@ -32,9 +32,11 @@ export type EndpointSlice = Namespaced<discovery.EndpointSlice>;
 export type ConfigMap = Namespaced<core.ConfigMap>;
 export type Secret = Namespaced<core.Secret>;
 export type ServiceAccount = Namespaced<core.ServiceAccount>;
-export type Deployment = WithSpec<Namespaced<apps.Deployment>>;
-export type ReplicaSet = WithSpec<Namespaced<apps.ReplicaSet>>;
-export type StatefulSet = WithSpec<Namespaced<apps.StatefulSet>>;
+/** Fields defaulted on create (src/demo/defaults.ts), so always set on a stored object. */
+type Replicas = { spec: { replicas: number } };
+export type Deployment = WithSpec<Namespaced<apps.Deployment>> & Replicas;
+export type ReplicaSet = WithSpec<Namespaced<apps.ReplicaSet>> & Replicas;
+export type StatefulSet = WithSpec<Namespaced<apps.StatefulSet>> & Replicas;
 export type DaemonSet = WithSpec<Namespaced<apps.DaemonSet>>;
 export type Job = WithSpec<Namespaced<batch.Job>>;
 export type CronJob = WithSpec<Namespaced<batch.CronJob>>;

@@ -108,7 +108,7 @@ export class ReplicaSetController {
     pods = pods.filter((x) => labelSelectorMatches(rs.spec.selector, x.metadata.labels));
     const active = pods.filter(isActivePod);
     if (!rs.metadata.deletionTimestamp) {
-      const diff = active.length - (rs.spec.replicas ?? 1);
+      const diff = active.length - rs.spec.replicas;
       if (diff < 0) {
         for (let i = 0; i < Math.min(-diff, 500); i++) {
           const pod = api.create(RESOURCE.pods, ns, podFromTemplate(rs, 'ReplicaSet', { generateName: `${name}-` })) as Pod;

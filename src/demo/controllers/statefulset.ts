@@ -46,7 +46,7 @@ export class StatefulSetController {
       const m = String(p.metadata.name).match(/-(\d+)$/);
       if (m && p.metadata.name === `${name}-${m[1]}`) owned.set(Number(m[1]), p);
     }
-    const replicas: number = sts.spec.replicas ?? 1; // defaulted on create
+    const replicas = sts.spec.replicas;
     const ordered = sts.spec.podManagementPolicy !== 'Parallel';
     const healthy = (p: Pod | undefined) => p && isActivePod(p) && p.status?.phase === 'Running' && isReady(p);
 
