@@ -120,11 +120,15 @@ export async function startCodeServer({ workspace, port, settings = {}, env = {}
     stopped = true;
     try {
       process.kill(-proc.pid, 'SIGTERM');
-    } catch {}
+    } catch {
+      // already gone
+    }
     setTimeout(() => {
       try {
         process.kill(-proc.pid, 'SIGKILL');
-      } catch {}
+      } catch {
+        // stopped on SIGTERM
+      }
     }, 3000).unref();
     if (!stateDir) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   };

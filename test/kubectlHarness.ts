@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoCluster, DemoCluster } from '../src/demo';
 import { findKubectl } from './kubectlPath';
+import { until } from './until';
+import { skipOrFail } from './skip';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
@@ -21,14 +23,9 @@ export interface Run {
   stderr: string;
 }
 
-export async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+/** `until` with the kubectl suites' defaults (kubectl is a process start away: 20 s, polled every 100 ms). */
+export function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  return until(what, fn, timeoutMs, everyMs);
 }
 
 export interface KubectlHarness {
@@ -62,8 +59,7 @@ export function useKubectl(suiteName: string, speed = 4): KubectlHarness {
   };
   before(async function () {
     if (!KUBECTL || !existsSync(KUBECTL)) {
-      console.warn(`\n  !!! kubectl not found on PATH (or $KUBECTL): SKIPPING ${suiteName} !!!\n`);
-      this.skip();
+      skipOrFail(this, `kubectl not found on PATH (or $KUBECTL): ${suiteName}`);
     }
     h.dir = mkdtempSync(join(tmpdir(), 'demo-kubectl-'));
     const kubeconfig = join(h.dir, 'kubeconfig');

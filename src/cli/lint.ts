@@ -5,6 +5,7 @@ import { join, relative, isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { version } from '../../package.json';
 import { manifestVerdict } from '../core/manifest';
+import { formatUsage, parseCommandLine } from './args';
 import { forTerminal, jsonForTerminal } from './terminal';
 import {
   DEFAULT_SEVERITY,
@@ -23,31 +24,34 @@ import {
   type Severity,
 } from '../core/lint';
 
-export const LINT_USAGE = `Usage: pod-ip-lens lint [PATH…] [options]
-
-Lints Kubernetes manifests (YAML, JSON, Helm templates) for hard-coded IPs that clients connect
+export const LINT_USAGE = formatUsage(
+  'pod-ip-lens lint [PATH…] [options]',
+  `Lints Kubernetes manifests (YAML, JSON, Helm templates) for hard-coded IPs that clients connect
 to, hostNetwork and hostPort. A PATH is a file (always linted), a directory (searched recursively
 for *.yaml, *.yml and *.json with top-level apiVersion and kind, skipping node_modules and hidden
-directories) or - for standard input. Default: the current directory.
-
-  --format text|json|sarif   output format (default text)
-                             json: {"findings": [{file, line, column, endLine, endColumn, rule,
-                             severity, message, ip, evidence, related?}]}, positions 1-based,
-                             endColumn exclusive; related: the same literal in the same field
-                             elsewhere in the document
-                             sarif: SARIF 2.1.0 for code-scanning tools
-  --rule RULE=LEVEL          set a rule's level: error, warning, info, hint or off (repeatable)
-                             rules: ${RULE_IDS.join(', ')}
-  --external-severity LEVEL  level of ip-literal for public addresses (default info)
-  --ignore-cidr CIDR         do not report IPs in this range (repeatable), e.g. 169.254.0.0/16
-  --max-size-kb N            skip files larger than N KiB, with a note (default 1024; 0: no limit)
-  --verbose                  also list the files a directory search skipped, and why
-
-Exit status: 0 no findings, 1 findings at warning or above, 2 usage or I/O error or a document
+directories) or - for standard input. Default: the current directory.`,
+  [
+    ['--format text|json|sarif', `output format (default text)
+json: {"findings": [{file, line, column, endLine, endColumn,
+rule, severity, message, ip, evidence, related?}]}, positions
+1-based, endColumn exclusive; related: the same literal in the
+same field elsewhere in the document
+sarif: SARIF 2.1.0 for code-scanning tools`],
+    ['--rule RULE=LEVEL', `set a rule's level: error, warning, info, hint or off
+(repeatable). Rules: ${RULE_IDS.join(', ')}`],
+    ['--external-severity LEVEL', 'level of ip-literal for public addresses (default info)'],
+    ['--ignore-cidr CIDR', 'do not report IPs in this range (repeatable), e.g. 169.254.0.0/16'],
+    ['--max-size-kb N', 'skip files larger than N KiB, with a note (default 1024; 0: no limit)'],
+    ['--only-manifests', `named files too are linted only when they look like Kubernetes
+manifests (top-level apiVersion and kind), as in a directory
+search: for file lists from git, pre-commit or CI`],
+    ['-v, --verbose', 'also list the files a directory search skipped, and why'],
+  ],
+  `Exit status: 0 no findings, 1 findings at warning or above, 2 usage or I/O error or a document
 that could not be linted (other files are still linted). Suppress one finding with a comment on
 the line above it:
-  # pod-ip-lens-disable-next-line [RULE…]
-`;
+  # pod-ip-lens-disable-next-line [RULE…]`,
+);
 
 export type Format = 'text' | 'json' | 'sarif';
 
@@ -57,75 +61,52 @@ export interface LintCliOptions {
   lint: LintOptions;
   maxSizeKb: number;
   verbose?: boolean;
+  /** Named files, too, are linted only when they look like manifests. */
+  onlyManifests?: boolean;
 }
 
 export type ParsedLintArgs = { ok: true; options: LintCliOptions } | { ok: false; help: boolean; message?: string };
 
+const LEVELS = ['error', 'warning', 'info', 'hint', 'off'] as const;
+const isLevel = (v: string): v is RuleSetting => (LEVELS as readonly string[]).includes(v);
+
 export function parseLintArgs(args: string[]): ParsedLintArgs {
-  const paths: string[] = [];
-  let format: Format = 'text';
+  const parsed = parseCommandLine(
+    args,
+    {
+      format: { type: 'string' },
+      rule: { type: 'string', multiple: true },
+      'external-severity': { type: 'string' },
+      'ignore-cidr': { type: 'string', multiple: true },
+      'max-size-kb': { type: 'string' },
+      verbose: { type: 'boolean', short: 'v' },
+      'only-manifests': { type: 'boolean' },
+    },
+    { positionals: true, hints: { format: 'text, json or sarif', rule: 'RULE=LEVEL', 'external-severity': 'error, warning, info, hint or off', 'ignore-cidr': 'a CIDR, e.g. 169.254.0.0/16', 'max-size-kb': 'a whole number of KiB' } },
+  );
+  if (!parsed.ok) return parsed;
+  const v = parsed.line.values as { format?: string; rule?: string[]; 'external-severity'?: string; 'ignore-cidr'?: string[]; 'max-size-kb'?: string; verbose?: boolean; 'only-manifests'?: boolean };
+  const fail = (message: string): ParsedLintArgs => ({ ok: false, help: false, message });
+  const format = v.format ?? 'text';
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') return fail(`--format must be text, json or sarif, not '${format}'`);
   const rules: Partial<Record<RuleId, RuleSetting>> = {};
-  const ignoreCidrs: string[] = [];
-  let maxSizeKb = 1024;
-  let externalSeverity: RuleSetting | undefined;
-  let verbose = false;
-  let onlyPaths = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (onlyPaths || a === '-' || !a.startsWith('-')) {
-      paths.push(a);
-      continue;
-    }
-    if (a === '--') {
-      onlyPaths = true;
-      continue;
-    }
-    if (a === '--help' || a === '-h') return { ok: false, help: true };
-    const eq = a.indexOf('=');
-    const name = eq >= 0 ? a.slice(0, eq) : a;
-    const takeValue = (): string | undefined => (eq >= 0 ? a.slice(eq + 1) : args[++i]);
-    switch (name) {
-      case '--format': {
-        const v = takeValue();
-        if (v !== 'text' && v !== 'json' && v !== 'sarif') return { ok: false, help: false, message: `--format must be text, json or sarif, not ${v === undefined ? 'nothing' : `'${v}'`}` };
-        format = v;
-        break;
-      }
-      case '--rule': {
-        const v = takeValue() ?? '';
-        const m = /^([\w-]+)=(error|warning|info|hint|off)$/.exec(v);
-        if (!m) return { ok: false, help: false, message: `--rule wants RULE=LEVEL (LEVEL: error, warning, info, hint, off), not '${v}'` };
-        if (!isRuleId(m[1])) return { ok: false, help: false, message: `unknown rule '${m[1]}' (rules: ${RULE_IDS.join(', ')})` };
-        rules[m[1]] = m[2] as RuleSetting;
-        break;
-      }
-      case '--external-severity': {
-        const v = takeValue();
-        if (v !== 'error' && v !== 'warning' && v !== 'info' && v !== 'hint' && v !== 'off') return { ok: false, help: false, message: `--external-severity wants error, warning, info, hint or off, not ${v === undefined ? 'nothing' : `'${v}'`}` };
-        externalSeverity = v;
-        break;
-      }
-      case '--verbose':
-      case '-v':
-        verbose = true;
-        break;
-      case '--ignore-cidr': {
-        const v = takeValue();
-        if (!v) return { ok: false, help: false, message: '--ignore-cidr wants a CIDR, e.g. 169.254.0.0/16' };
-        ignoreCidrs.push(v);
-        break;
-      }
-      case '--max-size-kb': {
-        const v = takeValue();
-        if (v === undefined || !/^\d+$/.test(v)) return { ok: false, help: false, message: `--max-size-kb wants a whole number of KiB, not ${v === undefined ? 'nothing' : `'${v}'`}` };
-        maxSizeKb = Number(v);
-        break;
-      }
-      default:
-        return { ok: false, help: false, message: `unknown option '${a}'` };
-    }
+  for (const r of v.rule ?? []) {
+    const m = /^([\w-]+)=(error|warning|info|hint|off)$/.exec(r);
+    if (!m) return fail(`--rule wants RULE=LEVEL (LEVEL: ${LEVELS.join(', ')}), not '${r}'`);
+    if (!isRuleId(m[1])) return fail(`unknown rule '${m[1]}' (rules: ${RULE_IDS.join(', ')})`);
+    rules[m[1]] = m[2] as RuleSetting;
   }
-  return { ok: true, options: { paths: paths.length ? paths : ['.'], format, lint: { rules, ignoreCidrs, externalSeverity }, maxSizeKb, verbose } };
+  const externalSeverity = v['external-severity'];
+  if (externalSeverity !== undefined && !isLevel(externalSeverity)) return fail(`--external-severity wants error, warning, info, hint or off, not '${externalSeverity}'`);
+  const ignoreCidrs = v['ignore-cidr'] ?? [];
+  if (ignoreCidrs.some((c) => !c)) return fail('--ignore-cidr wants a CIDR, e.g. 169.254.0.0/16');
+  const size = v['max-size-kb'];
+  if (size !== undefined && !/^\d+$/.test(size)) return fail(`--max-size-kb wants a whole number of KiB, not '${size}'`);
+  const paths = parsed.line.positionals;
+  return {
+    ok: true,
+    options: { paths: paths.length ? paths : ['.'], format, lint: { rules, ignoreCidrs, externalSeverity }, maxSizeKb: size === undefined ? 1024 : Number(size), verbose: v.verbose ?? false, ...(v['only-manifests'] ? { onlyManifests: true } : {}) },
+  };
 }
 
 export interface CliFinding {
@@ -227,7 +208,7 @@ export async function lintPaths(opts: LintCliOptions, readText: (file: string) =
       }
       // Positions are counted from after a byte order mark, as editors and SARIF viewers count them.
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (searched) {
+      if (searched || (opts.onlyManifests && file !== '-')) {
         const verdict = manifestVerdict(file, text);
         if (!verdict.manifest) {
           skipped.push({ file, reason: verdict.reason });
@@ -316,6 +297,37 @@ const RULE_TEXT: Record<RuleId, { name: string; short: string; full: string }> =
   },
 };
 
+/** The parts of a SARIF 2.1.0 log that `--format sarif` writes (and tests read). */
+export interface SarifRegion {
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+}
+export interface SarifLocation {
+  id?: number;
+  physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: SarifRegion };
+  message?: { text: string };
+}
+export interface SarifResult {
+  ruleId: RuleId;
+  ruleIndex: number;
+  level: 'error' | 'warning' | 'note';
+  message: { text: string };
+  locations: SarifLocation[];
+  relatedLocations?: SarifLocation[];
+}
+export interface SarifLog {
+  $schema: string;
+  version: '2.1.0';
+  runs: {
+    tool: { driver: { name: string; version: string; informationUri: string; rules: { id: RuleId; name: string; helpUri: string; defaultConfiguration: { level: string } }[] } };
+    columnKind: 'utf16CodeUnits';
+    results: SarifResult[];
+    invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; message: { text: string } }[] }[];
+  }[];
+}
+
 function sarifLevel(s: Severity): 'error' | 'warning' | 'note' {
   return s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note';
 }
@@ -337,13 +349,13 @@ export function formatSarif(run: LintRun): string {
     help: { text: `${RULE_TEXT[id].full} See ${ruleDocUrl(id)}` },
     defaultConfiguration: { level: sarifLevel(DEFAULT_SEVERITY[id]) },
   }));
-  const location = (f: CliFinding, r: { line: number; column: number; endLine: number; endColumn: number }) => ({
+  const location = (f: CliFinding, r: { line: number; column: number; endLine: number; endColumn: number }): SarifLocation => ({
     physicalLocation: {
       artifactLocation: { uri: artifactUri(f.file), ...(isAbsolute(f.file) || f.file === '-' ? {} : { uriBaseId: '%SRCROOT%' }) },
       region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn },
     },
   });
-  const results = run.findings.map((f) => ({
+  const results = run.findings.map((f): SarifResult => ({
     ruleId: f.rule,
     ruleIndex: RULE_IDS.indexOf(f.rule),
     level: sarifLevel(f.severity),
@@ -355,7 +367,7 @@ export function formatSarif(run: LintRun): string {
     ...run.errors.map((text) => ({ level: 'error', message: { text } })),
     ...run.notes.map((text) => ({ level: 'note', message: { text } })),
   ];
-  const sarif = {
+  const sarif: SarifLog = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [

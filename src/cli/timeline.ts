@@ -3,6 +3,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { LifecycleEvent, TimelineSnapshot } from '../core/events';
 import { replayKubectlWatch, type ReplayResult } from '../core/lifecycle';
+import { formatUsage, parseCommandLine } from './args';
 import { forTerminal, jsonForTerminal } from './terminal';
 
 /** Above this many events the text output is a summary; `--all` prints the full table. */
@@ -10,25 +11,25 @@ export const TEXT_TABLE_LIMIT = 1000;
 /** Notable events (IP reuses, gaps) listed in the summary of a long replay. */
 const SUMMARY_ROWS = 20;
 
-export const TIMELINE_USAGE = `Usage: pod-ip-lens timeline FILE|- [--format text|json] [--all] [--html OUT]
-
-Replays what 'kubectl get pods -w -o json' printed (add --output-watch-events to kubectl so
-deletions are visible) and prints the lifecycle of each Pod IP.
-
-  FILE|-            the captured output, or - for standard input
-  --format text     a readable table (default); times marked * are arrival estimates. Above
-                    ${TEXT_TABLE_LIMIT} events: a summary (counts, IP reuses, gaps) instead
-  --format json     one object {"events": [...]}: type, time (ISO 8601), uid, pod, ip, node
-  --all             the full text table, however long the replay is
-  --html OUT        also write the timeline view as one self-contained HTML file (opens offline)
-
-Objects with wrong field types (or no uid) are skipped and named by line and column; the rest
+export const TIMELINE_USAGE = formatUsage(
+  'pod-ip-lens timeline FILE|- [--format text|json] [--all] [--html OUT]',
+  `Replays what 'kubectl get pods -w -o json' printed (add --output-watch-events to kubectl so
+deletions are visible) and prints the lifecycle of each Pod IP. FILE is the captured output, or
+- for standard input.`,
+  [
+    ['--format text|json', `text: a readable table (default); times marked * are arrival
+estimates. Above ${TEXT_TABLE_LIMIT} events: a summary (counts, IP reuses, gaps)
+json: one object {"events": [...]}: type, time (ISO 8601), uid,
+pod, ip, node`],
+    ['--all', 'the full text table, however long the replay is'],
+    ['--html OUT', 'also write the timeline view as one self-contained HTML file\n(opens offline)'],
+  ],
+  `Objects with wrong field types (or no uid) are skipped and named by line and column; the rest
 is replayed. Exit status: 0 when all input was replayed, 1 when some was skipped or the input
-ends in a syntax error, 2 for usage errors and unreadable files.
-
-Example:
-  kubectl get pods -w -o json --output-watch-events | pod-ip-lens timeline -
-`;
+ends in a syntax error, 2 for usage errors and unreadable files.`,
+  `Example:
+  kubectl get pods -w -o json --output-watch-events | pod-ip-lens timeline -`,
+);
 
 export interface TimelineOptions {
   source: string;
@@ -43,36 +44,18 @@ export type ParsedArgs = { ok: true; options: TimelineOptions } | { ok: false; h
 
 /** Parses the command line; kept separate so new output options slot in without touching the replay. */
 export function parseTimelineArgs(args: string[]): ParsedArgs {
-  let source: string | undefined;
-  let format: TimelineOptions['format'] = 'text';
-  let html: string | undefined;
-  let all = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--help' || a === '-h') return { ok: false, help: true };
-    if (a === '--all') {
-      all = true;
-      continue;
-    }
-    if (a === '--format' || a.startsWith('--format=')) {
-      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
-      if (v !== 'text' && v !== 'json') return { ok: false, help: false, message: `--format must be 'text' or 'json', not ${v === undefined ? 'nothing' : `'${v}'`}` };
-      format = v;
-      continue;
-    }
-    if (a === '--html' || a.startsWith('--html=')) {
-      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
-      if (!v || (v.startsWith('-') && v !== '-')) return { ok: false, help: false, message: '--html needs an output file name' };
-      html = v;
-      continue;
-    }
-    if (a.startsWith('-') && a !== '-') return { ok: false, help: false, message: `unknown option '${a}'` };
-    if (source !== undefined) return { ok: false, help: false, message: `one input only (got '${source}' and '${a}')` };
-    source = a;
-  }
-  if (source === undefined) return { ok: false, help: false, message: 'missing input: a FILE, or - for standard input' };
-  if (all && format === 'json') return { ok: false, help: false, message: '--all is for the text table; --format json always has every event' };
-  return { ok: true, options: { source, format, ...(all ? { all } : {}), ...(html !== undefined ? { html } : {}) } };
+  const parsed = parseCommandLine(args, { format: { type: 'string' }, all: { type: 'boolean' }, html: { type: 'string' } }, { positionals: true, hints: { format: "'text' or 'json'", html: 'an output file name' } });
+  if (!parsed.ok) return parsed;
+  const v = parsed.line.values as { format?: string; all?: boolean; html?: string };
+  const fail = (message: string): ParsedArgs => ({ ok: false, help: false, message });
+  const format = v.format ?? 'text';
+  if (format !== 'text' && format !== 'json') return fail(`--format must be 'text' or 'json', not '${format}'`);
+  if (v.html === '') return fail('--html needs an output file name');
+  const [source, ...more] = parsed.line.positionals;
+  if (more.length) return fail(`one input only (got '${source}' and '${more[0]}')`);
+  if (source === undefined) return fail('missing input: a FILE, or - for standard input');
+  if (v.all && format === 'json') return fail('--all is for the text table; --format json always has every event');
+  return { ok: true, options: { source, format, ...(v.all ? { all: true } : {}), ...(v.html !== undefined ? { html: v.html } : {}) } };
 }
 
 /** Reads and replays an input; the snapshot is what a renderer (table, JSON, HTML) needs. */

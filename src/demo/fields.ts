@@ -4,9 +4,6 @@
 // listed levels are not checked.
 import { ResourceType } from './resources';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Any = any;
-
 type Shape = { fields: string[]; children?: Record<string, Shape>; list?: Record<string, Shape> };
 
 const METADATA: Shape = {
@@ -76,8 +73,9 @@ const SHAPES: Record<string, Shape> = {
   Namespace: { fields: ['apiVersion', 'kind', 'metadata', 'spec', 'status'], children: { metadata: METADATA } },
 };
 
-function walk(v: Any, shape: Shape, path: string, out: string[]): void {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return;
+function walk(value: unknown, shape: Shape, path: string, out: string[]): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+  const v = value as Record<string, unknown>;
   for (const k of Object.keys(v)) {
     if (k.startsWith('$')) continue; // strategic merge patch directives
     const p = path ? `${path}.${k}` : k;
@@ -88,7 +86,8 @@ function walk(v: Any, shape: Shape, path: string, out: string[]): void {
     const child = shape.children?.[k];
     if (child) walk(v[k], child, p, out);
     const item = shape.list?.[k];
-    if (item && Array.isArray(v[k])) v[k].forEach((x: Any, i: number) => walk(x, item, `${p}[${i}]`, out));
+    const list = v[k];
+    if (item && Array.isArray(list)) list.forEach((x: unknown, i: number) => walk(x, item, `${p}[${i}]`, out));
   }
 }
 

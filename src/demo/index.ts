@@ -21,6 +21,7 @@ export { DemoApi } from './api';
 export { Faults, parseFaultSchedule, applyFault } from './faults';
 export type { FaultSchedule } from './faults';
 export { RESOURCE } from './resources';
+export { startRolloutScenario } from './scenario';
 
 export interface DemoClusterOptions {
   /** TCP port on 127.0.0.1; 0 (the default) picks a free one. */
@@ -131,7 +132,6 @@ export async function startDemoCluster(options: DemoClusterOptions = {}): Promis
   controlPlane.start({ systemWorkloads: options.systemWorkloads ?? true });
 
   const token = randomBytes(24).toString('base64url');
-  let faults: Faults | undefined;
   const server = new ApiHttpServer({
     api,
     token,
@@ -145,7 +145,8 @@ export async function startDemoCluster(options: DemoClusterOptions = {}): Promis
   });
   let stopped = false;
   let restarting: Promise<void> | undefined;
-  faults = new Faults({
+  // The server reads it through a getter, when requests arrive, after this is set.
+  const faults: Faults = new Faults({
     cutWatches: (abrupt) => server.cutWatches(abrupt),
     stallWatches: () => server.stallWatches(),
     expire: () => {

@@ -47,7 +47,7 @@ function getAt(doc: Json, path: string[]): Json | undefined {
   let cur: Json | undefined = doc;
   for (const seg of path) {
     if (Array.isArray(cur)) cur = cur[Number(seg)];
-    else if (isObject(cur)) cur = cur[seg];
+    else if (isObject(cur) && Object.prototype.hasOwnProperty.call(cur, seg)) cur = cur[seg];
     else return undefined;
   }
   return cur;
@@ -59,6 +59,22 @@ function arrayIndex(arr: Json[], key: string, forAdd: boolean, op: string): numb
   const i = Number(key);
   if (i > arr.length || (!forAdd && i === arr.length)) throw badPatch(`${op}: array index ${i} out of bounds`);
   return i;
+}
+
+/**
+ * JSON equality as RFC 6902 §4.6 defines it for `test`: same type; numbers by value; arrays item
+ * by item; objects with the same members (in any order) and equal values.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => jsonEqual(x, b[i]));
+  }
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 export function jsonPatch(target: unknown, ops: unknown): unknown {
@@ -112,9 +128,13 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
         add(path, clone(v));
         break;
       }
-      case 'test':
-        if (JSON.stringify(getAt(doc, path)) !== JSON.stringify(raw.value)) throw badPatch(`test failed at ${raw.path}`);
+      case 'test': {
+        if (!('value' in raw)) throw badPatch('test needs "value"');
+        // A path that does not exist fails the test, whatever the value (JSON has no undefined).
+        const v = getAt(doc, path);
+        if (v === undefined || !jsonEqual(v, raw.value)) throw badPatch(`test failed at ${raw.path}`);
         break;
+      }
       default:
         throw badPatch(`unknown JSON patch operation ${JSON.stringify(op)}`);
     }
@@ -187,7 +207,7 @@ function smpObject(target: JsonObject, patch: JsonObject, kind: string, path: st
     if (k.startsWith('$deleteFromPrimitiveList/')) {
       const field = k.slice('$deleteFromPrimitiveList/'.length);
       const cur = out[field];
-      if (Array.isArray(cur) && Array.isArray(v)) out[field] = cur.filter((x) => !v.some((d) => JSON.stringify(d) === JSON.stringify(x)));
+      if (Array.isArray(cur) && Array.isArray(v)) out[field] = cur.filter((x) => !v.some((d) => jsonEqual(d, x)));
       continue;
     }
     if (v === null) {

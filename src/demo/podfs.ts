@@ -6,9 +6,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { CLUSTER_DNS_IP, CLUSTER_DOMAIN } from './controllers/programs';
 import { RESOURCE } from './resources';
 import type { DemoApi } from './api';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Any = any;
+import type { Container, Pod } from './objects';
 
 export const SERVICE_ACCOUNT_MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
 const SIGNING_KEY = randomBytes(32);
@@ -19,7 +17,13 @@ const b64url = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stri
  * service account). Signed with HS256 by a key of this process: the demo API server does not
  * accept it, which the simulation does not need.
  */
-export function serviceAccountToken(api: DemoApi, pod: Any, expirationSeconds = 3607): string {
+/** Whom a token is for: a Pod, or (TokenRequest without a bound Pod) just a namespace and service account. */
+export interface TokenSubject {
+  metadata: { namespace?: string; name?: string; uid?: string };
+  spec?: { serviceAccountName?: string; nodeName?: string };
+}
+
+export function serviceAccountToken(api: DemoApi, pod: TokenSubject, expirationSeconds = 3607): string {
   const ns = pod.metadata.namespace;
   const saName = pod.spec?.serviceAccountName ?? 'default';
   const sa = api.store.get(RESOURCE.serviceaccounts, ns, saName);
@@ -44,8 +48,8 @@ export function serviceAccountToken(api: DemoApi, pod: Any, expirationSeconds = 
   return `${head}.${createHmac('sha256', SIGNING_KEY).update(head).digest('base64url')}`;
 }
 
-export function podFiles(ctx: { api: DemoApi; caCert: string }, pod: Any): Record<string, string> {
-  const ns = pod.metadata.namespace;
+export function podFiles(ctx: { api: DemoApi; caCert: string }, pod: Pod): Record<string, string> {
+  const ns = pod.metadata.namespace ?? 'default';
   const hostname = pod.spec?.hostname ?? pod.metadata.name;
   const fqdn = pod.spec?.subdomain ? `${hostname}.${pod.spec.subdomain}.${ns}.svc.${CLUSTER_DOMAIN}\t${hostname}` : hostname;
   const files: Record<string, string> = {
@@ -53,7 +57,7 @@ export function podFiles(ctx: { api: DemoApi; caCert: string }, pod: Any): Recor
     '/etc/resolv.conf': `search ${ns}.svc.${CLUSTER_DOMAIN} svc.${CLUSTER_DOMAIN} ${CLUSTER_DOMAIN}\nnameserver ${CLUSTER_DNS_IP}\noptions ndots:5\n`,
     '/etc/hosts': `# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n${pod.status?.podIP ?? ''}\t${fqdn}\n`,
   };
-  const mounted = (pod.spec?.containers ?? []).some((c: Any) => (c.volumeMounts ?? []).some((m: Any) => m.mountPath === SERVICE_ACCOUNT_MOUNT));
+  const mounted = (pod.spec?.containers ?? []).some((c) => (c.volumeMounts ?? []).some((m) => m.mountPath === SERVICE_ACCOUNT_MOUNT));
   if (mounted) {
     files[`${SERVICE_ACCOUNT_MOUNT}/token`] = serviceAccountToken(ctx.api, pod);
     files[`${SERVICE_ACCOUNT_MOUNT}/namespace`] = ns;
@@ -62,10 +66,10 @@ export function podFiles(ctx: { api: DemoApi; caCert: string }, pod: Any): Recor
   return files;
 }
 
-export function podEnv(_ctx: { api: DemoApi }, pod: Any, container: Any): Record<string, string> {
+export function podEnv(_ctx: { api: DemoApi }, pod: Pod, container: Partial<Container>): Record<string, string> {
   const env: Record<string, string> = {
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-    HOSTNAME: pod.spec?.hostname ?? pod.metadata.name,
+    HOSTNAME: pod.spec?.hostname ?? pod.metadata.name ?? '',
     HOME: '/root',
     KUBERNETES_SERVICE_HOST: '10.96.0.1',
     KUBERNETES_SERVICE_PORT: '443',

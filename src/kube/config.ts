@@ -8,7 +8,18 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+/**
+ * client-node, loaded when a kubeconfig is first read: evaluating it takes about 40 ms, which the
+ * extension's activation (a YAML file opening) should not pay for a cluster feature it may never use.
+ */
+let clientNode: typeof import('./clientNode') | undefined;
+function newKubeConfig(): KubeConfig {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, so the bundle evaluates client-node only here
+  clientNode ??= require('./clientNode') as typeof import('./clientNode');
+  return new clientNode.KubeConfig();
+}
 import { KubeError, registerSecret } from './errors';
 
 export interface KubeconfigSource {
@@ -44,7 +55,7 @@ export function kubeconfigFiles(source: KubeconfigSource = {}): { files: string[
 
 export function loadKubeConfig(source: KubeconfigSource = {}): KubeConfig {
   if (source.text !== undefined) {
-    const kc = new KubeConfig();
+    const kc = newKubeConfig();
     try {
       kc.loadFromString(source.text);
     } catch (e) {
@@ -62,7 +73,7 @@ export function loadKubeConfig(source: KubeconfigSource = {}): KubeConfig {
   }
   const parts: KubeConfig[] = [];
   for (const f of files) {
-    const kc = new KubeConfig();
+    const kc = newKubeConfig();
     try {
       // Loading each file on its own resolves its relative certificate paths against its own directory.
       kc.loadFromFile(f);
@@ -71,11 +82,17 @@ export function loadKubeConfig(source: KubeconfigSource = {}): KubeConfig {
     }
     parts.push(kc);
   }
-  const merged = new KubeConfig();
+  const merged = newKubeConfig();
   const pick = <T extends { name: string }>(lists: T[][]): T[] => {
     const seen = new Set<string>();
     const out: T[] = [];
-    for (const list of lists) for (const x of list) if (!seen.has(x.name)) (seen.add(x.name), out.push(x));
+    for (const list of lists) {
+      for (const x of list) {
+        if (seen.has(x.name)) continue;
+        seen.add(x.name);
+        out.push(x);
+      }
+    }
     return out;
   };
   merged.loadFromOptions({
@@ -116,7 +133,7 @@ export function forContext(kc: KubeConfig, context?: string): { kc: KubeConfig; 
   const cluster = kc.getCluster(ctx.cluster);
   if (!cluster) throw new KubeError('kubeconfig', `Context '${name}' names cluster '${ctx.cluster}', which the kubeconfig does not define.`);
   if (ctx.user && !kc.getUser(ctx.user)) throw new KubeError('kubeconfig', `Context '${name}' names user '${ctx.user}', which the kubeconfig does not define.`);
-  const copy = new KubeConfig();
+  const copy = newKubeConfig();
   copy.loadFromOptions({ clusters: kc.clusters, users: kc.users, contexts: kc.contexts, currentContext: name });
   return { kc: copy, context: name, namespace: ctx.namespace || 'default', server: cluster.server, user: ctx.user };
 }

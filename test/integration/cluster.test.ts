@@ -4,10 +4,12 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import { screenshot, until } from './util';
 import type { ExtensionApi } from '../../src/extension';
+import { skipOrFail } from '../skip';
 
 const run = promisify(execFile);
 const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
@@ -26,13 +28,14 @@ describe('demo cluster, hover and cluster-aware fixes', function () {
 
   before(async function () {
     if (!hasKubectl) {
-      console.error(`!!! ${KUBECTL} not found: SKIPPING the demo-cluster workshop tests. Install kubectl or set KUBECTL.`);
-      this.skip();
+      skipOrFail(this, `${KUBECTL} not found: the demo-cluster workshop tests (install kubectl or set KUBECTL)`);
     }
     api = await vscode.extensions.getExtension('pod-ip-lens.pod-ip-lens')!.activate();
     await vscode.workspace.getConfiguration('podIpLens.demo').update('speed', 10, vscode.ConfigurationTarget.Global);
     kubeconfig = (await vscode.commands.executeCommand<string>('podIpLens.startDemoCluster'))!;
     assert.ok(kubeconfig && existsSync(kubeconfig), 'the command returns the kubeconfig it wrote');
+    const demoBundle = join(vscode.extensions.getExtension('pod-ip-lens.pod-ip-lens')!.extensionPath, 'dist', 'demo.js');
+    assert.ok(demoBundle in require.cache, 'starting the demo cluster required its bundle, dist/demo.js');
   });
 
   afterEach(async function () {

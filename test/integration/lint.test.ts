@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { LintCodeActions } from '../../src/features/codeActions';
+import { until } from './util';
 
 const SOURCE = 'Pod IP Lens';
 const NS = 'lint-it';
@@ -90,16 +91,6 @@ spec:
 let dir: vscode.Uri;
 const uri = (name: string) => vscode.Uri.joinPath(dir, name);
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await probe();
-    if (last !== undefined) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 function lintDiagnostics(u: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(u).filter((d) => d.source === SOURCE);
@@ -113,7 +104,7 @@ function summary(doc: vscode.TextDocument): string[] {
 }
 
 async function waitForSummary(doc: vscode.TextDocument, want: string[]): Promise<void> {
-  await waitFor(`diagnostics ${JSON.stringify(want)} (now ${JSON.stringify(summary(doc))})`, () => (JSON.stringify(summary(doc)) === JSON.stringify(want) ? true : undefined));
+  await until(`diagnostics ${JSON.stringify(want)} (now ${JSON.stringify(summary(doc))})`, () => (JSON.stringify(summary(doc)) === JSON.stringify(want) ? true : undefined));
 }
 
 /** Puts `text` in the file: through its open document when there is one (writing the file
@@ -143,7 +134,7 @@ async function quickFixes(doc: vscode.TextDocument, snippet: string): Promise<vs
 /** Waits for a quick fix with this title (the workspace index fills in the background). */
 async function fix(doc: vscode.TextDocument, snippet: string, title: string): Promise<vscode.CodeAction> {
   let titles: string[] = [];
-  return waitFor(`quick fix "${title}" (offered: ${titles.join(' | ')})`, async () => {
+  return until(`quick fix "${title}" (offered: ${titles.join(' | ')})`, async () => {
     const actions = await quickFixes(doc, snippet);
     titles = actions.map((a) => a.title);
     return actions.find((a) => a.title === title);
@@ -249,7 +240,7 @@ describe('lint in the editor', function () {
     await vscode.workspace.fs.writeFile(uri('late.yaml'), new TextEncoder().encode(late));
     await fix(doc, '10.244.3.3:9090', title);
     await vscode.workspace.fs.delete(uri('late.yaml'));
-    await waitFor('the fix to go with the file', async () => ((await quickFixes(doc, '10.244.3.3:9090')).some((a) => a.title === title) ? undefined : true));
+    await until('the fix to go with the file', async () => ((await quickFixes(doc, '10.244.3.3:9090')).some((a) => a.title === title) ? undefined : true));
   });
 
   it('creates a Service for the workload listening on the port, in its file, and uses it', async () => {
@@ -307,14 +298,14 @@ describe('lint in the editor', function () {
     await vscode.workspace.getConfiguration('podIpLens.lint').update('maxFileSizeKb', 1, vscode.ConfigurationTarget.Global);
     const big = `${CLIENT}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n${Array.from({ length: 60 }, (_, i) => `  host_${i}: 10.1.0.${i}\n`).join('')}`;
     const doc = await write('big.yaml', big);
-    const d = await waitFor('the skipped message', () => {
+    const d = await until('the skipped message', () => {
       const ds = lintDiagnostics(doc.uri);
       return ds.length === 1 && ds[0].code === 'file-too-large' ? ds[0] : undefined;
     });
     assert.equal(d.severity, vscode.DiagnosticSeverity.Information);
     assert.match(d.message, /did not lint this file: it is \d+ KB, over the 1 KB limit/);
     await vscode.workspace.getConfiguration('podIpLens.lint').update('maxFileSizeKb', undefined, vscode.ConfigurationTarget.Global);
-    await waitFor('diagnostics after raising the limit', () => (lintDiagnostics(doc.uri).length === 64 ? true : undefined));
+    await until('diagnostics after raising the limit', () => (lintDiagnostics(doc.uri).length === 64 ? true : undefined));
   });
 
   it('lints only manifests, unless the user opts a file in', async () => {
@@ -358,7 +349,7 @@ describe('lint in the editor', function () {
     const config = vscode.workspace.getConfiguration('podIpLens.lint');
     try {
       await config.update('externalSeverity', 'error', vscode.ConfigurationTarget.Global);
-      await waitFor('the external severity setting', () => (lintDiagnostics(doc.uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error) ? true : undefined));
+      await until('the external severity setting', () => (lintDiagnostics(doc.uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error) ? true : undefined));
     } finally {
       await config.update('externalSeverity', undefined, vscode.ConfigurationTarget.Global);
     }
@@ -370,8 +361,8 @@ describe('lint in the editor', function () {
     // document lingers for minutes), so the close event comes promptly.
     const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: CLIENT });
     await vscode.window.showTextDocument(doc);
-    await waitFor('diagnostics', () => (lintDiagnostics(doc.uri).length === 4 ? true : undefined));
+    await until('diagnostics', () => (lintDiagnostics(doc.uri).length === 4 ? true : undefined));
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    await waitFor('diagnostics to clear', () => (doc.isClosed && lintDiagnostics(doc.uri).length === 0 ? true : undefined), 200_000);
+    await until('diagnostics to clear', () => (doc.isClosed && lintDiagnostics(doc.uri).length === 0 ? true : undefined), 200_000);
   });
 });

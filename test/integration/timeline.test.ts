@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { screenshot, until } from './util';
 import type { ExtensionApi } from '../../src/extension';
 import type { TimelinePanel } from '../../src/features/timelinePanel';
+import { skipOrFail } from '../skip';
 
 const run = promisify(execFile);
 const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
@@ -72,12 +73,10 @@ describe('timeline webview on the demo cluster', function () {
 
   before(async function () {
     if (!existsSync(KUBECTL)) {
-      console.error(`!!! ${KUBECTL} not found: SKIPPING the timeline-on-demo-cluster test. Install kubectl or set KUBECTL.`);
-      this.skip();
+      skipOrFail(this, `${KUBECTL} not found: the timeline-on-demo-cluster test (install kubectl or set KUBECTL)`);
     }
     if (!BRIDGE) {
-      console.error('!!! POD_IP_LENS_TEST_BROWSER is not set: the runner has no frames bridge, so the webview DOM cannot be read. SKIPPING.');
-      this.skip();
+      skipOrFail(this, 'POD_IP_LENS_TEST_BROWSER is not set: the runner has no frames bridge, so the webview DOM cannot be read');
     }
     api = await vscode.extensions.getExtension('pod-ip-lens.pod-ip-lens')!.activate();
     await vscode.workspace.getConfiguration('podIpLens.demo').update('speed', 10, vscode.ConfigurationTarget.Global);

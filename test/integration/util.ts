@@ -1,19 +1,9 @@
 // Helpers shared by the integration suites (bundled into each; not a test file itself).
+import { until as sharedUntil } from '../until';
 
-/** Polls `f` until it returns something other than undefined/false, or fails with the last error seen. */
-export async function until<T>(what: string, f: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 45_000, everyMs = 200): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await f();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+/** `until` with the integration suites' defaults (a workbench round trip: 45 s, polled every 200 ms). */
+export function until<T>(what: string, f: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 45_000, everyMs = 200): Promise<T> {
+  return sharedUntil(what, f, timeoutMs, everyMs);
 }
 
 /** Saves a screenshot of the workbench into test-results/ through the runner's loopback bridge (no-op without it). */

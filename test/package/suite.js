@@ -2,6 +2,8 @@
 // the extension must come from the extensions folder, activate on a YAML file, lint it, and have
 // its commands and walkthrough.
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
 const vscode = require('vscode');
 
 exports.run = async function run() {
@@ -25,5 +27,18 @@ exports.run = async function run() {
   assert.equal(doc.getText(diags[0].range), '10.244.1.7:8080');
   const commands = await vscode.commands.getCommands(true);
   for (const c of ext.packageJSON.contributes.commands) assert.ok(commands.includes(c.command), `${c.command} registered`);
-  console.log(`package probe: Pod IP Lens ${ext.packageJSON.version} from ${ext.extensionPath} activated and linted`);
+  // The demo cluster is its own bundle: not parsed at activation, required (from the package) when it starts.
+  const demoBundle = path.join(ext.extensionPath, 'dist', 'demo.js');
+  assert.ok(!(demoBundle in require.cache), 'activation did not load dist/demo.js');
+  const kubeconfig = await vscode.commands.executeCommand('podIpLens.startDemoCluster');
+  assert.ok(typeof kubeconfig === 'string' && fs.existsSync(kubeconfig), `Start Demo Cluster wrote a kubeconfig (${kubeconfig})`);
+  assert.ok(demoBundle in require.cache, 'Start Demo Cluster loaded dist/demo.js from the package');
+  assert.match(ext.exports.session.demo?.url ?? '', /^https:\/\/127\.0\.0\.1:\d+$/, 'the demo cluster listens');
+  const clientNode = path.join(ext.extensionPath, 'dist', 'client-node.js');
+  assert.ok(!(clientNode in require.cache), 'no kubeconfig was read yet, so dist/client-node.js is not loaded');
+  assert.equal(ext.exports.session.kubeConfig().getCurrentContext(), 'pod-ip-lens-demo');
+  assert.ok(clientNode in require.cache, 'reading the kubeconfig loaded dist/client-node.js from the package');
+  await vscode.commands.executeCommand('podIpLens.stopDemoCluster');
+  assert.equal(ext.exports.session.demo, undefined, 'and stops');
+  console.log(`package probe: Pod IP Lens ${ext.packageJSON.version} from ${ext.extensionPath} activated, linted and ran the demo cluster`);
 };

@@ -15,6 +15,8 @@ import { ManifestLinter, parseCidr } from '../../src/core/lint';
 import { auditCluster, formatAuditJson, formatAuditSarif, auditExitCode, parseAuditArgs } from '../../src/cli/audit';
 import { startDemoCluster, RESOURCE, type DemoCluster } from '../../src/demo';
 import { findKubectl } from '../kubectlPath';
+import { until } from '../until';
+import { skipOrFail } from '../skip';
 
 const backend: PodHolder = { pod: 'shop/backend-7d9f-abc', owner: { kind: 'Deployment', name: 'backend' }, node: 'w1', since: '2026-12-01T10:00:00Z' };
 const cache: PodHolder = { pod: 'shop/cache-0', owner: { kind: 'StatefulSet', name: 'cache' }, node: 'w2' };
@@ -79,7 +81,7 @@ describe('live objects rendered as YAML', () => {
       { 'weird key': 1, 'a:b': 2, '#c': 3, yes: 'no', '1.5': 1.5, '-x': '- y', '[z]': '{w}' },
     ];
     for (const c of cases) assert.deepEqual(parse(renderYaml(c)), c, renderYaml(c));
-    assert.match(renderYaml({ conf: 'server 10.0.0.1;\nlisten 80;\n' }), /^conf: \|\n  server 10\.0\.0\.1;\n  listen 80;\n$/);
+    assert.match(renderYaml({ conf: 'server 10.0.0.1;\nlisten 80;\n' }), /^conf: \|\n {2}server 10\.0\.0\.1;\n {2}listen 80;\n$/);
   });
   it('round-trips random JSON data', () => {
     const rand = seededRandom(7);
@@ -133,19 +135,10 @@ describe('pod-ip-lens audit on the demo cluster, objects made by real kubectl', 
     new Promise((resolve, reject) => {
       execFile(KUBECTL!, args, { env, timeout: 60_000 }, (err, stdout, stderr) => (err ? reject(new Error(`kubectl ${args.join(' ')}: ${stderr}`)) : resolve(stdout)));
     });
-  const until = async <T>(what: string, f: () => T | undefined | Promise<T | undefined>): Promise<T> => {
-    for (let i = 0; i < 200; i++) {
-      const v = await f();
-      if (v !== undefined) return v;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
 
   before(async function () {
     if (!KUBECTL) {
-      console.warn('\n  !!! kubectl not found on PATH (or $KUBECTL): SKIPPING the audit tests against the demo cluster !!!\n');
-      this.skip();
+      skipOrFail(this, 'kubectl not found on PATH (or $KUBECTL): the audit tests against the demo cluster');
     }
     dir = mkdtempSync(join(tmpdir(), 'audit-'));
     kubeconfig = join(dir, 'kubeconfig');

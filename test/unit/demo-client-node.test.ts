@@ -3,19 +3,11 @@
 import * as assert from 'node:assert/strict';
 import { AppsV1Api, CoreV1Api, KubeConfig, V1Pod, Watch, makeInformer } from '@kubernetes/client-node';
 import { startDemoCluster, DemoCluster, RESOURCE } from '../../src/demo';
+import { until } from '../until';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('demo cluster with @kubernetes/client-node', function () {
   this.timeout(30_000);
@@ -50,7 +42,7 @@ describe('demo cluster with @kubernetes/client-node', function () {
       },
     });
     assert.equal(created.metadata?.generation, 1);
-    const pods = await waitFor('2 Pods with IPs', () => {
+    const pods = await until('2 Pods with IPs', () => {
       const p = cluster.store.list(RESOURCE.pods, 'default').items.filter((x: Any) => x.metadata.labels?.app === 'api' && x.status?.podIP);
       return p.length === 2 && p;
     });
@@ -82,8 +74,8 @@ describe('demo cluster with @kubernetes/client-node', function () {
     );
     try {
       await core.createNamespacedPod({ namespace: 'default', body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'watched' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } });
-      await waitFor('ADDED watched', () => seen.includes('ADDED watched'));
-      await waitFor('a bookmark after it', () => Number(bookmarkRv) >= Number(list.metadata!.resourceVersion) + 1);
+      await until('ADDED watched', () => seen.includes('ADDED watched'));
+      await until('a bookmark after it', () => Number(bookmarkRv) >= Number(list.metadata!.resourceVersion) + 1);
     } finally {
       ctrl.abort();
     }
@@ -123,26 +115,26 @@ describe('demo cluster with @kubernetes/client-node', function () {
     };
     await informer.start();
     try {
-      await waitFor('informer synced', same);
+      await until('informer synced', same);
       const c0 = connects;
       assert.ok(cluster.faults.cutWatches() >= 1);
-      await waitFor('reconnected after a cut', () => connects > c0 && cluster.openWatches() >= 1);
+      await until('reconnected after a cut', () => connects > c0 && cluster.openWatches() >= 1);
       await apps.replaceNamespacedDeploymentScale({ namespace: 'default', name: 'api', body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'api', namespace: 'default' }, spec: { replicas: 3 } } });
-      await waitFor('3 api Pods in the cache', () => informer.list().filter((p) => p.metadata?.labels?.app === 'api' && p.status?.podIP).length === 3 && same());
+      await until('3 api Pods in the cache', () => informer.list().filter((p) => p.metadata?.labels?.app === 'api' && p.status?.podIP).length === 3 && same());
 
       const c1 = connects;
       cluster.faults.expireResourceVersions();
-      await waitFor('relisted after 410', () => connects > c1 && cluster.openWatches() >= 1);
+      await until('relisted after 410', () => connects > c1 && cluster.openWatches() >= 1);
       await core.deleteNamespacedPod({ namespace: 'default', name: 'watched', gracePeriodSeconds: 0 });
-      await waitFor('delete seen', () => deleted.includes('watched'));
+      await until('delete seen', () => deleted.includes('watched'));
 
       // A clean end of the stream and a 410 are handled inside the informer: no error surfaced.
       assert.equal(errors, 0);
       const c2 = connects;
       await cluster.faults.restart({ downtimeMs: 100 });
-      await waitFor('reconnected after restart', () => connects > c2 && cluster.openWatches() >= 1);
+      await until('reconnected after restart', () => connects > c2 && cluster.openWatches() >= 1);
       cluster.api.updateScale(RESOURCE.deployments, 'default', 'api', { spec: { replicas: 1 } });
-      await waitFor('scale-down seen', () => informer.list().filter((p) => p.metadata?.labels?.app === 'api').length === 1 && same());
+      await until('scale-down seen', () => informer.list().filter((p) => p.metadata?.labels?.app === 'api').length === 1 && same());
     } finally {
       stopped = true;
       await informer.stop();

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDemoCluster, DemoCluster, RESOURCE, KubeObject, Store, DemoApi } from '../../src/demo';
 import { ControlPlane, Timers } from '../../src/demo/controllers';
+import { until } from '../until';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
@@ -90,23 +91,7 @@ function watchLines(c: DemoCluster, path: string, until: (lines: Any[]) => boole
   });
 }
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
-async function waitForAsync(what: string, fn: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const pods = (c: DemoCluster, label: string) => c.store.list(RESOURCE.pods, 'default').items.filter((p) => p.metadata.labels?.app === label) as Any[];
 const readyPods = (c: DemoCluster, label: string) => pods(c, label).filter((p) => !p.metadata.deletionTimestamp && (p.status?.conditions ?? []).some((x: Any) => x.type === 'Ready' && x.status === 'True'));
@@ -252,13 +237,13 @@ describe('demo cluster over HTTPS', function () {
     try {
       const r = await request(c, 'POST', '/api/v1/namespaces/default/pods', { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'solo', labels: { app: 'solo' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.28' }] } } });
       assert.equal(r.status, 201, r.body);
-      await waitFor('solo ready', () => lastStage === 'ready');
+      await until('solo ready', () => lastStage === 'ready');
       const ip = (c.store.get(RESOURCE.pods, 'default', 'solo') as Any).status.podIP;
       assert.match(ip, /^10\.244\.\d+\.\d+$/);
       const del = await request(c, 'DELETE', '/api/v1/namespaces/default/pods/solo', { body: { propagationPolicy: 'Background' } });
       assert.equal(del.status, 200);
       assert.ok(del.json.metadata.deletionTimestamp, 'graceful deletion returns the Pod with deletionTimestamp');
-      await waitFor('solo deleted', () => lastStage === 'deleted');
+      await until('solo deleted', () => lastStage === 'deleted');
       assert.deepEqual(seen, ['pending', 'scheduled', 'host-ip', 'ip', 'running', 'ready', 'terminating', 'terminating-unready', 'terminal', 'deleted']);
       // From the first update with an IP to the DELETED event, the IP never changes or disappears.
       const first = ips.findIndex((x) => x !== undefined);
@@ -270,7 +255,7 @@ describe('demo cluster over HTTPS', function () {
 
   it('rolls a Deployment out within maxSurge/maxUnavailable: new Pods, new IPs, old ones gone', async () => {
     assert.equal((await request(c, 'POST', '/apis/apps/v1/namespaces/default/deployments', { body: deployment('web', 'nginx:1.28', 2) })).status, 201);
-    await waitFor('2 ready', () => readyPods(c, 'web').length === 2 && pods(c, 'web').length === 2);
+    await until('2 ready', () => readyPods(c, 'web').length === 2 && pods(c, 'web').length === 2);
     const before = pods(c, 'web').map((p) => ({ name: p.metadata.name, ip: p.status.podIP }));
     let minReady = Infinity;
     let maxTotal = 0;
@@ -284,7 +269,7 @@ describe('demo cluster over HTTPS', function () {
       const r = await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/web?fieldManager=kubectl-set', { body: patch, contentType: 'application/strategic-merge-patch+json' });
       assert.equal(r.status, 200, r.body);
       assert.equal(r.json.metadata.generation, 2);
-      const done = await waitFor('rollout done', () => {
+      const done = await until('rollout done', () => {
         const d = c.store.get(RESOURCE.deployments, 'default', 'web') as Any;
         const s = d.status;
         return d.metadata.generation === s.observedGeneration && s.updatedReplicas === 2 && s.availableReplicas === 2 && s.replicas === 2 && pods(c, 'web').length === 2 && d;
@@ -312,7 +297,7 @@ describe('demo cluster over HTTPS', function () {
     const d = deployment('recreate', 'nginx:1.28', 2) as Any;
     d.spec.strategy = { type: 'Recreate' };
     assert.equal((await request(c, 'POST', '/apis/apps/v1/namespaces/default/deployments', { body: d })).status, 201);
-    await waitFor('2 ready', () => readyPods(c, 'recreate').length === 2);
+    await until('2 ready', () => readyPods(c, 'recreate').length === 2);
     let overlap = false;
     const unsubscribe = c.store.subscribe((e) => {
       if (e.resource !== RESOURCE.pods || e.type !== 'ADDED' || e.object.metadata.labels?.app !== 'recreate') return;
@@ -320,7 +305,7 @@ describe('demo cluster over HTTPS', function () {
     });
     try {
       await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/recreate', { body: { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1.25' }] } } } }, contentType: 'application/strategic-merge-patch+json' });
-      await waitFor('2 new ready', () => readyPods(c, 'recreate').length === 2 && pods(c, 'recreate').every((p) => p.spec.containers[0].image === 'nginx:1.25'));
+      await until('2 new ready', () => readyPods(c, 'recreate').length === 2 && pods(c, 'recreate').every((p) => p.spec.containers[0].image === 'nginx:1.25'));
     } finally {
       unsubscribe();
     }
@@ -342,10 +327,10 @@ describe('demo cluster over HTTPS', function () {
     const d = deployment('stuck', 'nginx:1.28', 1) as Any;
     d.spec.progressDeadlineSeconds = 1;
     await request(c, 'POST', '/apis/apps/v1/namespaces/default/deployments', { body: d });
-    await waitFor('ready', () => readyPods(c, 'stuck').length === 1);
+    await until('ready', () => readyPods(c, 'stuck').length === 1);
     await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/stuck', { body: { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:doesnotexist' }] } } } }, contentType: 'application/strategic-merge-patch+json' });
-    await waitFor('ImagePullBackOff', () => pods(c, 'stuck').some((p) => p.status.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff'));
-    const cond = await waitFor(
+    await until('ImagePullBackOff', () => pods(c, 'stuck').some((p) => p.status.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff'));
+    const cond = await until(
       'deadline exceeded',
       () => ((c.store.get(RESOURCE.deployments, 'default', 'stuck') as Any).status.conditions ?? []).find((x: Any) => x.type === 'Progressing' && x.reason === 'ProgressDeadlineExceeded'),
       8000,
@@ -357,14 +342,31 @@ describe('demo cluster over HTTPS', function () {
 
   it('a paused Deployment does not roll out a new template but still scales', async () => {
     await request(c, 'POST', '/apis/apps/v1/namespaces/default/deployments', { body: deployment('paused', 'nginx:1.28', 1) });
-    await waitFor('ready', () => readyPods(c, 'paused').length === 1);
+    await until('ready', () => readyPods(c, 'paused').length === 1);
     await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/paused', { body: { spec: { paused: true, replicas: 2, template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1.25' }] } } } }, contentType: 'application/strategic-merge-patch+json' });
-    await waitFor('scaled to 2 on the old template', () => readyPods(c, 'paused').length === 2);
-    await new Promise((r) => setTimeout(r, 300));
+    await until('scaled to 2 on the old template', () => readyPods(c, 'paused').length === 2);
+    // The controller has synced the paused spec (the sync that would start a rollout) once it reports
+    // that generation as observed, with the DeploymentPaused condition.
+    const synced = await until('the paused generation observed', () => {
+      const d = c.store.get(RESOURCE.deployments, 'default', 'paused') as Any;
+      return d.status?.observedGeneration === d.metadata.generation && (d.status.conditions ?? []).some((x: Any) => x.type === 'Progressing' && x.reason === 'DeploymentPaused') && d;
+    });
+    assert.equal(synced.metadata.generation, 2);
+    const replicaSets = c.store.list(RESOURCE.replicasets, 'default').items.filter((rs) => rs.metadata.ownerReferences?.[0]?.uid === synced.metadata.uid) as Any[];
+    assert.deepEqual(replicaSets.map((rs) => rs.spec.template.spec.containers[0].image), ['nginx:1.28'], 'no ReplicaSet for the new template while paused');
     assert.ok(pods(c, 'paused').every((p) => p.spec.containers[0].image === 'nginx:1.28'), 'no rollout while paused');
     await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/paused', { body: { spec: { paused: false } }, contentType: 'application/merge-patch+json' });
-    await waitFor('rolled out after resume', () => readyPods(c, 'paused').length === 2 && pods(c, 'paused').every((p) => p.spec.containers[0].image === 'nginx:1.25'));
+    await until('rolled out after resume', () => readyPods(c, 'paused').length === 2 && pods(c, 'paused').every((p) => p.spec.containers[0].image === 'nginx:1.25'));
     await request(c, 'DELETE', '/apis/apps/v1/namespaces/default/deployments/paused');
+  });
+
+  it('rejects an unknown propagationPolicy with 422 and keeps the object', async () => {
+    await request(c, 'POST', '/api/v1/namespaces/default/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'keep' } } });
+    const r = await request(c, 'DELETE', '/api/v1/namespaces/default/configmaps/keep?propagationPolicy=Sideways');
+    assert.equal(r.status, 422);
+    assert.match(r.json.message, /propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan"/);
+    assert.ok(c.store.get(RESOURCE.configmaps, 'default', 'keep'));
+    assert.equal((await request(c, 'DELETE', '/api/v1/namespaces/default/configmaps/keep?propagationPolicy=Foreground')).status, 200);
   });
 
   it('StatefulSet: ordered names, a deleted Pod comes back with its name but a new IP, updates from the top', async () => {
@@ -375,29 +377,29 @@ describe('demo cluster over HTTPS', function () {
     });
     try {
       assert.equal((await request(c, 'POST', '/apis/apps/v1/namespaces/default/statefulsets', { body: sts })).status, 201);
-      await waitFor('3 ready', () => readyPods(c, 'db').length === 3);
+      await until('3 ready', () => readyPods(c, 'db').length === 3);
       assert.deepEqual(created, ['db-0', 'db-1', 'db-2'], 'created one after the other, in order');
       const before = readyPods(c, 'db').find((p) => p.metadata.name === 'db-1')!;
       assert.equal(before.spec.hostname, 'db-1');
       assert.equal(before.spec.subdomain, 'db');
       await request(c, 'DELETE', '/api/v1/namespaces/default/pods/db-1');
-      const back = await waitFor('db-1 back', () => readyPods(c, 'db').find((p) => p.metadata.name === 'db-1' && p.metadata.uid !== before.metadata.uid));
+      const back = await until('db-1 back', () => readyPods(c, 'db').find((p) => p.metadata.name === 'db-1' && p.metadata.uid !== before.metadata.uid));
       assert.notEqual(back.status.podIP, before.status.podIP, 'same name, new IP');
       created.length = 0;
       const oldRevision = (c.store.get(RESOURCE.statefulsets, 'default', 'db') as Any).status.updateRevision;
       await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/statefulsets/db', { body: { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1.25' }] } } } }, contentType: 'application/strategic-merge-patch+json' });
-      await waitFor('updated', () => {
+      await until('updated', () => {
         const s = c.store.get(RESOURCE.statefulsets, 'default', 'db') as Any;
         return s.status.observedGeneration === s.metadata.generation && s.status.updateRevision !== oldRevision && s.status.updatedReplicas === 3 && s.status.readyReplicas === 3 && s.status.currentRevision === s.status.updateRevision;
       });
       assert.deepEqual(created, ['db-2', 'db-1', 'db-0'], 'replaced from the highest ordinal down');
       await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/statefulsets/db/scale', { body: { spec: { replicas: 1 } }, contentType: 'application/merge-patch+json' });
-      await waitFor('scaled down to db-0', () => pods(c, 'db').length === 1 && pods(c, 'db')[0].metadata.name === 'db-0');
+      await until('scaled down to db-0', () => pods(c, 'db').length === 1 && pods(c, 'db')[0].metadata.name === 'db-0');
     } finally {
       unsubscribe();
     }
     await request(c, 'DELETE', '/apis/apps/v1/namespaces/default/statefulsets/db');
-    await waitFor('gone', () => pods(c, 'db').length === 0);
+    await until('gone', () => pods(c, 'db').length === 0);
   });
 
   it('scales through the scale subresource and replaces a deleted Pod', async () => {
@@ -405,17 +407,17 @@ describe('demo cluster over HTTPS', function () {
     assert.equal(r.status, 200, r.body);
     assert.equal(r.json.kind, 'Scale');
     assert.equal(r.json.spec.replicas, 3);
-    await waitFor('3 ready', () => readyPods(c, 'web').length === 3 && pods(c, 'web').length === 3);
+    await until('3 ready', () => readyPods(c, 'web').length === 3 && pods(c, 'web').length === 3);
     const victim = pods(c, 'web')[0].metadata.name;
     await request(c, 'DELETE', `/api/v1/namespaces/default/pods/${victim}`);
-    await waitFor('replacement', () => readyPods(c, 'web').length === 3 && !pods(c, 'web').some((p) => p.metadata.name === victim));
+    await until('replacement', () => readyPods(c, 'web').length === 3 && !pods(c, 'web').some((p) => p.metadata.name === victim));
   });
 
   it('a Pod relabelled out of its ReplicaSet is released and replaced (kubectl label pod … app-)', async () => {
     const victim = readyPods(c, 'web')[0];
     const r = await request(c, 'PATCH', `/api/v1/namespaces/default/pods/${victim.metadata.name}`, { body: { metadata: { labels: { app: null } } }, contentType: 'application/merge-patch+json' });
     assert.equal(r.status, 200);
-    await waitFor('replacement ready', () => readyPods(c, 'web').length === 3 && !readyPods(c, 'web').some((p) => p.metadata.name === victim.metadata.name));
+    await until('replacement ready', () => readyPods(c, 'web').length === 3 && !readyPods(c, 'web').some((p) => p.metadata.name === victim.metadata.name));
     const released = c.store.get(RESOURCE.pods, 'default', victim.metadata.name) as Any;
     assert.ok(released, 'the released Pod keeps running');
     assert.equal(released.metadata.ownerReferences, undefined);
@@ -437,10 +439,10 @@ describe('demo cluster over HTTPS', function () {
       return s ? (s.endpoints ?? []).filter((e: Any) => e.conditions.ready).map((e: Any) => e.addresses[0]).sort() : [];
     };
     const podIps = () => readyPods(c, 'web').map((p) => p.status.podIP).sort();
-    await waitFor('slice matches pods', () => sliceIps().length === 3 && JSON.stringify(sliceIps()) === JSON.stringify(podIps()));
+    await until('slice matches pods', () => sliceIps().length === 3 && JSON.stringify(sliceIps()) === JSON.stringify(podIps()));
     await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/web', { body: { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() } } } } }, contentType: 'application/strategic-merge-patch+json' });
     const old = podIps();
-    await waitFor('slice follows the rollout', () => {
+    await until('slice follows the rollout', () => {
       const now = sliceIps();
       return now.length === 3 && now.every((x: string) => !old.includes(x)) && JSON.stringify(now) === JSON.stringify(podIps());
     });
@@ -449,22 +451,22 @@ describe('demo cluster over HTTPS', function () {
   it('deletes dependents in cascade: Deployment → ReplicaSets → Pods', async () => {
     const r = await request(c, 'DELETE', '/apis/apps/v1/namespaces/default/deployments/web', { body: { propagationPolicy: 'Background' } });
     assert.equal(r.status, 200);
-    await waitFor('all gone', () => pods(c, 'web').length === 0 && !c.store.list(RESOURCE.replicasets, 'default').items.some((x) => x.metadata.labels?.app === 'web'));
+    await until('all gone', () => pods(c, 'web').length === 0 && !c.store.list(RESOURCE.replicasets, 'default').items.some((x) => x.metadata.labels?.app === 'web'));
     await request(c, 'DELETE', '/api/v1/namespaces/default/services/web');
   });
 
   it('a Pod probing a Pod IP loses it after a rollout, while the Service keeps answering', async () => {
     c.api.create(RESOURCE.deployments, 'default', deployment('target', 'nginx:1.28', 1));
     c.api.create(RESOURCE.services, 'default', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'target' }, spec: { selector: { app: 'target' }, ports: [{ port: 80 }] } });
-    const ip = (await waitFor('target ready', () => readyPods(c, 'target')[0]))?.status.podIP;
+    const ip = (await until('target ready', () => readyPods(c, 'target')[0]))?.status.podIP;
     const script = `while true; do wget -qO- -T 1 http://${ip} | grep -q nginx && echo POD-OK || echo POD-FAILED; wget -qO- target | grep -q nginx && echo SVC-OK || echo SVC-FAILED; sleep 1; done`;
     const created = await request(c, 'POST', '/api/v1/namespaces/default/pods', { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'prober' }, spec: { containers: [{ name: 'prober', image: 'busybox', command: ['sh', '-c', script] }] } } });
     assert.equal(created.status, 201);
     const log = async (q = '') => (await request(c, 'GET', `/api/v1/namespaces/default/pods/prober/log${q}`)).body;
-    await waitForAsync('both answer', async () => /POD-OK\nSVC-OK/.test(await log()));
+    await until('both answer', async () => /POD-OK\nSVC-OK/.test(await log()));
     await request(c, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/target', { body: { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1.25' }] } } } }, contentType: 'application/strategic-merge-patch+json' });
-    await waitFor('old Pod gone', () => pods(c, 'target').length === 1 && pods(c, 'target')[0].status.podIP !== ip && readyPods(c, 'target').length === 1);
-    await waitForAsync('the Pod IP fails, the Service does not', async () => /POD-FAILED\nSVC-OK\n$/.test(await log('?tailLines=2')));
+    await until('old Pod gone', () => pods(c, 'target').length === 1 && pods(c, 'target')[0].status.podIP !== ip && readyPods(c, 'target').length === 1);
+    await until('the Pod IP fails, the Service does not', async () => /POD-FAILED\nSVC-OK\n$/.test(await log('?tailLines=2')));
     const ts = await log('?tailLines=1&timestamps=true');
     assert.match(ts, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z SVC-OK\n$/);
     await request(c, 'DELETE', '/api/v1/namespaces/default/pods/prober?gracePeriodSeconds=0');
@@ -474,27 +476,27 @@ describe('demo cluster over HTTPS', function () {
 
   it('run-to-completion Pods: Never completes, Always crash-loops with restarts and --previous logs', async () => {
     await request(c, 'POST', '/api/v1/namespaces/default/pods', { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'once' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['echo', 'hi there'] }] } } });
-    const done = await waitFor('Succeeded', () => (c.store.get(RESOURCE.pods, 'default', 'once') as Any)?.status?.phase === 'Succeeded' && (c.store.get(RESOURCE.pods, 'default', 'once') as Any));
+    const done = await until('Succeeded', () => (c.store.get(RESOURCE.pods, 'default', 'once') as Any)?.status?.phase === 'Succeeded' && (c.store.get(RESOURCE.pods, 'default', 'once') as Any));
     assert.equal(done.status.containerStatuses[0].state.terminated.reason, 'Completed');
     assert.equal((await request(c, 'GET', '/api/v1/namespaces/default/pods/once/log')).body, 'hi there\n');
     const t = await request(c, 'GET', '/api/v1/namespaces/default/pods?fieldSelector=metadata.name%3Donce', { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
     assert.deepEqual(t.json.rows[0].cells.slice(1, 3), ['0/1', 'Completed']);
 
     await request(c, 'POST', '/api/v1/namespaces/default/pods', { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'crasher' }, spec: { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo boom; exit 3'] }] } } });
-    const crashed = await waitFor('restarted', () => {
+    const crashed = await until('restarted', () => {
       const p = c.store.get(RESOURCE.pods, 'default', 'crasher') as Any;
       return p?.status?.containerStatuses?.[0]?.restartCount >= 1 && p.status.containerStatuses[0].lastState?.terminated && p;
     });
     assert.equal(crashed.status.containerStatuses[0].lastState.terminated.exitCode, 3);
     assert.equal(crashed.status.phase, 'Running', 'restartPolicy Always: the Pod stays Running while its container restarts');
     assert.equal((await request(c, 'GET', '/api/v1/namespaces/default/pods/crasher/log?previous=true')).body, 'boom\n');
-    await waitFor('CrashLoopBackOff', () => (c.store.get(RESOURCE.pods, 'default', 'crasher') as Any).status.containerStatuses[0].state.waiting?.reason === 'CrashLoopBackOff');
+    await until('CrashLoopBackOff', () => (c.store.get(RESOURCE.pods, 'default', 'crasher') as Any).status.containerStatuses[0].state.waiting?.reason === 'CrashLoopBackOff');
     for (const n of ['once', 'crasher']) await request(c, 'DELETE', `/api/v1/namespaces/default/pods/${n}?gracePeriodSeconds=0`);
   });
 
   it('gives hostNetwork Pods their node IP', async () => {
     await request(c, 'POST', '/api/v1/namespaces/default/pods', { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'hostnet' }, spec: { hostNetwork: true, containers: [{ name: 'c', image: 'busybox' }] } } });
-    const p = await waitFor('hostnet ip', () => (c.store.get(RESOURCE.pods, 'default', 'hostnet') as Any)?.status?.podIP && (c.store.get(RESOURCE.pods, 'default', 'hostnet') as Any));
+    const p = await until('hostnet ip', () => (c.store.get(RESOURCE.pods, 'default', 'hostnet') as Any)?.status?.podIP && (c.store.get(RESOURCE.pods, 'default', 'hostnet') as Any));
     assert.equal(p.status.podIP, p.status.hostIP);
     assert.match(p.status.podIP, /^172\.18\.0\.\d+$/);
     await request(c, 'DELETE', '/api/v1/namespaces/default/pods/hostnet?gracePeriodSeconds=0');
@@ -603,7 +605,7 @@ describe('demo cluster over HTTPS', function () {
   it('watch with a Table Accept header streams one-row Tables', async () => {
     // From the current version: the first line is the Pod created below, whatever else exists.
     const w = watchLines(c, `/api/v1/namespaces/default/pods?watch=true&resourceVersion=${c.store.resourceVersion}`, (l) => l.length >= 1, 3000, 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json');
-    await waitFor('watch open', () => c.openWatches() === 1);
+    await until('watch open', () => c.openWatches() === 1);
     await request(c, 'POST', '/api/v1/namespaces/default/pods', { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'tw' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } });
     const { lines } = await w;
     assert.equal(lines[0].object.kind, 'Table');
@@ -625,11 +627,11 @@ describe('demo cluster over HTTPS', function () {
 
   it('faults: cut watches ends open streams; stalled watches stay open without data', async () => {
     const w = watchLines(c, `/api/v1/pods?watch=true&resourceVersion=${c.store.resourceVersion}`, () => false, 5000);
-    await waitFor('watch open', () => c.openWatches() === 1);
+    await until('watch open', () => c.openWatches() === 1);
     assert.equal(c.faults.cutWatches(), 1);
     assert.equal((await w).ended, true);
     const s = watchLines(c, `/api/v1/pods?watch=true&allowWatchBookmarks=true&resourceVersion=${c.store.resourceVersion}`, () => false, 800);
-    await waitFor('watch open', () => c.openWatches() === 1);
+    await until('watch open', () => c.openWatches() === 1);
     assert.equal(c.faults.stallWatches(), 1);
     await request(c, 'POST', '/api/v1/namespaces/default/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'during-stall' } } });
     const stalled = await s;
@@ -654,14 +656,14 @@ describe('demo cluster IP allocation modes', function () {
       const c = await startDemoCluster({ speed: 20, nodes: 2, ipAllocation: mode, systemWorkloads: false });
       try {
         c.api.create(RESOURCE.deployments, 'default', deployment('ipmode', 'nginx', 2));
-        await waitFor('2 ready', () => readyPods(c, 'ipmode').length === 2 && pods(c, 'ipmode').length === 2);
+        await until('2 ready', () => readyPods(c, 'ipmode').length === 2 && pods(c, 'ipmode').length === 2);
         const ips = pods(c, 'ipmode').map((p) => p.status.podIP);
         assert.ok(ips.every((ip) => ip.startsWith('10.244.1.')), ips.join());
         c.api.updateScale(RESOURCE.deployments, 'default', 'ipmode', { spec: { replicas: 1 } });
-        await waitFor('1 left', () => pods(c, 'ipmode').length === 1);
+        await until('1 left', () => pods(c, 'ipmode').length === 1);
         const freed = ips.find((ip) => ip !== pods(c, 'ipmode')[0].status.podIP)!;
         c.api.updateScale(RESOURCE.deployments, 'default', 'ipmode', { spec: { replicas: 2 } });
-        await waitFor('2 ready again', () => readyPods(c, 'ipmode').length === 2);
+        await until('2 ready again', () => readyPods(c, 'ipmode').length === 2);
         const now = pods(c, 'ipmode').map((p) => p.status.podIP);
         if (mode === 'reuse-first') assert.ok(now.includes(freed), `${freed} reused: ${now.join()}`);
         else assert.ok(!now.includes(freed), `${freed} not reused: ${now.join()}`);
@@ -675,7 +677,7 @@ describe('demo cluster IP allocation modes', function () {
     const c = await startDemoCluster({ speed: 20, dualStack: true, systemWorkloads: false });
     try {
       c.api.create(RESOURCE.pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ds' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
-      const p = await waitFor('ips', () => (c.store.get(RESOURCE.pods, 'default', 'ds') as Any)?.status?.podIPs);
+      const p = await until('ips', () => (c.store.get(RESOURCE.pods, 'default', 'ds') as Any)?.status?.podIPs);
       assert.equal(p.length, 2);
       assert.match(p[0].ip, /^10\.244\./);
       assert.match(p[1].ip, /^fd00:10:244:/);
@@ -706,7 +708,7 @@ describe('demo cluster lifecycle', function () {
     assert.ok(count() > before);
     await c.stop();
     // The listening handle is released a tick after close() resolves.
-    await waitFor(`no leftovers (before: ${beforeInfo}; now: ${process.getActiveResourcesInfo().join()})`, () => count() === before, 2000);
+    await until(`no leftovers (before: ${beforeInfo}; now: ${process.getActiveResourcesInfo().join()})`, () => count() === before, 2000);
   });
 
   it('starts like a fresh cluster: CoreDNS on pod IPs, kube-proxy (a DaemonSet) on node IPs, all Ready', async () => {
@@ -714,19 +716,19 @@ describe('demo cluster lifecycle', function () {
     try {
       const sys = () => c.store.list(RESOURCE.pods, 'kube-system').items as Any[];
       const ready = (p: Any) => (p.status?.conditions ?? []).some((x: Any) => x.type === 'Ready' && x.status === 'True');
-      await waitFor('system Pods ready', () => sys().length === 5 && sys().every(ready));
+      await until('system Pods ready', () => sys().length === 5 && sys().every(ready));
       const dns = sys().filter((p) => p.metadata.labels['k8s-app'] === 'kube-dns');
       const proxies = sys().filter((p) => p.metadata.labels['k8s-app'] === 'kube-proxy');
       assert.equal(dns.length, 2);
       assert.ok(dns.every((p) => /^10\.244\./.test(p.status.podIP)));
       assert.deepEqual(proxies.map((p) => p.spec.nodeName).sort(), ['demo-control-plane', 'demo-worker', 'demo-worker2']);
       assert.ok(proxies.every((p) => p.status.podIP === p.status.hostIP && p.metadata.ownerReferences[0].kind === 'DaemonSet'));
-      const ds = await waitFor('ds status', () => {
+      const ds = await until('ds status', () => {
         const d = c.store.get(RESOURCE.daemonsets, 'kube-system', 'kube-proxy') as Any;
         return d.status?.numberReady === 3 && d;
       });
       assert.equal(ds.status.desiredNumberScheduled, 3);
-      const slice = await waitFor('kube-dns slice', () => c.store.list(RESOURCE.endpointslices, 'kube-system').items.find((x) => x.metadata.labels?.['kubernetes.io/service-name'] === 'kube-dns') as Any);
+      const slice = await until('kube-dns slice', () => c.store.list(RESOURCE.endpointslices, 'kube-system').items.find((x) => x.metadata.labels?.['kubernetes.io/service-name'] === 'kube-dns') as Any);
       assert.deepEqual(slice.endpoints.map((e: Any) => e.addresses[0]).sort(), dns.map((p) => p.status.podIP).sort());
     } finally {
       await c.stop();

@@ -300,7 +300,7 @@ spec:
     assert.match(replicas, /Number of desired pods\. This is a pointer to distinguish between explicit\s+zero and not specified\. Defaults to 1\./);
     const containers = await ok('explain', 'pods.spec.containers');
     assert.match(containers, /FIELD: containers <\[\]Container>/);
-    assert.match(containers, /\n  image\t<string>\n/);
+    assert.match(containers, /\n {2}image\t<string>\n/);
     assert.doesNotMatch(containers, /\\'/, 'no escaped quotes');
     assert.match(await ok('explain', 'job.spec.backoffLimit'), /Specifies the number of retries before marking this job failed\. Defaults to\s+6/);
     assert.match(await ok('explain', 'cronjob.spec.schedule'), /The schedule in Cron format/);

@@ -3,12 +3,14 @@
 // ready endpoints, and an IP nobody holds is unreachable.
 import * as assert from 'node:assert/strict';
 import { NetworkView, Step, connect, programOf, runPipeline } from '../../src/demo/controllers/programs';
+import type { Pod } from '../../src/demo/objects';
 import { InteractiveShell, ScriptRunner, ShellContext, scriptOf } from '../../src/demo/shell';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
 
-const nginxPod = (name: string, ip: string) => ({ metadata: { name }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.28' }] }, status: { podIP: ip } });
+// Just the fields the programs read.
+const nginxPod = (name: string, ip: string) => ({ metadata: { name }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.28' }] }, status: { podIP: ip } }) as unknown as Pod;
 
 function net(opts: { pods?: Record<string, { pod: Any; ready: boolean }>; services?: Any[]; endpoints?: Record<string, Any[]> } = {}): NetworkView {
   return {

@@ -5,11 +5,13 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { Deployment } from 'kubernetes-types/apps/v1';
 import * as protobuf from 'protobufjs';
 import { decodeKubernetesProtobuf, isKubernetesProtobuf, supportedProtobufKinds } from '../../src/demo/protobuf';
 import { decodeObject } from '../../src/demo/http/body';
 import { ApiError } from '../../src/demo/store';
 import { findKubectl } from '../kubectlPath';
+import { skipOrFail } from '../skip';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'kubectl-wire');
 
@@ -135,14 +137,14 @@ describe('decodeKubernetesProtobuf', () => {
     }
 
     it('reads the deployment the lesson creates: name, replicas, image, selector, empty status', () => {
-      const d = decodeKubernetesProtobuf(fixture('create-deployment').bin) as any;
+      const d = decodeKubernetesProtobuf(fixture('create-deployment').bin) as Deployment;
       assert.equal(d.apiVersion, 'apps/v1');
       assert.equal(d.kind, 'Deployment');
-      assert.equal(d.metadata.name, 'backend');
-      assert.equal(d.metadata.creationTimestamp, null);
-      assert.equal(d.spec.replicas, 2);
-      assert.deepEqual(d.spec.selector, { matchLabels: { app: 'backend' } });
-      assert.deepEqual(d.spec.template.spec.containers, [{ name: 'nginx', image: 'nginx:1.28', resources: {} }]);
+      assert.equal(d.metadata?.name, 'backend');
+      assert.equal(d.metadata?.creationTimestamp, null);
+      assert.equal(d.spec?.replicas, 2);
+      assert.deepEqual(d.spec?.selector, { matchLabels: { app: 'backend' } });
+      assert.deepEqual(d.spec?.template.spec?.containers, [{ name: 'nginx', image: 'nginx:1.28', resources: {} }]);
       assert.deepEqual(d.status, {});
     });
 
@@ -567,8 +569,7 @@ describe('decodeKubernetesProtobuf', () => {
 
     before(async function () {
       if (!KUBECTL || !existsSync(KUBECTL)) {
-        console.warn(`\n    !!! kubectl not found on PATH (or $KUBECTL): the live kubectl protobuf tests are SKIPPED !!!\n`);
-        this.skip();
+        skipOrFail(this, 'kubectl not found on PATH (or $KUBECTL): the live kubectl protobuf tests');
       }
       home = mkdtempSync(path.join(tmpdir(), 'demo-protobuf-kubectl-'));
       server = http.createServer((req, res) => {

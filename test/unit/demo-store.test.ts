@@ -1,6 +1,7 @@
 // The demo cluster's parts that work without HTTP: store (resourceVersions, watch replay, 410
 // window), selectors, the three patch formats, IP allocation, table printing helpers.
 import * as assert from 'node:assert/strict';
+import type { Deployment } from 'kubernetes-types/apps/v1';
 import { ApiError, KubeObject, Store, StoreEvent, eventLine } from '../../src/demo/store';
 import { parseFieldSelector, parseLabelSelector } from '../../src/demo/selectors';
 import { jsonPatch, mergePatch, strategicMergePatch } from '../../src/demo/patch';
@@ -234,15 +235,15 @@ describe('demo patches', () => {
   });
 
   it('strategic merge: $patch delete removes a list item, null removes a field, new items are appended', () => {
-    const out = strategicMergePatch(deploy, { spec: { replicas: null, template: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }, { name: 'extra', image: 'redis' }] } } } }, 'Deployment') as any;
-    assert.equal(out.spec.replicas, undefined);
-    assert.deepEqual(out.spec.template.spec.containers.map((c: any) => c.name), ['nginx', 'extra']);
+    const out = strategicMergePatch(deploy, { spec: { replicas: null, template: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }, { name: 'extra', image: 'redis' }] } } } }, 'Deployment') as Deployment;
+    assert.equal(out.spec?.replicas, undefined);
+    assert.deepEqual(out.spec?.template.spec?.containers.map((c) => c.name), ['nginx', 'extra']);
   });
 
   it('merge patch replaces lists and deletes with null', () => {
-    const out = mergePatch(deploy, { spec: { replicas: 3, template: { spec: { containers: [{ name: 'only', image: 'x' }] } } } }) as any;
-    assert.equal(out.spec.replicas, 3);
-    assert.deepEqual(out.spec.template.spec.containers, [{ name: 'only', image: 'x' }]);
+    const out = mergePatch(deploy, { spec: { replicas: 3, template: { spec: { containers: [{ name: 'only', image: 'x' }] } } } }) as Deployment;
+    assert.equal(out.spec?.replicas, 3);
+    assert.deepEqual(out.spec?.template.spec?.containers, [{ name: 'only', image: 'x' }]);
     assert.deepEqual(mergePatch({ a: 1, b: 2 }, { a: null }), { b: 2 });
   });
 
@@ -252,13 +253,31 @@ describe('demo patches', () => {
       { op: 'add', path: '/spec/template/metadata/labels/tier', value: 'web' },
       { op: 'remove', path: '/spec/template/spec/containers/1' },
       { op: 'test', path: '/spec/replicas', value: 2 },
-    ]) as any;
-    assert.equal(out.spec.template.spec.containers.length, 1);
-    assert.equal(out.spec.template.spec.containers[0].image, 'nginx:1.25');
-    assert.equal(out.spec.template.metadata.labels.tier, 'web');
+    ]) as Deployment;
+    assert.equal(out.spec?.template.spec?.containers.length, 1);
+    assert.equal(out.spec?.template.spec?.containers[0].image, 'nginx:1.25');
+    assert.equal(out.spec?.template.metadata?.labels?.tier, 'web');
     assert.throws(() => jsonPatch(deploy, [{ op: 'test', path: '/spec/replicas', value: 9 }]), (e: ApiError) => e.code === 422);
     assert.throws(() => jsonPatch(deploy, [{ op: 'remove', path: '/spec/nope/x' }]), (e: ApiError) => e.code === 422);
     assert.throws(() => jsonPatch(deploy, { op: 'add' }), (e: ApiError) => e.code === 422);
+  });
+
+  it('JSON patch test compares values, not their serialisation: key order does not matter, types do', () => {
+    const selector = { matchLabels: { app: 'backend' } };
+    // kubectl and client libraries serialise maps in their own order.
+    const labels = { tier: 'web', app: 'backend' };
+    const doc = { spec: { selector, template: { metadata: { labels: { app: 'backend', tier: 'web' } } }, replicas: 2 } };
+    assert.doesNotThrow(() => jsonPatch(doc, [{ op: 'test', path: '/spec/template/metadata/labels', value: labels }]));
+    assert.doesNotThrow(() => jsonPatch(doc, [{ op: 'test', path: '/spec', value: { replicas: 2, template: { metadata: { labels } }, selector } }]));
+    const fails = (value: unknown, path = '/spec/template/metadata/labels') => assert.throws(() => jsonPatch(doc, [{ op: 'test', path, value }]), (e: ApiError) => e.code === 422 && /test failed/.test(e.message), JSON.stringify(value));
+    fails({ app: 'backend' });
+    fails({ app: 'backend', tier: 'web', extra: 'x' });
+    fails({ app: 'backend', tier: 'api' });
+    fails('2', '/spec/replicas');
+    fails([2], '/spec/replicas');
+    fails(null, '/spec/missing');
+    fails(undefined, '/spec/template/constructor');
+    assert.throws(() => jsonPatch(doc, [{ op: 'test', path: '/spec/replicas' }]), /test needs "value"/);
   });
 });
 

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { LifecycleEvent } from '../../src/core/events';
 import { type DemoCluster, startDemoCluster } from '../../src/demo';
 import { ClusterLookup, KubeClient, loadKubeConfig, PodWatchFeed } from '../../src/kube';
+import { until } from '../until';
 
 // The watch pipeline against the demo cluster (real HTTPS, real watch protocol), with faults injected
 // during Deployment rollouts. After things settle the model must equal the server: same live Pods,
@@ -14,13 +15,6 @@ interface PodLike {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function until(cond: () => boolean, what: string, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 function serverPods(c: DemoCluster, selector: Record<string, string>): PodLike[] {
   return (c.api.list('pods', 'default').items as unknown as PodLike[]).filter((p) => Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v));
@@ -133,11 +127,11 @@ describe('kube: watch pipeline against the demo cluster under faults', function 
       const at = Date.now();
       injected.push({ name: fault.name, at });
       await fault.inject();
-      await until(() => events.some((e) => e.type === 'gap' && Date.parse(e.to!) >= at), `the gap after the ${fault.name} fault`, 20_000);
-      await until(() => f.snapshot().connection === 'live', `live again after ${fault.name}`, 20_000);
+      await until(`the gap after the ${fault.name} fault`, () => events.some((e) => e.type === 'gap' && Date.parse(e.to!) >= at), 20_000);
+      await until(`live again after ${fault.name}`, () => f.snapshot().connection === 'live', 20_000);
     }
 
-    await until(() => settled(c, replicas) && JSON.stringify(modelView(f)) === JSON.stringify(serverView(c)), 'the model to equal the server', 30_000);
+    await until('the model to equal the server', () => settled(c, replicas) && JSON.stringify(modelView(f)) === JSON.stringify(serverView(c)), 30_000);
     assert.deepEqual(modelView(f), serverView(c));
     assert.equal(f.model.livePods().length, replicas);
 
@@ -173,7 +167,7 @@ describe('kube: watch pipeline against the demo cluster under faults', function 
       metadata: { name: 'web' },
       spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
     } as never);
-    await until(() => settled(c, 3), 'three ready Pods', 20_000);
+    await until('three ready Pods', () => settled(c, 3), 20_000);
     const f = (feed = new PodWatchFeed(new KubeClient(loadKubeConfig({ text: c.kubeconfig })), { context: c.contextName, namespace: 'default', labelSelector: 'app=web' }, {
       services: false,
       reflector: { inactivityMs: 1000, backoffInitialMs: 50, backoffMaxMs: 400, timeoutSeconds: [3, 6] },
@@ -186,10 +180,10 @@ describe('kube: watch pipeline against the demo cluster under faults', function 
     c.faults.failNextRequests(1000, 500);
     c.faults.cutWatches({ abrupt: true });
     c.api.patch('apps/deployments', 'default', 'web', 'merge', { spec: { template: { metadata: { annotations: { rev: 'new' } } } } });
-    await until(() => settled(c, 3) && serverPods(c, { app: 'web' }).every((p) => !before.includes(p.metadata.uid)), 'the rollout to finish', 30_000);
+    await until('the rollout to finish', () => settled(c, 3) && serverPods(c, { app: 'web' }).every((p) => !before.includes(p.metadata.uid)), 30_000);
     c.faults.expireResourceVersions();
     c.faults.clear();
-    await until(() => JSON.stringify(modelView(f)) === JSON.stringify(serverView(c)), 'the model to catch up', 20_000);
+    await until('the model to catch up', () => JSON.stringify(modelView(f)) === JSON.stringify(serverView(c)), 20_000);
     for (const uid of before) {
       const deleted = events.find((e) => e.uid === uid && e.type === 'deleted')!;
       assert.ok(deleted, `deletion of ${uid}`);
@@ -216,7 +210,7 @@ describe('kube: lookups for hovers, on the demo cluster', function () {
     } as never);
     c.api.create('services', 'default', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } } as never);
     c.api.create('services', 'default', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db' }, spec: { selector: { app: 'db' }, ports: [{ port: 5432 }] } } as never);
-    await until(() => settled(c, 2), 'two ready Pods', 20_000);
+    await until('two ready Pods', () => settled(c, 2), 20_000);
     const lookup = new ClusterLookup(new KubeClient(loadKubeConfig({ text: c.kubeconfig })));
     const pod = serverPods(c, { app: 'web' })[0];
     const found = await lookup.findPodByIp(ipsOf(pod)[0]);

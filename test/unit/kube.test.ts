@@ -7,6 +7,7 @@ import type { LifecycleEvent } from '../../src/core/events';
 import type { PodObject } from '../../src/core/lifecycle';
 import { generateDemoTls } from '../../src/demo/tls';
 import { ClusterLookup, KubeClient, KubeError, PODS, PodWatchFeed, Reflector, WatchHub, normalizeSelector } from '../../src/kube';
+import { until } from '../until';
 
 // A small API server with real HTTPS, a Pod store with a resourceVersion log, and scripted faults.
 // It speaks just enough of the watch protocol (list, watch from a resourceVersion, bookmarks,
@@ -103,8 +104,14 @@ class FakeApi {
     this.watches.clear();
   }
 
-  bookmark(): void {
-    for (const w of this.watches) w.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: 'Pod', metadata: { resourceVersion: String(this.rv) } } })}\n`);
+  /**
+   * A BOOKMARK at a resourceVersion past every event the watches saw, as a real server sends when
+   * objects outside their selector (or of other resources) changed; returns that resourceVersion.
+   */
+  bookmark(): number {
+    const rv = ++this.rv;
+    for (const w of this.watches) w.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: 'Pod', metadata: { resourceVersion: String(rv) } } })}\n`);
+    return rv;
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
@@ -181,13 +188,6 @@ function newPod(ip?: string, labels: Record<string, string> = { app: 'web' }): P
 
 const FAST = { inactivityMs: 1500, backoffInitialMs: 30, backoffMaxMs: 200, timeoutSeconds: [30, 30] as [number, number] };
 
-async function until(cond: () => boolean, what: string, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 function collect(feed: PodWatchFeed): LifecycleEvent[] {
   const all: LifecycleEvent[] = [];
@@ -239,7 +239,7 @@ describe('kube: list/watch loop against a real HTTPS server', function () {
     api.add(b);
     api.modify(b.metadata!.uid!, (p) => (p.status = { ...p.status, podIP: '10.0.0.2', podIPs: [{ ip: '10.0.0.2' }] }));
     api.remove(a.metadata!.uid!);
-    await until(() => agrees(f, api) && events.some((e) => e.type === 'deleted'), 'the model to follow');
+    await until('the model to follow', () => agrees(f, api) && events.some((e) => e.type === 'deleted'));
     assert.deepEqual(
       events.filter((e) => e.uid === a.metadata!.uid && (e.type === 'ip-released' || e.type === 'deleted')).map((e) => [e.type, e.seenOnRelist ?? false]),
       [
@@ -257,7 +257,7 @@ describe('kube: list/watch loop against a real HTTPS server', function () {
     await f.whenLive();
     api.add(newPod('10.0.0.1'));
     const watches = (): typeof api.requests => api.requests.filter((r) => r.query.get('watch'));
-    await until(() => watches().length >= 3, 'two routine re-watches', 10_000);
+    await until('two routine re-watches', () => watches().length >= 3, 10_000);
     for (const w of watches()) {
       const t = Number(w.query.get('timeoutSeconds'));
       assert.ok(t >= 2 && t <= 3, `timeoutSeconds ${t} within the configured range`);
@@ -274,15 +274,17 @@ describe('kube: list/watch loop against a real HTTPS server', function () {
     await f.whenLive();
     const a = newPod('10.0.0.1');
     api.add(a);
-    await until(() => agrees(f, api), 'first Pod');
-    api.bookmark();
-    await new Promise((r) => setTimeout(r, 50));
+    await until('first Pod', () => agrees(f, api));
+    const lastEventRv = api.rv;
+    const bookmarkRv = api.bookmark();
+    await until('the bookmark to arrive', () => f.stats().Pods.bookmarks >= 1);
     api.cutWatches();
     const b = newPod('10.0.0.2');
     api.add(b); // happens while the watch is down; the resumed watch must deliver it
-    await until(() => agrees(f, api) && events.some((e) => e.type === 'gap'), 'resume');
+    await until('resume', () => agrees(f, api) && events.some((e) => e.type === 'gap'));
     const watches = api.requests.filter((r) => r.path.endsWith('/pods') && r.query.get('watch'));
-    assert.equal(watches.at(-1)!.query.get('resourceVersion'), String(api.rv - 1), 'resumed from the bookmark/last event, not relisted');
+    assert.ok(bookmarkRv > lastEventRv);
+    assert.equal(watches.at(-1)!.query.get('resourceVersion'), String(bookmarkRv), 'resumed from the bookmark (not the last event before it), not relisted');
     assert.equal(api.requests.filter((r) => r.path.endsWith('/pods') && !r.query.get('watch')).length, 1, 'no relist');
     const created = events.filter((e) => e.type === 'created').map((e) => e.uid);
     assert.deepEqual(created, [a.metadata!.uid, b.metadata!.uid]);
@@ -305,7 +307,7 @@ describe('kube: list/watch loop against a real HTTPS server', function () {
       api.add(c);
     });
     api.cutWatches();
-    await until(() => agrees(f, api), 'relist');
+    await until('relist', () => agrees(f, api));
     const lists = api.requests.filter((r) => r.path.endsWith('/pods') && !r.query.get('watch'));
     assert.equal(lists.length, 2);
     const gone = events.filter((e) => e.uid === a.metadata!.uid && (e.type === 'ip-released' || e.type === 'deleted'));
@@ -327,11 +329,17 @@ describe('kube: list/watch loop against a real HTTPS server', function () {
 
   it('does not relist in a tight loop when every watch expires at once', async () => {
     api.compactedBelow = Number.MAX_SAFE_INTEGER;
-    const f = (feed = new PodWatchFeed(new KubeClient(api.kubeconfig()), { context: 'fake', namespace: 'default', labelSelector: '' }, { services: false, reflector: FAST }).start());
-    await new Promise((r) => setTimeout(r, 1500));
-    const lists = api.requests.filter((r) => !r.query.get('watch')).length;
-    assert.ok(lists >= 3 && lists <= 25, `${lists} lists in 1.5 s`);
-    assert.ok(f.stats().Pods.expired >= 2);
+    // The shortest jitter: after the second 410 in a row, waits of at least 15, 30, 60, 100 ms (FAST's backoff, halved).
+    const f = (feed = new PodWatchFeed(new KubeClient(api.kubeconfig()), { context: 'fake', namespace: 'default', labelSelector: '' }, { services: false, reflector: { ...FAST, random: () => 0 } }).start());
+    const lists = () => api.requests.filter((r) => !r.query.get('watch'));
+    await until('six lists', () => lists().length >= 6);
+    const at = lists().map((r) => r.at);
+    const gaps = at.slice(1).map((t, i) => t - at[i]);
+    // A slow machine only makes the gaps longer; a tight loop makes them a few milliseconds.
+    [0, 15, 30, 60, 100].forEach((least, i) => assert.ok(gaps[i] >= least, `gap ${i + 1} between relists: ${gaps[i]} ms, expected ≥ ${least} ms (all: ${gaps.join(', ')})`));
+    assert.ok(f.stats().Pods.expired >= 5);
+    const watches = api.requests.filter((r) => r.query.get('watch'));
+    assert.ok(watches.length >= 5 && watches.every((w, i) => at[i] < w.at && (at[i + 1] ?? Infinity) > w.at), 'list, watch (410), list, watch (410), …');
   });
 
   it('backs off on 500 and honours Retry-After on 429', async () => {
@@ -348,7 +356,7 @@ describe('kube: list/watch loop against a real HTTPS server', function () {
     );
     const before = api.requests.length;
     api.cutWatches();
-    await until(() => api.requests.length >= before + 3 && f.snapshot().connection === 'live', 'recovery');
+    await until('recovery', () => api.requests.length >= before + 3 && f.snapshot().connection === 'live');
     const next = api.requests.find((r) => r.at > at429)!;
     assert.ok(next.at - at429 >= 950, `waited ${next.at - at429} ms after Retry-After: 1`);
     assert.equal(f.model.allEvents().filter((e) => e.type === 'gap').length, 1, 'one outage, one gap');
@@ -365,9 +373,9 @@ describe('kube: list/watch loop against a real HTTPS server', function () {
     let hung = 0;
     // The next request: take it and never answer (no headers).
     api.faults.push(() => ((hung = Date.now()), true));
-    await until(() => hung > 0 && api.requests.some((r) => r.at > hung), 'the stall detected and the hung request abandoned', 6000);
+    await until('the stall detected and the hung request abandoned', () => hung > 0 && api.requests.some((r) => r.at > hung), 6000);
     api.add(newPod('10.0.0.2'));
-    await until(() => agrees(f, api) && events.some((e) => e.type === 'gap'), 'recovered');
+    await until('recovered', () => agrees(f, api) && events.some((e) => e.type === 'gap'));
     const gap = events.find((e) => e.type === 'gap')!;
     assert.match(gap.reason!, /^Pods: no data on the watch for 0s/);
     assert.equal(events.filter((e) => e.type === 'gap').length, 1, 'one outage (stall, then a hung request), one gap');
@@ -472,7 +480,7 @@ describe('kube: list/watch loop against a real HTTPS server', function () {
     api = await new FakeApi().start(); // for afterEach; the old port is now closed
     const down = new PodWatchFeed(new KubeClient(kc), { context: 'fake', labelSelector: '' }, { reflector: FAST }).start();
     try {
-      await until(() => down.snapshot().connection === 'connecting' && /Cannot reach the API server/.test(down.snapshot().connectionMessage ?? ''), 'unreachable reported');
+      await until('unreachable reported', () => down.snapshot().connection === 'connecting' && /Cannot reach the API server/.test(down.snapshot().connectionMessage ?? ''));
       assert.match(down.snapshot().connectionMessage!, /connection refused/);
     } finally {
       await down.dispose();
@@ -481,13 +489,24 @@ describe('kube: list/watch loop against a real HTTPS server', function () {
 
   it('stops cleanly: no request after dispose', async () => {
     const f = startFeed();
-    await f.whenLive();
-    await f.dispose();
-    const n = api.requests.length;
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(api.requests.length, n);
-    assert.equal(api.watches.size, 0);
-    assert.equal(f.snapshot().connection, 'stopped');
+    // A control feed that stays running, with a slower backoff than f's: once it has reconnected
+    // after the cut, a feed still running with f's settings would have too.
+    const control = new PodWatchFeed(new KubeClient(api.kubeconfig()), { context: 'fake', namespace: 'default', labelSelector: 'app=control' }, { services: false, reflector: { ...FAST, random: () => 1 } }).start();
+    try {
+      await Promise.all([f.whenLive(), control.whenLive()]);
+      await f.dispose();
+      const fRequests = () => api.requests.filter((r) => r.query.get('labelSelector') !== 'app=control').length;
+      const n = fRequests();
+      const controlWatches = () => api.requests.filter((r) => r.query.get('labelSelector') === 'app=control' && r.query.get('watch')).length;
+      const before = controlWatches();
+      api.cutWatches();
+      await until('the control feed to watch again', () => controlWatches() > before);
+      assert.equal(fRequests(), n, 'the disposed feed made no request');
+      assert.equal(f.snapshot().connection, 'stopped');
+    } finally {
+      await control.dispose();
+    }
+    await until('every watch closed on the server', () => api.watches.size === 0);
   });
 });
 
@@ -536,7 +555,7 @@ describe('kube: watch hub', function () {
     a.release();
     assert.equal(a.feed.snapshot().connection, 'live', 'still used by b');
     b.release();
-    await until(() => a.feed.snapshot().connection === 'stopped', 'stopped');
+    await until('stopped', () => a.feed.snapshot().connection === 'stopped');
     c.release();
     await hub.dispose();
     assert.throws(() => hub.acquire({ context: 'nope', labelSelector: '' }), /Context 'nope' is not in the kubeconfig; known contexts: fake/);

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SarifLocation, SarifResult } from '../../src/cli/lint';
 
 const root = join(__dirname, '..', '..');
 const FIX = 'test/fixtures/manifests';
@@ -148,7 +149,7 @@ describe('pod-ip-lens lint', function () {
     const txt = await cli(['-'], text);
     assert.match(txt.stdout, /-:5:15: warning \[ip-literal\] .* \(also at 6:15\)\n/);
     const sarif = JSON.parse((await cli(['-', '--format', 'sarif', '--external-severity', 'error'], text)).stdout).runs[0].results;
-    assert.deepEqual(sarif[0].relatedLocations.map((l: any) => l.physicalLocation.region.startLine), [6]);
+    assert.deepEqual(sarif[0].relatedLocations.map((l: SarifLocation) => l.physicalLocation.region.startLine), [6]);
     assert.equal(sarif[1].level, 'error');
     assert.equal((await cli(['-', '--external-severity', 'loud'], text)).code, 2);
   });
@@ -164,7 +165,7 @@ describe('pod-ip-lens lint', function () {
     assert.deepEqual(run.tool.driver.rules.map((x: { id: string }) => x.id), ['ip-literal', 'host-network', 'host-port', 'load-balancer-ip']);
     assert.match(run.tool.driver.rules[0].helpUri, /#ip-literal$/);
     assert.deepEqual(
-      run.results.map((x: any) => [x.ruleId, x.ruleIndex, x.level, x.locations[0].physicalLocation.artifactLocation.uri, x.locations[0].physicalLocation.region]),
+      run.results.map((x: SarifResult) => [x.ruleId, x.ruleIndex, x.level, x.locations[0].physicalLocation.artifactLocation.uri, x.locations[0].physicalLocation.region]),
       [
         ['host-network', 1, 'warning', `${FIX}/shop.yaml`, { startLine: 49, startColumn: 7, endLine: 49, endColumn: 24 }],
         ['ip-literal', 0, 'warning', `${FIX}/shop.yaml`, { startLine: 55, startColumn: 30, endLine: 55, endColumn: 45 }],

@@ -2,6 +2,8 @@
 // carries the finding, and point at the right Service and port.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
+import type { Deployment } from 'kubernetes-types/apps/v1';
+import type { Service } from 'kubernetes-types/core/v1';
 import { parseAllDocuments, parse } from 'yaml';
 import {
   ManifestIndex,
@@ -154,9 +156,9 @@ describe('lint fix: hostNetwork and hostPort', () => {
     const hp = only(fixed, 'host-port');
     fixed = applyEdits(fixed, planRemoveField(hp)[0].edits);
     const all = docs(fixed);
-    const spec = (all[2] as any).spec.template.spec;
-    assert.deepEqual(spec.containers[0].ports, [{ containerPort: 80 }]);
-    assert.equal(spec.hostNetwork, undefined);
+    const spec = (all[2] as Deployment).spec?.template.spec;
+    assert.deepEqual(spec?.containers[0].ports, [{ containerPort: 80 }]);
+    assert.equal(spec?.hostNetwork, undefined);
   });
 
   it('removes a field that follows "- " by pulling the next field up', () => {
@@ -179,7 +181,7 @@ describe('lint fix: hostNetwork and hostPort', () => {
     const plans = planServiceForHostAccess(shop, SHOP, hp, w, new Set(['backend']));
     assert.equal(plans[0].title, 'Create Service frontend (port 8081) for Deployment frontend in this file');
     const all = docs(applyEdits(shop, plans[0].edits));
-    assert.deepEqual((all[3] as any).spec, { selector: { app: 'frontend' }, ports: [{ port: 8081, targetPort: 80 }] });
+    assert.deepEqual((all[3] as Service).spec, { selector: { app: 'frontend' }, ports: [{ port: 8081, targetPort: 80 }] });
   });
 });
 

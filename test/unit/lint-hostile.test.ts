@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { SarifResult } from '../../src/cli/lint';
 import { extractObjects, lintText } from '../../src/core/lint';
 
 const root = join(__dirname, '..', '..');
@@ -69,6 +70,7 @@ describe('lint: hostile input', function () {
       writeFileSync(join(evil, 'x\u001b]0;pwned\u0007\u001b[2J.yaml'), 'apiVersion: v1\nkind: ConfigMap\ndata: {db_host: 10.3.3.3}\n');
       const r = lint(evil, '.');
       assert.equal(r.status, 1);
+      // eslint-disable-next-line no-control-regex -- the escape and bell of the file name must not be printed raw
       assert.doesNotMatch(r.stdout + r.stderr, /\u001b|\u0007/);
       assert.match(r.stdout, /x\\x1b\]0;pwned\\x07\\x1b\[2J\.yaml:3:17: warning/);
     } finally {
@@ -86,7 +88,7 @@ describe('lint: hostile input', function () {
       const json = JSON.parse(lint(bom, '.', '--format', 'json').stdout).findings;
       assert.deepEqual(json.map((f: { file: string; line: number; column: number }) => [f.file, f.line, f.column]), [['with.json', 1, col], ['without.json', 1, col]]);
       const sarif = JSON.parse(lint(bom, '.', '--format', 'sarif').stdout).runs[0].results;
-      assert.deepEqual(sarif.map((x: any) => x.locations[0].physicalLocation.region.startColumn), [col, col]);
+      assert.deepEqual(sarif.map((x: SarifResult) => x.locations[0].physicalLocation.region.startColumn), [col, col]);
       assert.match(lint(bom, 'with.json').stdout, new RegExp(`^with\\.json:1:${col}: `));
     } finally {
       rmSync(bom, { recursive: true, force: true });

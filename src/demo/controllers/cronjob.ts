@@ -10,15 +10,14 @@ import { WorkQueue } from './queue';
 import { controllerOf } from './replicaset';
 import { jobFinished } from './job';
 import { parseSchedule, runsBetween } from '../cron';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Any = any;
+import type { CronJobStatus } from 'kubernetes-types/batch/v1';
+import type { CronJob, Job } from '../objects';
 
 const SOURCE = { component: 'cronjob-controller' };
 
 /** The Job a CronJob runs at `scheduled` (also what `kubectl create job --from=cronjob/…` builds, client-side). */
-export function jobFromCronJob(cj: Any, name: string, scheduled?: number): KubeObject {
-  const tpl = cj.spec.jobTemplate ?? {};
+export function jobFromCronJob(cj: CronJob, name: string, scheduled?: number): KubeObject {
+  const tpl: Partial<CronJob['spec']['jobTemplate']> = cj.spec.jobTemplate ?? {};
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -68,16 +67,16 @@ export class CronJobController {
   private sync(key: string): void {
     const [ns, name] = key.split('/');
     const { api } = this.ctx;
-    const cj = api.store.get(RESOURCE.cronjobs, ns, name) as Any;
+    const cj = api.store.get(RESOURCE.cronjobs, ns, name) as CronJob | undefined;
     if (!cj || cj.metadata.deletionTimestamp) return;
-    const jobs = (api.store.list(RESOURCE.jobs, ns).items as Any[]).filter((j) => controllerOf(j)?.uid === cj.metadata.uid);
-    const status: Any = structuredClone(cj.status ?? {});
+    const jobs = (api.store.list(RESOURCE.jobs, ns).items as Job[]).filter((j) => controllerOf(j)?.uid === cj.metadata.uid);
+    const status: CronJobStatus = structuredClone(cj.status ?? {});
     const activeJobs = jobs.filter((j) => !jobFinished(j) && !j.metadata.deletionTimestamp);
     const now = this.now();
 
     for (const j of jobs) {
       const done = jobFinished(j);
-      const wasActive = (status.active ?? []).some((r: Any) => r.uid === j.metadata.uid);
+      const wasActive = (status.active ?? []).some((r) => r.uid === j.metadata.uid);
       if (done && wasActive) {
         api.recordEvent(cj, 'Normal', 'SawCompletedJob', `Saw completed job: ${j.metadata.name}, condition: ${done}`, SOURCE);
         if (done === 'Complete') status.lastSuccessfulTime = j.status?.completionTime ?? nowTimestamp(now);
@@ -90,7 +89,7 @@ export class CronJobController {
     } catch {
       return;
     }
-    const since = Date.parse(status.lastScheduleTime ?? cj.metadata.creationTimestamp);
+    const since = Date.parse(status.lastScheduleTime ?? cj.metadata.creationTimestamp ?? '');
     const due = cj.spec.suspend ? [] : runsBetween(schedule, since, now);
     const scheduled = due[due.length - 1];
     const deadline = cj.spec.startingDeadlineSeconds;
@@ -108,7 +107,7 @@ export class CronJobController {
         }
         const jobName = `${name}-${Math.floor(scheduled / 60_000)}`;
         if (!api.store.get(RESOURCE.jobs, ns, jobName)) {
-          const job = api.create(RESOURCE.jobs, ns, jobFromCronJob(cj, jobName, scheduled));
+          const job = api.create(RESOURCE.jobs, ns, jobFromCronJob(cj, jobName, scheduled)) as Job;
           activeJobs.push(job);
           api.recordEvent(cj, 'Normal', 'SuccessfulCreate', `Created job ${jobName}`, SOURCE);
         }
@@ -127,7 +126,7 @@ export class CronJobController {
         api.recordEvent(cj, 'Normal', 'SuccessfulDelete', `Deleted job ${j.metadata.name}`, SOURCE);
       }
     }
-    const latest = api.store.get(RESOURCE.cronjobs, ns, name) as Any;
+    const latest = api.store.get(RESOURCE.cronjobs, ns, name) as CronJob | undefined;
     if (latest && JSON.stringify(latest.status ?? {}) !== JSON.stringify(status)) api.store.update(RESOURCE.cronjobs, { ...latest, status });
   }
 }

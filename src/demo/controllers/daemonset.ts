@@ -9,9 +9,8 @@ import { controllerOf, isActivePod, podFromTemplate } from './replicaset';
 import { fits, isReady } from './kubelet';
 import { NodeInfo } from './nodes';
 import { canonical, podTemplateHash } from './deployment';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Any = any;
+import type { DaemonSetStatus } from 'kubernetes-types/apps/v1';
+import type { DaemonSet, Node, Pod } from '../objects';
 
 const SOURCE = { component: 'daemonset-controller' };
 const HASH_LABEL = 'controller-revision-hash';
@@ -43,15 +42,15 @@ export class DaemonSetController {
   private sync(key: string): void {
     const [ns, name] = key.split('/');
     const { api } = this.ctx;
-    const ds = api.store.get(RESOURCE.daemonsets, ns, name) as Any;
+    const ds = api.store.get(RESOURCE.daemonsets, ns, name) as DaemonSet | undefined;
     if (!ds || ds.metadata.deletionTimestamp) return;
     const hash = podTemplateHash(canonical(ds.spec.template)).slice(0, 10);
-    const owned = (api.store.list(RESOURCE.pods, ns).items as Any[]).filter((p) => controllerOf(p)?.uid === ds.metadata.uid);
+    const owned = (api.store.list(RESOURCE.pods, ns).items as Pod[]).filter((p) => controllerOf(p)?.uid === ds.metadata.uid);
     const probe = { spec: ds.spec.template.spec };
     const wanted = this.nodes.filter((n) => {
-      const node = api.store.get(RESOURCE.nodes, undefined, n.name) as Any;
+      const node = api.store.get(RESOURCE.nodes, undefined, n.name) as Node | undefined;
       // DaemonSet Pods tolerate a cordon (node.kubernetes.io/unschedulable), so only taints and selectors count.
-      const taints = (node?.spec?.taints ?? []).filter((t: Any) => t.key !== 'node.kubernetes.io/unschedulable');
+      const taints = (node?.spec?.taints ?? []).filter((t) => t.key !== 'node.kubernetes.io/unschedulable');
       return node && fits(probe, n, { ...node, spec: { ...node.spec, unschedulable: false, taints } });
     });
     for (const n of wanted) {
@@ -80,8 +79,8 @@ export class DaemonSetController {
       api.delete(RESOURCE.pods, ns, outdated[0].metadata.name, {});
       api.recordEvent(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${outdated[0].metadata.name}`, SOURCE);
     }
-    const now = (api.store.list(RESOURCE.pods, ns).items as Any[]).filter((p) => controllerOf(p)?.uid === ds.metadata.uid && isActivePod(p));
-    const status: Any = {
+    const now = (api.store.list(RESOURCE.pods, ns).items as Pod[]).filter((p) => controllerOf(p)?.uid === ds.metadata.uid && isActivePod(p));
+    const status: DaemonSetStatus = {
       currentNumberScheduled: now.filter((p) => wanted.some((n) => n.name === p.spec.nodeName)).length,
       numberMisscheduled: now.filter((p) => !wanted.some((n) => n.name === p.spec.nodeName)).length,
       desiredNumberScheduled: wanted.length,
@@ -90,9 +89,10 @@ export class DaemonSetController {
       updatedNumberScheduled: now.filter((p) => p.metadata.labels?.[HASH_LABEL] === hash).length,
       numberAvailable: now.filter(isReady).length,
     };
-    if (status.desiredNumberScheduled > status.numberAvailable) status.numberUnavailable = status.desiredNumberScheduled - status.numberAvailable;
-    for (const k of ['updatedNumberScheduled', 'numberAvailable']) if (!status[k]) delete status[k];
-    const latest = api.store.get(RESOURCE.daemonsets, ns, name) as Any;
+    const available = status.numberAvailable ?? 0;
+    if (status.desiredNumberScheduled > available) status.numberUnavailable = status.desiredNumberScheduled - available;
+    for (const k of ['updatedNumberScheduled', 'numberAvailable'] as const) if (!status[k]) delete status[k];
+    const latest = api.store.get(RESOURCE.daemonsets, ns, name) as DaemonSet | undefined;
     if (latest && canonical(latest.status ?? {}) !== canonical(status)) api.store.update(RESOURCE.daemonsets, { ...latest, status });
   }
 }

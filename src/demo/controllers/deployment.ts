@@ -7,9 +7,8 @@ import { ControllerContext } from './context';
 import { WorkQueue } from './queue';
 import { controllerOf } from './replicaset';
 import { intOrPercent } from '../defaults';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Any = any;
+import type { DeploymentCondition, DeploymentStatus } from 'kubernetes-types/apps/v1';
+import type { Deployment, Pod, PodTemplateSpec, ReplicaSet } from '../objects';
 
 const SOURCE = { component: 'deployment-controller' };
 const REVISION = 'deployment.kubernetes.io/revision';
@@ -22,9 +21,9 @@ export function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
     return `{${Object.keys(v)
-      .filter((k) => (v as Any)[k] !== undefined)
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
       .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Any)[k])}`)
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
       .join(',')}}`;
   }
   return JSON.stringify(v);
@@ -39,24 +38,24 @@ export function podTemplateHash(template: unknown, collisionCount = 0): string {
   return [...String(h)].map((d) => alphabet[d.charCodeAt(0) % alphabet.length]).join('');
 }
 
-function templateWithoutHash(t: Any): Any {
-  const c = structuredClone(t ?? {});
+function templateWithoutHash(t: PodTemplateSpec | undefined): PodTemplateSpec {
+  const c: PodTemplateSpec = structuredClone(t ?? {});
   if (c.metadata?.labels) {
     delete c.metadata.labels[HASH_LABEL];
   }
   return c;
 }
 
-function revisionOf(rs: Any): number {
+function revisionOf(rs: ReplicaSet): number {
   return Number(rs.metadata.annotations?.[REVISION] ?? 0);
 }
 
-export function maxSurge(d: Any): number {
+export function maxSurge(d: Deployment): number {
   if (d.spec.strategy?.type !== 'RollingUpdate') return 0;
   return intOrPercent(d.spec.strategy.rollingUpdate?.maxSurge ?? '25%', d.spec.replicas, true);
 }
 
-export function maxUnavailable(d: Any): number {
+export function maxUnavailable(d: Deployment): number {
   if (d.spec.strategy?.type !== 'RollingUpdate' || d.spec.replicas === 0) return 0;
   const surge = maxSurge(d);
   let u = intOrPercent(d.spec.strategy.rollingUpdate?.maxUnavailable ?? '25%', d.spec.replicas, false);
@@ -85,18 +84,18 @@ export class DeploymentController {
     }
   }
 
-  private ownedReplicaSets(d: Any): Any[] {
-    return this.ctx.api.store.list(RESOURCE.replicasets, d.metadata.namespace).items.filter((rs) => controllerOf(rs)?.uid === d.metadata.uid) as Any[];
+  private ownedReplicaSets(d: Deployment): ReplicaSet[] {
+    return this.ctx.api.store.list(RESOURCE.replicasets, d.metadata.namespace).items.filter((rs) => controllerOf(rs)?.uid === d.metadata.uid) as ReplicaSet[];
   }
 
-  private scaleRs(d: Any, rs: Any, replicas: number): Any {
+  private scaleRs(d: Deployment, rs: ReplicaSet, replicas: number): ReplicaSet {
     const { api } = this.ctx;
-    const cur = api.store.get(RESOURCE.replicasets, rs.metadata.namespace, rs.metadata.name) as Any;
+    const cur = api.store.get(RESOURCE.replicasets, rs.metadata.namespace, rs.metadata.name) as ReplicaSet | undefined;
     if (!cur) return rs;
     const annotations = { ...cur.metadata.annotations, [DESIRED]: String(d.spec.replicas), [MAX]: String(d.spec.replicas + maxSurge(d)) };
     if (cur.spec.replicas === replicas && cur.metadata.annotations?.[DESIRED] === annotations[DESIRED] && cur.metadata.annotations?.[MAX] === annotations[MAX]) return cur;
     const from = cur.spec.replicas;
-    const updated = api.update(RESOURCE.replicasets, cur.metadata.namespace, cur.metadata.name, { ...cur, metadata: { ...cur.metadata, annotations }, spec: { ...cur.spec, replicas } });
+    const updated = api.update(RESOURCE.replicasets, cur.metadata.namespace, cur.metadata.name, { ...cur, metadata: { ...cur.metadata, annotations }, spec: { ...cur.spec, replicas } }) as ReplicaSet;
     if (from !== replicas) {
       api.recordEvent(d, 'Normal', 'ScalingReplicaSet', `Scaled ${replicas > from ? 'up' : 'down'} replica set ${cur.metadata.name} from ${from} to ${replicas}`, SOURCE);
     }
@@ -106,7 +105,7 @@ export class DeploymentController {
   private sync(key: string): void {
     const [ns, name] = key.split('/');
     const { api } = this.ctx;
-    let d = api.store.get(RESOURCE.deployments, ns, name) as Any;
+    let d = api.store.get(RESOURCE.deployments, ns, name) as Deployment | undefined;
     if (!d || d.metadata.deletionTimestamp) return;
     let all = this.ownedReplicaSets(d);
     const wanted = canonical(templateWithoutHash(d.spec.template));
@@ -142,24 +141,25 @@ export class DeploymentController {
             selector: { ...d.spec.selector, matchLabels: { ...d.spec.selector.matchLabels, [HASH_LABEL]: hash } },
             template,
           },
-        }) as Any;
+        }) as ReplicaSet;
         createdNew = true;
         all = [...all, newRs];
       } else if (revisionOf(newRs) < maxRevision) {
         // Rolling back to an older template makes its ReplicaSet the newest revision again.
         const old = revisionOf(newRs);
-        const annotations = { ...newRs.metadata.annotations, [REVISION]: String(maxRevision + 1) };
+        const annotations: Record<string, string> = { ...newRs.metadata.annotations, [REVISION]: String(maxRevision + 1) };
         const history = newRs.metadata.annotations?.['deployment.kubernetes.io/revision-history'];
         annotations['deployment.kubernetes.io/revision-history'] = history ? `${history},${old}` : String(old);
         for (const k of ['kubernetes.io/change-cause']) {
           if (d.metadata.annotations?.[k]) annotations[k] = d.metadata.annotations[k];
         }
-        newRs = api.update(RESOURCE.replicasets, ns, newRs.metadata.name, { ...newRs, metadata: { ...newRs.metadata, annotations } });
+        newRs = api.update(RESOURCE.replicasets, ns, newRs.metadata.name, { ...newRs, metadata: { ...newRs.metadata, annotations } }) as ReplicaSet;
         all = this.ownedReplicaSets(d);
       }
       if (newRs && d.metadata.annotations?.[REVISION] !== newRs.metadata.annotations?.[REVISION]) {
-        const annotations = { ...d.metadata.annotations, [REVISION]: newRs.metadata.annotations[REVISION] };
-        d = api.store.update(RESOURCE.deployments, { ...d, metadata: { ...d.metadata, annotations } });
+        const revision = newRs.metadata.annotations?.[REVISION];
+        const annotations: Record<string, string> = { ...d.metadata.annotations, ...(revision !== undefined ? { [REVISION]: revision } : {}) };
+        d = api.store.update(RESOURCE.deployments, { ...d, metadata: { ...d.metadata, annotations } }) as Deployment;
       }
       const old = all.filter((rs) => rs !== newRs && rs.metadata.uid !== newRs?.metadata.uid);
       if (d.spec.strategy?.type === 'Recreate') this.recreate(d, newRs, old);
@@ -174,16 +174,16 @@ export class DeploymentController {
     this.updateStatus(key, createdNew);
   }
 
-  private activeOld(old: Any[]): Any[] {
+  private activeOld(old: ReplicaSet[]): ReplicaSet[] {
     return old.filter((rs) => (rs.spec.replicas ?? 0) > 0);
   }
 
-  private rolling(d: Any, newRs: Any, oldAll: Any[]): void {
+  private rolling(d: Deployment, newRs: ReplicaSet, oldAll: ReplicaSet[]): void {
     const replicas = d.spec.replicas;
     const surge = maxSurge(d);
     const unavailable = maxUnavailable(d);
     const old = this.activeOld(oldAll);
-    const current = (rs: Any) => this.ctx.api.store.get(RESOURCE.replicasets, rs.metadata.namespace, rs.metadata.name) as Any;
+    const current = (rs: ReplicaSet) => this.ctx.api.store.get(RESOURCE.replicasets, rs.metadata.namespace, rs.metadata.name) as ReplicaSet | undefined;
 
     // A scaling event with the rollout done (or nothing old left): the new ReplicaSet follows.
     if (old.length === 0) {
@@ -201,9 +201,9 @@ export class DeploymentController {
     }
     // Scale down old ReplicaSets while keeping replicas - maxUnavailable available.
     const minAvailable = replicas - unavailable;
-    const olds = old.map(current).filter(Boolean);
+    const olds = old.map(current).filter((rs): rs is ReplicaSet => !!rs);
     const nrs = current(newRs) ?? newRs;
-    const allPods = nrs.spec.replicas + olds.reduce((n: number, rs: Any) => n + rs.spec.replicas, 0);
+    const allPods = nrs.spec.replicas + olds.reduce((n, rs) => n + rs.spec.replicas, 0);
     const newUnavailable = nrs.spec.replicas - (nrs.status?.availableReplicas ?? 0);
     // First old replicas that are not available at all: removing them costs no availability.
     let cleanupBudget = allPods - minAvailable - newUnavailable;
@@ -216,8 +216,8 @@ export class DeploymentController {
       this.scaleRs(d, rs, rs.spec.replicas - down);
       cleanupBudget -= down;
     }
-    const refreshed = byAge.map(current).filter(Boolean);
-    const available = (nrs.status?.availableReplicas ?? 0) + refreshed.reduce((n: number, rs: Any) => n + Math.min(rs.spec.replicas, rs.status?.availableReplicas ?? 0), 0);
+    const refreshed = byAge.map(current).filter((rs): rs is ReplicaSet => !!rs);
+    const available = (nrs.status?.availableReplicas ?? 0) + refreshed.reduce((n, rs) => n + Math.min(rs.spec.replicas, rs.status?.availableReplicas ?? 0), 0);
     let budget = available - minAvailable;
     for (const rs of refreshed) {
       if (budget <= 0) break;
@@ -228,18 +228,16 @@ export class DeploymentController {
     }
   }
 
-  private recreate(d: Any, newRs: Any, old: Any[]): void {
+  private recreate(d: Deployment, newRs: ReplicaSet, old: ReplicaSet[]): void {
     for (const rs of this.activeOld(old)) this.scaleRs(d, rs, 0);
     // Wait until no Pod of an old ReplicaSet is left running (terminating ones included).
     const oldUids = new Set(old.map((rs) => rs.metadata.uid));
-    const running = this.ctx.api.store
-      .list(RESOURCE.pods, d.metadata.namespace)
-      .items.some((p: Any) => oldUids.has(controllerOf(p)?.uid ?? '') && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+    const running = (this.ctx.api.store.list(RESOURCE.pods, d.metadata.namespace).items as Pod[]).some((p) => oldUids.has(controllerOf(p)?.uid ?? '') && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
     if (running) return;
     if (newRs.spec.replicas !== d.spec.replicas) this.scaleRs(d, newRs, d.spec.replicas);
   }
 
-  private cleanup(d: Any, newRs: Any): void {
+  private cleanup(d: Deployment, newRs: ReplicaSet | undefined): void {
     const limit = d.spec.revisionHistoryLimit ?? 10;
     const candidates = this.ownedReplicaSets(d)
       .filter((rs) => rs.metadata.uid !== newRs?.metadata.uid && rs.spec.replicas === 0 && (rs.status?.replicas ?? 0) === 0 && !rs.metadata.deletionTimestamp)
@@ -252,20 +250,20 @@ export class DeploymentController {
   private updateStatus(key: string, createdNew: boolean): void {
     const [ns, name] = key.split('/');
     const { api } = this.ctx;
-    const d = api.store.get(RESOURCE.deployments, ns, name) as Any;
+    const d = api.store.get(RESOURCE.deployments, ns, name) as Deployment | undefined;
     if (!d) return;
     const all = this.ownedReplicaSets(d);
     const wanted = canonical(templateWithoutHash(d.spec.template));
     const newRs = all.find((rs) => canonical(templateWithoutHash(rs.spec.template)) === wanted);
-    const sum = (f: (rs: Any) => number) => all.reduce((n, rs) => n + (f(rs) ?? 0), 0);
+    const sum = (f: (rs: ReplicaSet) => number) => all.reduce((n, rs) => n + (f(rs) ?? 0), 0);
     const replicas = sum((rs) => rs.status?.replicas ?? 0);
     const updated = newRs?.status?.replicas ?? 0;
     const ready = sum((rs) => rs.status?.readyReplicas ?? 0);
     const available = sum((rs) => rs.status?.availableReplicas ?? 0);
     const desired = d.spec.replicas;
-    const prev: Any[] = d.status?.conditions ?? [];
+    const prev: DeploymentCondition[] = d.status?.conditions ?? [];
     const now = nowTimestamp();
-    const cond = (type: string, status: string, reason: string, message: string) => {
+    const cond = (type: string, status: string, reason: string, message: string): DeploymentCondition => {
       const p = prev.find((c) => c.type === type);
       const same = p && p.status === status && p.reason === reason && p.message === message;
       return {
@@ -283,7 +281,7 @@ export class DeploymentController {
         ? cond('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.')
         : cond('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.');
     const complete = newRs && updated === desired && replicas === desired && available === desired && (newRs.status?.availableReplicas ?? 0) === desired;
-    let progressing: Any;
+    let progressing: DeploymentCondition | undefined;
     const prevProgress = prev.find((c) => c.type === 'Progressing');
     if (d.spec.paused) progressing = cond('Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused');
     else if (!newRs) progressing = prevProgress;
@@ -309,16 +307,16 @@ export class DeploymentController {
         }, true);
       }
     }
-    const status: Any = {
+    const status: DeploymentStatus = {
       observedGeneration: d.metadata.generation,
       replicas,
       updatedReplicas: updated,
       readyReplicas: ready,
       availableReplicas: available,
       unavailableReplicas: Math.max(0, desired - available),
-      conditions: [availableCond, progressing].filter(Boolean),
+      conditions: [availableCond, progressing].filter((c): c is DeploymentCondition => !!c),
     };
-    for (const k of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas']) if (!status[k]) delete status[k];
+    for (const k of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas'] as const) if (!status[k]) delete status[k];
     if (d.status?.collisionCount) status.collisionCount = d.status.collisionCount;
     if (canonical(d.status ?? {}) !== canonical(status)) {
       api.store.update(RESOURCE.deployments, { ...d, status });

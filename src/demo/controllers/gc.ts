@@ -1,13 +1,10 @@
 // The garbage collector and the namespace controller: dependents whose owner is gone are deleted
 // (background cascading), foreground deletion completes once the dependents are gone, and a
 // namespace being deleted is emptied before it disappears.
-import { StoreEvent } from '../store';
+import { KubeObject, StoreEvent } from '../store';
 import { RESOURCE, RESOURCE_TYPES } from '../resources';
 import { ControllerContext } from './context';
 import { WorkQueue } from './queue';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Any = any;
 
 export class GarbageCollector {
   private readonly queue: WorkQueue;
@@ -49,8 +46,8 @@ export class GarbageCollector {
     }
   }
 
-  private dependentsOf(uid: string): { key: string; object: Any }[] {
-    const out: { key: string; object: Any }[] = [];
+  private dependentsOf(uid: string): { key: string; object: KubeObject }[] {
+    const out: { key: string; object: KubeObject }[] = [];
     const m = this.dependents.get(uid);
     if (!m) return out;
     for (const loc of m.values()) {
@@ -64,22 +61,22 @@ export class GarbageCollector {
   handle(e: StoreEvent): void {
     if (e.resource === RESOURCE.events) return;
     this.index(e);
-    const o = e.object as Any;
+    const o = e.object;
     if (e.type === 'DELETED') {
-      this.queue.add(o.metadata.uid);
+      this.queue.add(o.metadata.uid!);
       // A dependent went away: its owners waiting in foreground deletion may be done.
       for (const ref of o.metadata.ownerReferences ?? []) this.queue.add(ref.uid);
     } else if (o.metadata.deletionTimestamp && o.metadata.finalizers?.includes('foregroundDeletion')) {
-      this.queue.add(o.metadata.uid);
+      this.queue.add(o.metadata.uid!);
     }
-    if (e.resource === RESOURCE.namespaces && o.metadata.deletionTimestamp && e.type !== 'DELETED') this.nsQueue.add(o.metadata.name);
+    if (e.resource === RESOURCE.namespaces && o.metadata.deletionTimestamp && e.type !== 'DELETED') this.nsQueue.add(o.metadata.name!);
     if (o.metadata.namespace && e.type === 'DELETED') {
       const ns = this.ctx.api.store.get(RESOURCE.namespaces, undefined, o.metadata.namespace);
       if (ns?.metadata.deletionTimestamp) this.nsQueue.add(o.metadata.namespace);
     }
   }
 
-  private findByUid(uid: string): { key: string; object: Any } | undefined {
+  private findByUid(uid: string): { key: string; object: KubeObject } | undefined {
     const loc = this.byUid.get(uid);
     const object = loc && this.ctx.api.store.get(loc.key, loc.namespace, loc.name);
     return object && object.metadata.uid === uid ? { key: loc.key, object } : undefined;
@@ -91,9 +88,9 @@ export class GarbageCollector {
     const dependents = this.dependentsOf(uid);
     if (!owner) {
       for (const d of dependents) {
-        const others = (d.object.metadata.ownerReferences ?? []).filter((r: Any) => r.uid !== uid);
+        const others = (d.object.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
         // Still owned by something that exists: just drop the dangling reference.
-        if (others.some((r: Any) => this.findByUid(r.uid))) {
+        if (others.some((r) => this.findByUid(r.uid))) {
           api.store.update(d.key, { ...d.object, metadata: { ...d.object.metadata, ownerReferences: others } });
         } else if (!d.object.metadata.deletionTimestamp) {
           api.delete(d.key, d.object.metadata.namespace, d.object.metadata.name!, { propagationPolicy: 'Background' });
@@ -108,16 +105,16 @@ export class GarbageCollector {
     }
     if (this.dependentsOf(uid).length === 0) {
       const finalizers = o.metadata.finalizers.filter((f: string) => f !== 'foregroundDeletion');
-      const latest = api.store.get(owner.key, o.metadata.namespace, o.metadata.name) as Any;
+      const latest = api.store.get(owner.key, o.metadata.namespace, o.metadata.name!);
       if (!latest) return;
       if (finalizers.length) api.store.update(owner.key, { ...latest, metadata: { ...latest.metadata, finalizers } });
-      else api.store.delete(owner.key, o.metadata.namespace, o.metadata.name);
+      else api.store.delete(owner.key, o.metadata.namespace, o.metadata.name!);
     }
   }
 
   private syncNamespace(name: string): void {
     const { api } = this.ctx;
-    const ns = api.store.get(RESOURCE.namespaces, undefined, name) as Any;
+    const ns = api.store.get(RESOURCE.namespaces, undefined, name);
     if (!ns?.metadata.deletionTimestamp) return;
     let remaining = 0;
     for (const rt of RESOURCE_TYPES) {

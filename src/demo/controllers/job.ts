@@ -9,20 +9,19 @@ import { ControllerContext } from './context';
 import { WorkQueue } from './queue';
 import { isReady } from './kubelet';
 import { controllerOf, podFromTemplate } from './replicaset';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Any = any;
+import type { JobCondition, JobStatus } from 'kubernetes-types/batch/v1';
+import type { Job, Pod } from '../objects';
 
 const SOURCE = { component: 'job-controller' };
 const BACKOFF_BASE_MS = 10_000;
 const BACKOFF_MAX_MS = 360_000;
 
-export function jobFinished(job: Any): 'Complete' | 'Failed' | undefined {
+export function jobFinished(job: { status?: JobStatus }): 'Complete' | 'Failed' | undefined {
   for (const c of job.status?.conditions ?? []) if ((c.type === 'Complete' || c.type === 'Failed') && c.status === 'True') return c.type;
   return undefined;
 }
 
-function condition(type: string, reason?: string, message?: string): Any {
+function condition(type: string, reason?: string, message?: string): JobCondition {
   const now = nowTimestamp();
   return { type, status: 'True', lastProbeTime: now, lastTransitionTime: now, ...(reason ? { reason } : {}), ...(message ? { message } : {}) };
 }
@@ -56,14 +55,14 @@ export class JobController {
   private sync(key: string): void {
     const [ns, name] = key.split('/');
     const { api } = this.ctx;
-    const job = api.store.get(RESOURCE.jobs, ns, name) as Any;
+    const job = api.store.get(RESOURCE.jobs, ns, name) as Job | undefined;
     if (!job || job.metadata.deletionTimestamp) return;
-    const pods = (api.store.list(RESOURCE.pods, ns).items as Any[]).filter((p) => controllerOf(p)?.uid === job.metadata.uid);
+    const pods = (api.store.list(RESOURCE.pods, ns).items as Pod[]).filter((p) => controllerOf(p)?.uid === job.metadata.uid);
     const active = pods.filter((p) => !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
     const succeeded = pods.filter((p) => p.status?.phase === 'Succeeded').length;
     const failedPods = pods.filter((p) => p.status?.phase === 'Failed').length;
-    const restarts = job.spec.template?.spec?.restartPolicy === 'OnFailure' ? active.reduce((n, p) => n + (p.status?.containerStatuses ?? []).reduce((m: number, c: Any) => m + (c.restartCount ?? 0), 0), 0) : 0;
-    const status: Any = structuredClone(job.status ?? {});
+    const restarts = job.spec.template?.spec?.restartPolicy === 'OnFailure' ? active.reduce((n, p) => n + (p.status?.containerStatuses ?? []).reduce((m: number, c) => m + (c.restartCount ?? 0), 0), 0) : 0;
+    const status: JobStatus = structuredClone(job.status ?? {});
     const finished = jobFinished(job);
     const now = Date.now();
 
@@ -81,11 +80,12 @@ export class JobController {
     const completions: number | null = job.spec.completions ?? null;
     const fail = (reason: string, message: string) => {
       deleteActive();
-      status.conditions = [...(status.conditions ?? []).filter((c: Any) => c.type !== 'FailureTarget' && c.type !== 'Failed'), condition('FailureTarget', reason, message), condition('Failed', reason, message)];
+      status.conditions = [...(status.conditions ?? []).filter((c: JobCondition) => c.type !== 'FailureTarget' && c.type !== 'Failed'), condition('FailureTarget', reason, message), condition('Failed', reason, message)];
       api.recordEvent(job, 'Warning', reason, message, SOURCE);
     };
     const deadline = job.spec.activeDeadlineSeconds;
-    if (failedPods + restarts > job.spec.backoffLimit) fail('BackoffLimitExceeded', 'Job has reached the specified backoff limit');
+    // backoffLimit and parallelism are defaulted on create (6 and 1), as by the API server.
+    if (failedPods + restarts > (job.spec.backoffLimit ?? 6)) fail('BackoffLimitExceeded', 'Job has reached the specified backoff limit');
     else if (deadline != null && status.startTime && now - Date.parse(status.startTime) >= deadline * 1000) fail('DeadlineExceeded', 'Job was active longer than specified deadline');
     else if ((completions !== null && succeeded >= completions) || (completions === null && succeeded > 0 && active.length === 0)) {
       deleteActive();
@@ -94,20 +94,21 @@ export class JobController {
       api.recordEvent(job, 'Normal', 'Completed', 'Job completed', SOURCE);
     } else if (job.spec.suspend) {
       deleteActive();
-      if (!(status.conditions ?? []).some((c: Any) => c.type === 'Suspended')) {
+      if (!(status.conditions ?? []).some((c: JobCondition) => c.type === 'Suspended')) {
         status.conditions = [...(status.conditions ?? []), { ...condition('Suspended', 'JobSuspended', 'Job suspended') }];
         api.recordEvent(job, 'Normal', 'Suspended', 'Job suspended', SOURCE);
       }
       delete status.startTime;
     } else {
-      if ((status.conditions ?? []).some((c: Any) => c.type === 'Suspended')) status.conditions = status.conditions.filter((c: Any) => c.type !== 'Suspended');
-      const want = completions === null ? (succeeded > 0 ? 0 : job.spec.parallelism) : Math.min(job.spec.parallelism, completions - succeeded);
+      if (status.conditions?.some((c) => c.type === 'Suspended')) status.conditions = status.conditions.filter((c) => c.type !== 'Suspended');
+      const parallelism = job.spec.parallelism ?? 1;
+      const want = completions === null ? (succeeded > 0 ? 0 : parallelism) : Math.min(parallelism, completions - succeeded);
       if (active.length < want) {
         const wait = (this.notBefore.get(job.metadata.uid) ?? 0) - now;
         if (wait > 0) this.queue.add(key, wait * this.speedFactor());
         else {
           for (let i = active.length; i < want; i++) {
-            const pod = api.create(RESOURCE.pods, ns, podFromTemplate(job, 'Job', { generateName: `${name}-` }));
+            const pod = api.create(RESOURCE.pods, ns, podFromTemplate(job, 'Job', { generateName: `${name}-` })) as Pod;
             active.push(pod);
             api.recordEvent(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, SOURCE);
           }
@@ -133,8 +134,8 @@ export class JobController {
     status.ready = active.filter(isReady).length;
     status.terminating = 0;
     status.uncountedTerminatedPods = {};
-    for (const k of Object.keys(status)) if (status[k] === undefined) delete status[k];
-    const latest = api.store.get(RESOURCE.jobs, ns, name) as Any;
+    for (const k of Object.keys(status) as (keyof JobStatus)[]) if (status[k] === undefined) delete status[k];
+    const latest = api.store.get(RESOURCE.jobs, ns, name) as Job | undefined;
     if (latest && JSON.stringify(latest.status ?? {}) !== JSON.stringify(status)) api.store.update(RESOURCE.jobs, { ...latest, status });
     if (jobFinished({ status })) this.expire({ ...job, status }, key, now);
   }
@@ -147,10 +148,10 @@ export class JobController {
     return this.ctx.timers.speedFactor;
   }
 
-  private expire(job: Any, key: string, now: number): void {
+  private expire(job: Job, key: string, now: number): void {
     const ttl = job.spec.ttlSecondsAfterFinished;
     if (ttl == null) return;
-    const done = Date.parse(job.status?.completionTime ?? (job.status?.conditions ?? []).find((c: Any) => c.type === 'Complete' || c.type === 'Failed')?.lastTransitionTime ?? '');
+    const done = Date.parse(job.status?.completionTime ?? (job.status?.conditions ?? []).find((c: JobCondition) => c.type === 'Complete' || c.type === 'Failed')?.lastTransitionTime ?? '');
     const left = (Number.isFinite(done) ? done : now) + ttl * 1000 - now;
     if (left > 0) {
       this.queue.add(key, left * this.speedFactor());

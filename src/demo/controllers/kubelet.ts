@@ -636,8 +636,10 @@ export function setCondition(p: Any, type: string, status: string, reason?: stri
   const next: Any = { type, status, lastProbeTime: null, lastTransitionTime: existing && existing.status === status ? existing.lastTransitionTime : now };
   if (reason) next.reason = reason;
   if (message) next.message = message;
-  if (existing) Object.keys(existing).forEach((k) => delete existing[k]), Object.assign(existing, next);
-  else p.status.conditions.push(next);
+  if (existing) {
+    for (const k of Object.keys(existing)) delete existing[k];
+    Object.assign(existing, next);
+  } else p.status.conditions.push(next);
   const order = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
   p.status.conditions.sort((a: Any, b: Any) => order.indexOf(a.type) - order.indexOf(b.type));
 }

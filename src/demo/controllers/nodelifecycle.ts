@@ -4,9 +4,7 @@ import { StoreEvent, nowTimestamp } from '../store';
 import { RESOURCE } from '../resources';
 import { ControllerContext } from './context';
 import { WorkQueue } from './queue';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Any = any;
+import type { Node, Taint } from '../objects';
 
 export const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
 
@@ -26,15 +24,15 @@ export class NodeLifecycleController {
   }
 
   private sync(name: string): void {
-    const node = this.ctx.api.store.get(RESOURCE.nodes, undefined, name) as Any;
+    const node = this.ctx.api.store.get(RESOURCE.nodes, undefined, name) as Node | undefined;
     if (!node) return;
-    const taints: Any[] = node.spec?.taints ?? [];
+    const taints: Taint[] = node.spec?.taints ?? [];
     const has = taints.some((t) => t.key === UNSCHEDULABLE_TAINT && t.effect === 'NoSchedule');
     const want = node.spec?.unschedulable === true;
     if (has === want) return;
-    const next = want ? [...taints, { key: UNSCHEDULABLE_TAINT, effect: 'NoSchedule', timeAdded: nowTimestamp() }] : taints.filter((t) => t.key !== UNSCHEDULABLE_TAINT);
-    const spec = { ...node.spec, taints: next };
-    if (!next.length) delete spec.taints;
+    const next: Taint[] = want ? [...taints, { key: UNSCHEDULABLE_TAINT, effect: 'NoSchedule', timeAdded: nowTimestamp() }] : taints.filter((t) => t.key !== UNSCHEDULABLE_TAINT);
+    const { taints: _taints, ...rest } = node.spec ?? {};
+    const spec = next.length ? { ...rest, taints: next } : rest;
     this.ctx.api.store.update(RESOURCE.nodes, { ...node, spec });
   }
 }

@@ -4,18 +4,17 @@
 // ClusterIP answers while it has ready endpoints, and an IP nobody holds any more is unreachable.
 // This is how a demo shows code that targets a Pod IP breaking after a rollout.
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Any = any;
+import type { Container, Pod, Service } from '../objects';
 
 export interface NetworkView {
   /** The Pod currently holding this IP (not terminating), if any, and whether it is Ready. */
-  podByIp(ip: string): { pod: Any; ready: boolean } | undefined;
-  serviceByIp(ip: string): Any | undefined;
-  serviceByName(name: string, namespace: string): Any | undefined;
+  podByIp(ip: string): { pod: Pod; ready: boolean } | undefined;
+  serviceByIp(ip: string): Service | undefined;
+  serviceByName(name: string, namespace: string): Service | undefined;
   /** A Pod by its DNS identity `<hostname>.<subdomain>` (StatefulSet Pods behind a headless Service). */
-  podByHostname(hostname: string, subdomain: string, namespace: string): { pod: Any; ready: boolean } | undefined;
+  podByHostname(hostname: string, subdomain: string, namespace: string): { pod: Pod; ready: boolean } | undefined;
   /** Ready endpoint Pods of a Service. */
-  readyEndpoints(svc: Any): Any[];
+  readyEndpoints(svc: Service): Pod[];
   nodeIps(): string[];
 }
 
@@ -148,7 +147,7 @@ export function knownProgram(prog: Program): boolean {
  * What the container runs, or undefined for a long-running server (nginx and the like, or an
  * image this simulation does not know).
  */
-export function programOf(container: Any): Program | undefined {
+export function programOf(container: Partial<Container>): Program | undefined {
   const argv: string[] = [...(container.command ?? []), ...(container.args ?? [])];
   if (argv.length === 0) {
     // A shell image with no command runs its shell, which exits at once without a terminal
@@ -189,9 +188,9 @@ function parseTarget(arg: string): Target | undefined {
 }
 
 /** The page a Pod serves on a port, or undefined when nothing listens there. */
-export function serve(pod: Any, port: number): string | undefined {
-  const containers: Any[] = pod.spec?.containers ?? [];
-  const declared = containers.some((c) => (c.ports ?? []).some((p: Any) => p.containerPort === port));
+export function serve(pod: Pod, port: number): string | undefined {
+  const containers: Container[] = pod.spec?.containers ?? [];
+  const declared = containers.some((c) => (c.ports ?? []).some((p) => p.containerPort === port));
   const nginx = containers.find((c) => /(^|\/)nginx(:|@|$)/.test(c.image ?? ''));
   if (nginx && (port === 80 || declared)) return NGINX_PAGE;
   if (declared) return `hello from ${pod.metadata.name}`;
@@ -231,7 +230,7 @@ export function resolveName(net: NetworkView, namespace: string, host: string): 
     const svc = net.serviceByName(parts[0], ns);
     if (!svc) return undefined;
     const headless = svc.spec?.clusterIP === 'None';
-    const addresses: string[] = headless ? net.readyEndpoints(svc).map((p: Any) => p.status?.podIP).filter(Boolean) : (svc.spec?.clusterIPs ?? [svc.spec?.clusterIP]).filter(Boolean);
+    const addresses: string[] = headless ? net.readyEndpoints(svc).map((p) => p.status?.podIP).filter((ip): ip is string => !!ip) : (svc.spec?.clusterIPs ?? [svc.spec?.clusterIP]).filter((ip): ip is string => !!ip);
     if (!addresses.length) return undefined;
     return { fqdn: `${parts[0]}.${ns}.svc.${CLUSTER_DOMAIN}`, addresses };
   }
@@ -290,8 +289,8 @@ export function connect(net: NetworkView, namespace: string, t: Target): Outcome
   return viaService(net, svc, t.port);
 }
 
-function viaService(net: NetworkView, svc: Any, port: number): Outcome {
-  const sp = (svc.spec?.ports ?? []).find((p: Any) => p.port === port);
+function viaService(net: NetworkView, svc: Service, port: number): Outcome {
+  const sp = (svc.spec?.ports ?? []).find((p) => p.port === port);
   if (!sp) return { ok: false, kind: 'unreachable', ms: 3000 };
   const ready = net.readyEndpoints(svc);
   if (!ready.length) return { ok: false, kind: 'refused', ms: 1 };

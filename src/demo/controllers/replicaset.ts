@@ -7,13 +7,12 @@ import { ControllerContext } from './context';
 import { WorkQueue } from './queue';
 import { isReady } from './kubelet';
 import { labelSelectorMatches } from '../selectors';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Any = any;
+import type { ReplicaSetStatus } from 'kubernetes-types/apps/v1';
+import type { Pod, PodTemplateSpec, ReplicaSet } from '../objects';
 
 const SOURCE = { component: 'replicaset-controller' };
 
-export function isActivePod(p: Any): boolean {
+export function isActivePod(p: { metadata: { deletionTimestamp?: string }; status?: { phase?: string } }): boolean {
   return !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
 }
 
@@ -25,8 +24,8 @@ export function controllerOf(o: KubeObject): { kind: string; name: string; uid: 
  * A Pod for a workload's template, owned by it (k8s.io/kubernetes controller.GetPodFromTemplate):
  * the template's labels and annotations plus `labels`, its spec plus `spec`.
  */
-export function podFromTemplate(owner: Any, kind: string, naming: { name: string } | { generateName: string }, labels: Record<string, string> = {}, spec: Record<string, unknown> = {}): KubeObject {
-  const tpl = owner.spec.template;
+export function podFromTemplate(owner: { apiVersion?: string; metadata: { name: string; uid: string; namespace?: string }; spec: { template?: PodTemplateSpec } }, kind: string, naming: { name: string } | { generateName: string }, labels: Record<string, string> = {}, spec: Record<string, unknown> = {}): KubeObject {
+  const tpl: PodTemplateSpec = owner.spec.template ?? {};
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -42,8 +41,8 @@ export function podFromTemplate(owner: Any, kind: string, naming: { name: string
 }
 
 /** Pods ordered most deletable first (controller.ActivePods ranking, simplified). */
-function deletionRank(a: Any, b: Any): number {
-  const score = (p: Any) => [p.spec?.nodeName ? 1 : 0, p.status?.phase === 'Running' ? 2 : p.status?.phase === 'Pending' ? 0 : 1, isReady(p) ? 1 : 0];
+function deletionRank(a: Pod, b: Pod): number {
+  const score = (p: Pod) => [p.spec?.nodeName ? 1 : 0, p.status?.phase === 'Running' ? 2 : p.status?.phase === 'Pending' ? 0 : 1, isReady(p) ? 1 : 0];
   const sa = score(a);
   const sb = score(b);
   for (let i = 0; i < sa.length; i++) if (sa[i] !== sb[i]) return sa[i] - sb[i];
@@ -54,18 +53,18 @@ function deletionRank(a: Any, b: Any): number {
 export class ReplicaSetController {
   private readonly queue: WorkQueue;
   /** Pods by owning ReplicaSet uid: avoids scanning all Pods per reconcile (10,000 Pods in the bench). */
-  private readonly podsByOwner = new Map<string, Map<string, Any>>();
+  private readonly podsByOwner = new Map<string, Map<string, Pod>>();
 
   constructor(private readonly ctx: ControllerContext) {
     this.queue = new WorkQueue(ctx.timers, 'replicaset', (k) => this.sync(k), ctx.log);
   }
 
   resume(): void {
-    for (const p of this.ctx.api.store.list(RESOURCE.pods).items) this.index(p, false);
+    for (const p of this.ctx.api.store.list(RESOURCE.pods).items as Pod[]) this.index(p, false);
     for (const rs of this.ctx.api.store.list(RESOURCE.replicasets).items) this.queue.add(`${rs.metadata.namespace}/${rs.metadata.name}`);
   }
 
-  private index(p: Any, deleted: boolean, previous?: Any): string | undefined {
+  private index(p: Pod, deleted: boolean, previous?: KubeObject): string | undefined {
     const owner = controllerOf(p);
     const before = previous ? controllerOf(previous) : undefined;
     if (before && before.uid !== owner?.uid) {
@@ -87,7 +86,7 @@ export class ReplicaSetController {
     if (e.resource === RESOURCE.replicasets) {
       this.queue.add(`${e.object.metadata.namespace}/${e.object.metadata.name}`);
     } else if (e.resource === RESOURCE.pods) {
-      const owner = this.index(e.object, e.type === 'DELETED', e.previous);
+      const owner = this.index(e.object as Pod, e.type === 'DELETED', e.previous);
       if (owner) this.queue.add(`${e.object.metadata.namespace}/${owner}`);
     }
   }
@@ -95,15 +94,15 @@ export class ReplicaSetController {
   private sync(key: string): void {
     const [ns, name] = key.split('/');
     const { api } = this.ctx;
-    const rs = api.store.get(RESOURCE.replicasets, ns, name) as Any;
+    const rs = api.store.get(RESOURCE.replicasets, ns, name) as ReplicaSet | undefined;
     if (!rs) return;
     let pods = [...(this.podsByOwner.get(rs.metadata.uid)?.values() ?? [])];
     // A Pod relabelled out of the selector is released (its ownerReference removed), and the
     // ReplicaSet makes a replacement: the classic way to take a Pod out of service for debugging.
     for (const p of pods.filter((x) => !labelSelectorMatches(rs.spec.selector, x.metadata.labels))) {
-      const refs = (p.metadata.ownerReferences ?? []).filter((r: Any) => r.uid !== rs.metadata.uid);
-      const meta = { ...p.metadata, ownerReferences: refs };
-      if (!refs.length) delete meta.ownerReferences;
+      const refs = (p.metadata.ownerReferences ?? []).filter((r: { uid: string }) => r.uid !== rs.metadata.uid);
+      const { ownerReferences: _refs, ...rest } = p.metadata;
+      const meta = refs.length ? { ...rest, ownerReferences: refs } : rest;
       api.store.update(RESOURCE.pods, { ...p, metadata: meta });
     }
     pods = pods.filter((x) => labelSelectorMatches(rs.spec.selector, x.metadata.labels));
@@ -112,7 +111,7 @@ export class ReplicaSetController {
       const diff = active.length - rs.spec.replicas;
       if (diff < 0) {
         for (let i = 0; i < Math.min(-diff, 500); i++) {
-          const pod = api.create(RESOURCE.pods, ns, podFromTemplate(rs, 'ReplicaSet', { generateName: `${name}-` }));
+          const pod = api.create(RESOURCE.pods, ns, podFromTemplate(rs, 'ReplicaSet', { generateName: `${name}-` })) as Pod;
           active.push(pod);
           api.recordEvent(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, SOURCE);
         }
@@ -127,18 +126,18 @@ export class ReplicaSetController {
         }
       }
     }
-    const current = (this.podsByOwner.get(rs.metadata.uid)?.values() ?? []) as Iterable<Any>;
+    const current: Iterable<Pod> = this.podsByOwner.get(rs.metadata.uid)?.values() ?? [];
     const now = [...current].filter(isActivePod);
     const ready = now.filter(isReady);
     const minReady = (rs.spec.minReadySeconds ?? 0) * 1000;
     const available = ready.filter((p) => {
       if (!minReady) return true;
-      const c = p.status.conditions.find((x: Any) => x.type === 'Ready');
-      return Date.now() - Date.parse(c.lastTransitionTime) >= minReady;
+      const c = p.status?.conditions?.find((x) => x.type === 'Ready');
+      return Date.now() - Date.parse(c?.lastTransitionTime ?? '') >= minReady;
     });
-    const status: Any = {
+    const status: ReplicaSetStatus = {
       replicas: now.length,
-      fullyLabeledReplicas: now.filter((p) => labelSelectorMatches({ matchLabels: rs.spec.template.metadata?.labels ?? {} }, p.metadata.labels)).length,
+      fullyLabeledReplicas: now.filter((p) => labelSelectorMatches({ matchLabels: rs.spec.template?.metadata?.labels ?? {} }, p.metadata.labels)).length,
       readyReplicas: ready.length,
       availableReplicas: available.length,
       observedGeneration: rs.metadata.generation,
@@ -146,7 +145,7 @@ export class ReplicaSetController {
     if (!status.readyReplicas) delete status.readyReplicas;
     if (!status.availableReplicas) delete status.availableReplicas;
     if (!status.fullyLabeledReplicas) delete status.fullyLabeledReplicas;
-    const latest = api.store.get(RESOURCE.replicasets, ns, name) as Any;
+    const latest = api.store.get(RESOURCE.replicasets, ns, name) as ReplicaSet | undefined;
     if (latest && JSON.stringify(latest.status ?? {}) !== JSON.stringify(status)) {
       api.store.update(RESOURCE.replicasets, { ...latest, status });
     }

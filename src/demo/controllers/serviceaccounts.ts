@@ -6,9 +6,6 @@ import { StoreEvent } from '../store';
 import { RESOURCE } from '../resources';
 import { ControllerContext } from './context';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Any = any;
-
 export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
 
 export class ServiceAccountsController {
@@ -27,7 +24,7 @@ export class ServiceAccountsController {
 
   private ensure(ns: string): void {
     const { api } = this.ctx;
-    const namespace = api.store.get(RESOURCE.namespaces, undefined, ns) as Any;
+    const namespace = api.store.get(RESOURCE.namespaces, undefined, ns);
     if (!namespace || namespace.metadata.deletionTimestamp) return;
     if (!api.store.get(RESOURCE.serviceaccounts, ns, 'default')) {
       api.create(RESOURCE.serviceaccounts, ns, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns } });

@@ -9,9 +9,8 @@ import { WorkQueue } from './queue';
 import { controllerOf, isActivePod, podFromTemplate } from './replicaset';
 import { isReady } from './kubelet';
 import { canonical, podTemplateHash } from './deployment';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Any = any;
+import type { StatefulSetStatus } from 'kubernetes-types/apps/v1';
+import type { Pod, StatefulSet } from '../objects';
 
 const SOURCE = { component: 'statefulset-controller' };
 const REVISION_LABEL = 'controller-revision-hash';
@@ -38,18 +37,18 @@ export class StatefulSetController {
   private sync(key: string): void {
     const [ns, name] = key.split('/');
     const { api } = this.ctx;
-    const sts = api.store.get(RESOURCE.statefulsets, ns, name) as Any;
+    const sts = api.store.get(RESOURCE.statefulsets, ns, name) as StatefulSet | undefined;
     if (!sts || sts.metadata.deletionTimestamp) return;
     const revision = `${name}-${podTemplateHash(canonical(sts.spec.template)).slice(0, 10)}`;
-    const owned = new Map<number, Any>();
-    for (const p of api.store.list(RESOURCE.pods, ns).items as Any[]) {
+    const owned = new Map<number, Pod>();
+    for (const p of api.store.list(RESOURCE.pods, ns).items as Pod[]) {
       if (controllerOf(p)?.uid !== sts.metadata.uid) continue;
       const m = String(p.metadata.name).match(/-(\d+)$/);
       if (m && p.metadata.name === `${name}-${m[1]}`) owned.set(Number(m[1]), p);
     }
-    const replicas: number = sts.spec.replicas;
+    const replicas = sts.spec.replicas;
     const ordered = sts.spec.podManagementPolicy !== 'Parallel';
-    const healthy = (p: Any | undefined) => p && isActivePod(p) && p.status?.phase === 'Running' && isReady(p);
+    const healthy = (p: Pod | undefined) => p && isActivePod(p) && p.status?.phase === 'Running' && isReady(p);
 
     // Create missing Pods, in order unless Parallel.
     for (let i = 0; i < replicas; i++) {
@@ -89,7 +88,7 @@ export class StatefulSetController {
     this.updateStatus(key, revision);
   }
 
-  private createPod(sts: Any, ordinal: number, revision: string): void {
+  private createPod(sts: StatefulSet, ordinal: number, revision: string): void {
     const { api } = this.ctx;
     const name = `${sts.metadata.name}-${ordinal}`;
     const ns = sts.metadata.namespace;
@@ -112,14 +111,14 @@ export class StatefulSetController {
   private updateStatus(key: string, revision: string): void {
     const [ns, name] = key.split('/');
     const { api } = this.ctx;
-    const sts = api.store.get(RESOURCE.statefulsets, ns, name) as Any;
+    const sts = api.store.get(RESOURCE.statefulsets, ns, name) as StatefulSet | undefined;
     if (!sts) return;
-    const pods = (api.store.list(RESOURCE.pods, ns).items as Any[]).filter((p) => controllerOf(p)?.uid === sts.metadata.uid && isActivePod(p));
+    const pods = (api.store.list(RESOURCE.pods, ns).items as Pod[]).filter((p) => controllerOf(p)?.uid === sts.metadata.uid && isActivePod(p));
     const updated = pods.filter((p) => p.metadata.labels?.[REVISION_LABEL] === revision).length;
     const ready = pods.filter(isReady).length;
     const prevCurrent = sts.status?.currentRevision ?? revision;
     const current = updated === sts.spec.replicas && pods.length === sts.spec.replicas ? revision : prevCurrent;
-    const status: Any = {
+    const status: StatefulSetStatus = {
       observedGeneration: sts.metadata.generation,
       replicas: pods.length,
       readyReplicas: ready,
@@ -130,7 +129,7 @@ export class StatefulSetController {
       collisionCount: 0,
       availableReplicas: ready,
     };
-    for (const k of ['readyReplicas', 'currentReplicas', 'updatedReplicas']) if (!status[k]) delete status[k];
+    for (const k of ['readyReplicas', 'currentReplicas', 'updatedReplicas'] as const) if (!status[k]) delete status[k];
     if (canonical(sts.status ?? {}) !== canonical(status)) api.store.update(RESOURCE.statefulsets, { ...sts, status });
   }
 }

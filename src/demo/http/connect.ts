@@ -18,9 +18,7 @@ import { Closable, HttpContext } from './streams';
 import { parseRoute, Route } from './rest';
 import { pickContainer } from './logs';
 import { PortForwardSession, PORTFORWARD_PROTOCOLS, SPDY_UPGRADE } from './portforward';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Any = any;
+import type { Container, Pod } from '../objects';
 
 type ConnectRoute = Route & { namespace: string; name: string; subresource: string };
 
@@ -89,7 +87,7 @@ export class ConnectServer {
     const q = url.searchParams;
     const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
     try {
-      const pod = this.ctx.api.get(RESOURCE.pods, r.namespace, r.name) as Any;
+      const pod = this.ctx.api.get(RESOURCE.pods, r.namespace, r.name) as Pod;
       if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') {
         throw new ApiError(400, 'BadRequest', `cannot ${sub === 'portforward' ? 'port-forward to' : 'exec into'} a container in a completed pod; current phase is ${pod.status.phase}`);
       }
@@ -108,7 +106,7 @@ export class ConnectServer {
       // Checked before the protocol: kubectl retries a refused WebSocket upgrade over SPDY and
       // reports that second answer, which must say what is wrong with the request.
       const container = pickContainer(pod, q.get('container'));
-      const cs = (pod.status?.containerStatuses ?? []).find((c: Any) => c.name === container);
+      const cs = (pod.status?.containerStatuses ?? []).find((c) => c.name === container);
       if (!cs?.state?.running) throw new ApiError(400, 'BadRequest', `container ${container} is not running in pod ${r.name} (state: ${Object.keys(cs?.state ?? { waiting: 1 })[0]})`);
       const argv = q.getAll('command');
       if (sub === 'exec' && argv.length === 0) throw new ApiError(400, 'BadRequest', 'you must specify at least one command for the container');
@@ -125,8 +123,8 @@ export class ConnectServer {
     }
   }
 
-  private shellContext(pod: Any, container: string): ShellContext {
-    const spec = (pod.spec.containers ?? []).find((c: Any) => c.name === container) ?? {};
+  private shellContext(pod: Pod, container: string): ShellContext {
+    const spec = (pod.spec.containers ?? []).find((c) => c.name === container) ?? ({} as Partial<Container>);
     return {
       net: () => clusterNetwork(this.ctx.api.store),
       namespace: pod.metadata.namespace,
@@ -136,7 +134,7 @@ export class ConnectServer {
     };
   }
 
-  private session(ws: WebSocket, pod: Any, container: string, sub: 'exec' | 'attach', argv: string[], q: URLSearchParams): void {
+  private session(ws: WebSocket, pod: Pod, container: string, sub: 'exec' | 'attach', argv: string[], q: URLSearchParams): void {
     const v5 = ws.protocol === V5;
     const tty = boolParam(q, 'tty');
     const wantStdin = boolParam(q, 'stdin');
@@ -182,7 +180,7 @@ export class ConnectServer {
     });
     ws.on('error', () => ws.terminate());
 
-    const spec = (pod.spec.containers ?? []).find((c: Any) => c.name === container) ?? {};
+    const spec = (pod.spec.containers ?? []).find((c) => c.name === container) ?? ({} as Partial<Container>);
     const script = sub === 'exec' ? scriptOf(argv) : undefined;
     const interactive = sub === 'exec' ? script === undefined : wantStdin && programOf(spec) === undefined && (spec.stdin === true || spec.tty === true);
     if (sub === 'attach' && !interactive) {
@@ -197,7 +195,7 @@ export class ConnectServer {
       cleanups.push(
         this.ctx.api.store.watch(RESOURCE.pods, this.ctx.api.store.resourceVersion, (e) => {
           if (e.object.metadata.uid !== uid) return;
-          const now = ((e.object as Any).status?.containerStatuses ?? []).find((c: Any) => c.name === container);
+          const now = ((e.object as Pod).status?.containerStatuses ?? []).find((c) => c.name === container);
           if (e.type === 'DELETED' || !now?.state?.running) finish(0, argv);
         }),
       );

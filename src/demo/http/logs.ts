@@ -6,14 +6,12 @@ import { programOf } from '../controllers/programs';
 import { boolParam } from './query';
 import { send } from './respond';
 import { HttpContext, Stream } from './streams';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Any = any;
+import type { Container, Pod } from '../objects';
 
 /** The container of a Pod a request names (`container=`), or its only one; 400 otherwise. */
-export function pickContainer(pod: Any, requested: string | null): string {
+export function pickContainer(pod: Pod, requested: string | null): string {
   const name = pod.metadata.name;
-  const containers: string[] = (pod.spec?.containers ?? []).map((c: Any) => c.name);
+  const containers: string[] = (pod.spec?.containers ?? []).map((c) => c.name);
   const container = requested ?? (containers.length === 1 ? containers[0] : undefined);
   if (!container) throw new ApiError(400, 'BadRequest', `a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]`);
   if (!containers.includes(container)) throw new ApiError(400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
@@ -22,10 +20,10 @@ export function pickContainer(pod: Any, requested: string | null): string {
 
 export function servePodLog(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, namespace: string, name: string, q: URLSearchParams): void {
   const api = ctx.api;
-  const pod = api.get(RESOURCE.pods, namespace, name) as Any;
+  const pod = api.get(RESOURCE.pods, namespace, name) as Pod;
   const container = pickContainer(pod, q.get('container'));
   const uid = pod.metadata.uid;
-  const cs = (pod.status?.containerStatuses ?? []).find((c: Any) => c.name === container);
+  const cs = (pod.status?.containerStatuses ?? []).find((c) => c.name === container);
   const previous = boolParam(q, 'previous');
   const started = cs?.state?.running?.startedAt ?? cs?.state?.terminated?.startedAt ?? cs?.lastState?.terminated?.startedAt;
   if (previous && !cs?.lastState?.terminated) {
@@ -35,7 +33,7 @@ export function servePodLog(ctx: HttpContext, req: IncomingMessage, res: ServerR
     const reason = cs?.state?.waiting?.reason ?? 'ContainerCreating';
     throw new ApiError(400, 'BadRequest', `container "${container}" in pod "${name}" is waiting to start: ${reason}`);
   }
-  const spec = pod.spec.containers.find((c: Any) => c.name === container) ?? {};
+  const spec = pod.spec.containers.find((c) => c.name === container) ?? ({} as Partial<Container>);
   // Containers running a program (curl loops, sleeps…) have what they printed; servers get
   // their image's startup banner.
   const printed = api.logs.get(uid, container, previous);
@@ -67,7 +65,7 @@ export function servePodLog(ctx: HttpContext, req: IncomingMessage, res: ServerR
   stream.onClose(
     api.store.watch(RESOURCE.pods, api.store.resourceVersion, (e) => {
       if (e.object.metadata.uid !== uid) return;
-      const now = ((e.object as Any).status?.containerStatuses ?? []).find((c: Any) => c.name === container);
+      const now = ((e.object as Pod).status?.containerStatuses ?? []).find((c) => c.name === container);
       if (e.type === 'DELETED' || !now?.state?.running) gone();
     }),
   );

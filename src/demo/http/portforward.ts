@@ -24,9 +24,7 @@ import {
   encodeHeaderBlock,
 } from './spdy';
 import { Closable, HttpContext } from './streams';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Any = any;
+import type { Pod } from '../objects';
 
 export const PORTFORWARD_PROTOCOLS = ['SPDY/3.1+portforward.k8s.io'];
 export const SPDY_UPGRADE = 'SPDY/3.1';
@@ -86,11 +84,11 @@ export class PortForwardSession implements Closable {
 
   private constructor(
     private readonly ctx: HttpContext,
-    private readonly pod: Any,
+    private readonly pod: Pod,
     private readonly write: (b: Buffer) => void,
     private readonly hangUp: () => void,
   ) {
-    const version = String(pod.spec?.containers?.find((c: Any) => /nginx/.test(c.image ?? ''))?.image ?? 'nginx:1.27').split(':')[1] ?? '1.27';
+    const version = String(pod.spec?.containers?.find((c) => /nginx/.test(c.image ?? ''))?.image ?? 'nginx:1.27').split(':')[1] ?? '1.27';
     this.server = http.createServer((req, res) => {
       const port = Number((req.socket as unknown as { forwardedPort?: number }).forwardedPort);
       const body = serve(this.currentPod() ?? pod, port);
@@ -107,11 +105,11 @@ export class PortForwardSession implements Closable {
     ctx.streams.add(this);
   }
 
-  private currentPod(): Any | undefined {
-    return this.ctx.api.store.get(RESOURCE.pods, this.pod.metadata.namespace, this.pod.metadata.name);
+  private currentPod(): Pod | undefined {
+    return this.ctx.api.store.get(RESOURCE.pods, this.pod.metadata.namespace, this.pod.metadata.name) as Pod | undefined;
   }
 
-  static overWebSocket(ctx: HttpContext, ws: WebSocket, pod: Any, _q: URLSearchParams): void {
+  static overWebSocket(ctx: HttpContext, ws: WebSocket, pod: Pod, _q: URLSearchParams): void {
     const s = new PortForwardSession(ctx, pod, (b) => ws.readyState === ws.OPEN && ws.send(b), () => ws.close(1000));
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (isBinary) s.feed(Buffer.isBuffer(data) ? data : Buffer.from(data as unknown as ArrayBuffer));
@@ -120,7 +118,7 @@ export class PortForwardSession implements Closable {
     ws.on('error', () => ws.terminate());
   }
 
-  static overSpdy(ctx: HttpContext, req: IncomingMessage, socket: Duplex, pod: Any, _q: URLSearchParams): void {
+  static overSpdy(ctx: HttpContext, req: IncomingMessage, socket: Duplex, pod: Pod, _q: URLSearchParams): void {
     const offered = String(req.headers['x-stream-protocol-version'] ?? '').split(',').map((s) => s.trim());
     if (!offered.includes(STREAM_PROTOCOL)) {
       const text = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `port-forward needs the stream protocol ${STREAM_PROTOCOL}`, reason: 'BadRequest', code: 400 });

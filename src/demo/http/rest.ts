@@ -23,9 +23,13 @@ import { send, status, success } from './respond';
 import { HttpContext } from './streams';
 import { checkNotFromTheFuture, serveWatch } from './watch';
 import { servePodLog } from './logs';
+import type { DeleteOptions as WireDeleteOptions } from 'kubernetes-types/meta/v1';
+import type { DeleteOptions } from '../api';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Any = any;
+const isPropagationPolicy = (p: string | undefined): p is DeleteOptions['propagationPolicy'] => p === undefined || p === 'Background' || p === 'Foreground' || p === 'Orphan';
+
+/** A request body: an object, or one of the subresource bodies (Eviction, Binding, Namespace finalize) read here. */
+type RequestBody = KubeObject & { deleteOptions?: { gracePeriodSeconds?: number }; target?: { name?: string }; spec?: { finalizers?: string[] } };
 
 export interface Route {
   group: string;
@@ -209,7 +213,7 @@ export async function serveRest(ctx: HttpContext, req: IncomingMessage, res: Ser
       return;
     }
     case 'POST': {
-      const body = decodeObject(req.headers['content-type'], await readRaw(req)) as Any;
+      const body = decodeObject(req.headers['content-type'], await readRaw(req)) as RequestBody;
       if (route.name && sub === 'eviction') {
         api.evict(ns!, route.name, { gracePeriodSeconds: body?.deleteOptions?.gracePeriodSeconds, dryRun });
         send(res, 201, success(201));
@@ -234,7 +238,7 @@ export async function serveRest(ctx: HttpContext, req: IncomingMessage, res: Ser
       return;
     }
     case 'PUT': {
-      const body = decodeObject(req.headers['content-type'], await readRaw(req)) as Any;
+      const body = decodeObject(req.headers['content-type'], await readRaw(req)) as RequestBody;
       if (!route.name) throw new ApiError(405, 'MethodNotAllowed', `PUT needs an object name`);
       if (sub === 'scale') {
         send(res, 200, api.updateScale(rt.key, ns!, route.name, body, { dryRun }));
@@ -265,12 +269,17 @@ export async function serveRest(ctx: HttpContext, req: IncomingMessage, res: Ser
       return;
     }
     case 'DELETE': {
-      const opts: Any = decodeDeleteOptions(req.headers['content-type'], await readRaw(req));
+      // As sent: propagationPolicy is whatever string the client wrote until checked below.
+      const opts = decodeDeleteOptions(req.headers['content-type'], await readRaw(req)) as WireDeleteOptions;
       if (q.get('gracePeriodSeconds') !== null) opts.gracePeriodSeconds = intParam(q, 'gracePeriodSeconds');
-      if (q.get('propagationPolicy')) opts.propagationPolicy = q.get('propagationPolicy');
+      if (q.get('propagationPolicy')) opts.propagationPolicy = q.get('propagationPolicy')!;
+      const policy = opts.propagationPolicy;
+      if (!isPropagationPolicy(policy)) {
+        throw new ApiError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`);
+      }
       const del = {
         gracePeriodSeconds: opts.gracePeriodSeconds,
-        propagationPolicy: opts.propagationPolicy ?? (opts.orphanDependents ? 'Orphan' : undefined),
+        propagationPolicy: policy ?? (opts.orphanDependents ? ('Orphan' as const) : undefined),
         preconditions: opts.preconditions,
         dryRun: dryRun || (Array.isArray(opts.dryRun) && opts.dryRun.includes('All')),
       };
