@@ -68,6 +68,8 @@ export function renderYaml(value: unknown, indent = ''): string {
     }
     return out;
   }
+  // Control characters cannot stand in a block scalar: such a string is double-quoted instead.
+  // eslint-disable-next-line no-control-regex -- matching them is the point
   if (typeof value === 'string' && value.includes('\n') && /[^\n]/.test(value) && !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(value) && !/[ \t]\n|[ \t]$/.test(value)) {
     const chomp = value.endsWith('\n\n') ? '+' : value.endsWith('\n') ? '' : '-';
     const body = value.endsWith('\n') ? value.slice(0, -1) : value;

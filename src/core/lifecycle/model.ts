@@ -11,7 +11,6 @@ import type {
   ConnectionState,
   LifecycleEvent,
   LifecycleEventType,
-  OwnerRef,
   PodSummary,
   ServiceSummary,
   TimelineSnapshot,
