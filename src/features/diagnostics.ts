@@ -209,5 +209,8 @@ export function registerDiagnostics(context: vscode.ExtensionContext, log: vscod
     }),
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },
   );
-  relintAll();
+  // The documents open at start are linted right after activation returns, not inside it: the
+  // extension host waits for activate() before it goes on with the window.
+  const first = setImmediate(relintAll);
+  context.subscriptions.push({ dispose: () => clearImmediate(first) });
 }
