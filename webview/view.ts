@@ -366,7 +366,7 @@ export class TimelineView {
     }
     const hostNow = Date.parse(msg.now);
     if (this.live && Number.isFinite(hostNow)) this.skew = hostNow - Date.now();
-    this.model.applySummaries(msg.pods, msg.services);
+    this.model.applySummaries(msg.pods, msg.services ?? []);
     const n = this.model.apply(msg.events);
     if (msg.connection !== this.model.connection || msg.connectionMessage !== this.model.connectionMessage) this.model.setConnection(msg.connection, msg.connectionMessage);
     if (n > 0) this.announceNewIps(msg.events);

@@ -12,27 +12,41 @@ import {
   type TimelineSnapshot,
   type WatchScope,
 } from './events';
+import { PACKED_FORMAT, PackedInvalid, type PackedSnapshot, validatePackedColumns } from './packedSnapshot';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 // ---------------------------------------------------------------- host → webview
 
-/** Everything to draw from scratch: sent when the webview says `ready` and when it becomes visible again. */
+/**
+ * Everything to draw from scratch: sent when the webview says `ready`, when it becomes visible
+ * again and when it asks (it missed a message). The host sends it packed (columns); a recording
+ * embedded in an HTML file carries the plain snapshot.
+ */
 export interface SnapshotMessage {
   type: 'snapshot';
-  snapshot: TimelineSnapshot;
+  snapshot: TimelineSnapshot | PackedSnapshot;
+  /** The host's last event seq this snapshot includes: the next events message continues from it. */
+  seq?: number;
   /** The host clock when the snapshot was taken (ISO 8601), so the "now" line can correct for skew. */
   now: string;
   /** false for a recorded timeline (CLI replay, HTML export): no live "now", nothing more will come. */
   live: boolean;
 }
 
-/** New events since the last message, with the current summaries of the Pods they touch. */
+/**
+ * New events since the last message, with the current summaries of the Pods they touch. Messages
+ * chain by seq: this one covers the host's events after `prevSeq` up to `seq`, so a receiver that
+ * last saw another `seq` than `prevSeq` knows it missed one.
+ */
 export interface EventsMessage {
   type: 'events';
+  prevSeq: number;
+  seq: number;
   events: LifecycleEvent[];
   pods: PodSummary[];
-  services: ServiceSummary[];
+  /** The Services now; absent when they have not changed since the last message. */
+  services?: ServiceSummary[];
   connection: ConnectionState;
   connectionMessage?: string;
   now: string;
@@ -67,13 +81,20 @@ export interface ExportMessage {
 }
 export interface RequestSnapshotMessage {
   type: 'request-snapshot';
+  /** Why, for the log (e.g. the seqs it missed). */
+  reason?: string;
+}
+/** The webview has drawn everything up to `seq`: the host may send the next batch (flow control). */
+export interface DrawnMessage {
+  type: 'drawn';
+  seq: number;
 }
 export interface WebviewLogMessage {
   type: 'log';
   level: 'info' | 'warn' | 'error';
   message: string;
 }
-export type WebviewMessage = ReadyMessage | OpenPodMessage | ExportMessage | RequestSnapshotMessage | WebviewLogMessage;
+export type WebviewMessage = ReadyMessage | OpenPodMessage | ExportMessage | RequestSnapshotMessage | DrawnMessage | WebviewLogMessage;
 
 /** What the webview keeps with setState, and what the serializer gets back after a reload. */
 export interface TimelineViewState {
@@ -256,13 +277,35 @@ export function validateSnapshot(v: unknown, path = 'snapshot'): TimelineSnapsho
   return s;
 }
 
+/** A packed snapshot: its plain fields validated as above, its columns by `validatePackedColumns`. */
+export function validatePackedSnapshot(v: unknown, path = 'snapshot'): PackedSnapshot {
+  const o = obj(v, path);
+  const s: PackedSnapshot = {
+    format: PACKED_FORMAT,
+    scope: validateScope(o.scope, `${path}.scope`),
+    connection: oneOf(o, 'connection', path, CONNECTION_STATES),
+    pods: arr(o, 'pods', path).map((p, i) => validatePod(p, `${path}.pods[${i}]`)),
+    services: arr(o, 'services', path).map((x, i) => validateService(x, `${path}.services[${i}]`)),
+    ...validatePackedColumns(o, path),
+  };
+  const m = optStr(o, 'connectionMessage', path);
+  if (m !== undefined) s.connectionMessage = m;
+  return s;
+}
+
 function guard<T>(f: () => T): Parsed<T> {
   try {
     return { ok: true, value: f() };
   } catch (err) {
-    if (err instanceof Invalid) return { ok: false, error: err.message };
+    if (err instanceof Invalid || err instanceof PackedInvalid) return { ok: false, error: err.message };
     throw err;
   }
+}
+
+function seqNum(o: Obj, k: string, path: string): number {
+  const v = num(o, k, path);
+  if (!Number.isInteger(v) || v < 0) throw new Invalid(`${path}.${k}: expected a sequence number, got ${v}`);
+  return v;
 }
 
 export function parseHostMessage(v: unknown): Parsed<HostMessage> {
@@ -270,17 +313,28 @@ export function parseHostMessage(v: unknown): Parsed<HostMessage> {
     const o = obj(v, 'message');
     const type = oneOf(o, 'type', 'message', ['snapshot', 'events', 'notice'] as const);
     switch (type) {
-      case 'snapshot':
-        return { type, snapshot: validateSnapshot(o.snapshot, 'message.snapshot'), now: time(o, 'now', 'message'), live: bool(o, 'live', 'message') };
+      case 'snapshot': {
+        const so = obj(o.snapshot, 'message.snapshot');
+        const snapshot = so.format === PACKED_FORMAT ? validatePackedSnapshot(so, 'message.snapshot') : validateSnapshot(so, 'message.snapshot');
+        const m: SnapshotMessage = { type, snapshot, now: time(o, 'now', 'message'), live: bool(o, 'live', 'message') };
+        if (o.seq !== undefined) m.seq = seqNum(o, 'seq', 'message');
+        return m;
+      }
       case 'events': {
         const m: EventsMessage = {
           type,
+          prevSeq: seqNum(o, 'prevSeq', 'message'),
+          seq: seqNum(o, 'seq', 'message'),
           events: arr(o, 'events', 'message').map((e, i) => validateEvent(e, `message.events[${i}]`)),
           pods: arr(o, 'pods', 'message').map((p, i) => validatePod(p, `message.pods[${i}]`)),
-          services: arr(o, 'services', 'message').map((x, i) => validateService(x, `message.services[${i}]`)),
           connection: oneOf(o, 'connection', 'message', CONNECTION_STATES),
           now: time(o, 'now', 'message'),
         };
+        if (m.seq < m.prevSeq) throw new Invalid(`message.seq: ${m.seq} is before prevSeq ${m.prevSeq}`);
+        for (const [i, e] of m.events.entries()) {
+          if (e.seq <= m.prevSeq || e.seq > m.seq) throw new Invalid(`message.events[${i}].seq: ${e.seq} is outside the message's range ${m.prevSeq}–${m.seq}`);
+        }
+        if (o.services !== undefined) m.services = arr(o, 'services', 'message').map((x, i) => validateService(x, `message.services[${i}]`));
         const cm = optStr(o, 'connectionMessage', 'message');
         if (cm !== undefined) m.connectionMessage = cm;
         return m;
@@ -297,7 +351,7 @@ export const MAX_EXPORT_CHARS = 64 * 1024 * 1024;
 export function parseWebviewMessage(v: unknown): Parsed<WebviewMessage> {
   return guard((): WebviewMessage => {
     const o = obj(v, 'message');
-    const type = oneOf(o, 'type', 'message', ['ready', 'open-pod', 'export', 'request-snapshot', 'log'] as const);
+    const type = oneOf(o, 'type', 'message', ['ready', 'open-pod', 'export', 'request-snapshot', 'drawn', 'log'] as const);
     switch (type) {
       case 'ready':
         return { type, protocol: num(o, 'protocol', 'message') };
@@ -317,8 +371,12 @@ export function parseWebviewMessage(v: unknown): Parsed<WebviewMessage> {
         if (format === 'svg' && !/^\s*(<\?xml[^>]*>\s*)?<svg[\s>]/.test(data)) throw new Invalid('message.data: an SVG export must start with <svg');
         return { type, format, data };
       }
-      case 'request-snapshot':
-        return { type };
+      case 'request-snapshot': {
+        const reason = optStr(o, 'reason', 'message');
+        return reason === undefined ? { type } : { type, reason: reason.slice(0, 400) };
+      }
+      case 'drawn':
+        return { type, seq: seqNum(o, 'seq', 'message') };
       case 'log':
         return { type, level: oneOf(o, 'level', 'message', ['info', 'warn', 'error'] as const), message: str(o, 'message', 'message').slice(0, 4000) };
     }
@@ -342,51 +400,104 @@ export function parseViewState(v: unknown): TimelineViewState {
   return d;
 }
 
+export interface BatcherClock {
+  now(): number;
+  setTimeout(f: () => void, ms: number): unknown;
+  clearTimeout(t: unknown): void;
+}
+
+export interface BatcherOptions {
+  /** No two messages closer than this (ms). */
+  minIntervalMs: number;
+  /**
+   * With flow control (`ack`): after a message, wait for the receiver's ack before the next one, but
+   * no longer than this (a lost ack must not stop the stream). Without: 0.
+   */
+  ackTimeoutMs?: number;
+}
+
 /**
- * Coalesces host→webview traffic: the first item after a quiet period goes out at once, later ones
- * wait so that at most one message leaves per `intervalMs`. Time is injected so it is testable.
+ * Coalesces host→webview traffic, adapting to the receiver: the first item of a quiet period goes
+ * out at once; while the receiver is still taking in the previous message (no ack yet), items
+ * gather into the next one. So batches grow only under load: at a trickle every event is sent on
+ * its own, at a flood the receiver gets one message per frame it can draw. Time is injected.
  */
 export class Batcher<T> {
   private pending: T[] = [];
   private timer: unknown = undefined;
   private lastSent = -Infinity;
+  private inFlight = false;
+  private readonly minIntervalMs: number;
+  private readonly ackTimeoutMs: number;
 
   constructor(
-    private readonly intervalMs: number,
+    options: BatcherOptions | number,
     private readonly send: (items: T[]) => void,
-    private readonly clock: {
-      now(): number;
-      setTimeout(f: () => void, ms: number): unknown;
-      clearTimeout(t: unknown): void;
-    },
-  ) {}
+    private readonly clock: BatcherClock,
+  ) {
+    const o = typeof options === 'number' ? { minIntervalMs: options } : options;
+    this.minIntervalMs = o.minIntervalMs;
+    this.ackTimeoutMs = o.ackTimeoutMs ?? 0;
+  }
 
   push(items: readonly T[]): void {
     for (const i of items) this.pending.push(i);
-    if (this.timer !== undefined || this.pending.length === 0) return;
-    const wait = this.lastSent + this.intervalMs - this.clock.now();
-    if (wait <= 0) this.flush();
-    else this.timer = this.clock.setTimeout(() => this.flush(), wait);
+    this.schedule();
   }
 
-  /** Sends what is pending now (also used before a snapshot so nothing is sent twice). */
-  flush(): void {
-    if (this.timer !== undefined) {
-      this.clock.clearTimeout(this.timer);
+  /** Always adds a message, even without items (e.g. a connection change must reach the receiver). */
+  pushEmpty(): void {
+    this.wantEmpty = true;
+    this.schedule();
+  }
+  private wantEmpty = false;
+
+  /** The receiver has taken in the last message. */
+  ack(): void {
+    if (!this.inFlight) return;
+    this.inFlight = false;
+    this.cancel();
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined || (this.pending.length === 0 && !this.wantEmpty)) return;
+    const now = this.clock.now();
+    const wait = this.inFlight ? this.lastSent + this.ackTimeoutMs - now : this.lastSent + this.minIntervalMs - now;
+    if (wait <= 0) this.flush();
+    else this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
-    }
-    if (this.pending.length === 0) return;
+      this.flush();
+    }, wait);
+  }
+
+  private cancel(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Sends what is pending now. */
+  flush(): void {
+    this.cancel();
+    if (this.pending.length === 0 && !this.wantEmpty) return;
     const items = this.pending;
     this.pending = [];
+    this.wantEmpty = false;
     this.lastSent = this.clock.now();
+    this.inFlight = this.ackTimeoutMs > 0;
     this.send(items);
   }
 
-  /** Drops what is pending (a snapshot about to be sent already contains it). */
+  /** Drops what is pending and forgets the message in flight (a snapshot about to be sent contains it all). */
   clear(): void {
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancel();
     this.pending = [];
+    this.wantEmpty = false;
+    this.inFlight = false;
+  }
+
+  get queued(): number {
+    return this.pending.length;
   }
 
   dispose(): void {

@@ -122,9 +122,14 @@ export function streamChurn(opts: {
       queue.push({ type: 'created', uid, pod: `ns-0/${uid}`, owner, revision: 'r1' }, { type: 'ip-assigned', uid, pod: `ns-0/${uid}`, ip, node: `node-${i % 40}`, owner, revision: 'r1' }, { type: 'ready', uid, pod: `ns-0/${uid}` });
     }
   };
+  let announced = opts.firstSeq;
   const batcher = new Batcher<LifecycleEvent>(
     50,
-    (events) => opts.deliver({ type: 'events', events, pods: [], services: [], connection: 'live', now: new Date().toISOString() }),
+    (events) => {
+      const prevSeq = announced;
+      announced = events.length ? events[events.length - 1].seq : announced;
+      opts.deliver({ type: 'events', prevSeq, seq: announced, events, pods: [], services: [], connection: 'live', now: new Date().toISOString() });
+    },
     { now: () => performance.now(), setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (t) => clearTimeout(t as number) },
   );
   const total = opts.rate * opts.seconds;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { LifecycleEvent } from '../../src/core/events';
-import { ROOT, TimelinePageServer, launch, openTimeline, pageErrors, post, renderedSeq, sent } from './page';
+import { ROOT, TimelinePageServer, batch, launch, openTimeline, pageErrors, post, renderedSeq, sent } from './page';
 import { EventWriter, bigHistory, pod, rolloutScenario, WEB_SERVICE } from './synthetic';
 
 const SHOTS = join(ROOT, 'test-results', 'webview');
@@ -65,7 +65,7 @@ describe('timeline webview (headless Chromium)', function () {
   it('loads under the strict CSP, upgrades the controls and says ready', async () => {
     page = await openTimeline(browser, server);
     await page.waitForFunction(() => (window as unknown as { __sent: unknown[] }).__sent.length > 0);
-    assert.deepEqual(await sent(page), [{ type: 'ready', protocol: 1 }]);
+    assert.deepEqual(await sent(page), [{ type: 'ready', protocol: 2 }]);
     const upgraded = await page.evaluate(() => ['vscode-button', 'vscode-single-select', 'vscode-textfield', 'vscode-checkbox'].map((t) => !!customElements.get(t) && !!document.querySelector(t)?.shadowRoot));
     assert.deepEqual(upgraded, [true, true, true, true]);
     // Lit styles the controls through adoptedStyleSheets, which CSP does not block: a styled button has a size.
@@ -101,9 +101,9 @@ describe('timeline webview (headless Chromium)', function () {
 
     // The rollout arrives in host-sized batches, as the 50 ms batcher would deliver it.
     for (let i = 0; i < sc.rollout.length; i += 5) {
-      const batch = sc.rollout.slice(i, i + 5);
-      const uids = new Set(batch.map((e) => e.uid));
-      await post(page, { type: 'events', events: batch, pods: sc.finalPods.filter((p) => uids.has(p.uid)), services: [sc.finalService], connection: 'live', now: new Date().toISOString() });
+      const b = sc.rollout.slice(i, i + 5);
+      const uids = new Set(b.map((e) => e.uid));
+      await post(page, batch(b, { pods: sc.finalPods.filter((p) => uids.has(p.uid)), services: [sc.finalService] }));
     }
     await renderedSeq(page, sc.rollout[sc.rollout.length - 1].seq);
     const segs = await segments(page);
@@ -128,7 +128,7 @@ describe('timeline webview (headless Chromium)', function () {
   it('switches to lanes by IP, filters and hides deleted Pods', async () => {
     page = await openTimeline(browser, server);
     const sc = await liveRollout(page);
-    await post(page, { type: 'events', events: sc.rollout, pods: sc.finalPods, services: [sc.finalService], connection: 'live', now: new Date().toISOString() });
+    await post(page, batch(sc.rollout, { pods: sc.finalPods, services: [sc.finalService] }));
     await renderedSeq(page, sc.rollout[sc.rollout.length - 1].seq);
     await page.click('#group-by');
     await page.click('#group-by [role="option"]:has-text("Lanes by IP")');
@@ -245,7 +245,7 @@ describe('timeline webview (headless Chromium)', function () {
   it('shows a table view with the same events, newest first', async () => {
     page = await openTimeline(browser, server);
     const sc = await liveRollout(page);
-    await post(page, { type: 'events', events: sc.rollout, pods: sc.finalPods, services: [sc.finalService], connection: 'live', now: new Date().toISOString() });
+    await post(page, batch(sc.rollout, { pods: sc.finalPods, services: [sc.finalService] }));
     await renderedSeq(page, sc.rollout[sc.rollout.length - 1].seq);
     assert.equal(await page.isVisible('#table-view'), false);
     await page.click('#table-toggle');
@@ -280,7 +280,7 @@ describe('timeline webview (headless Chromium)', function () {
     page = await openTimeline(browser, server);
     const sc = await liveRollout(page);
     await page.click('#pause');
-    await post(page, { type: 'events', events: sc.rollout, pods: sc.finalPods, services: [sc.finalService], connection: 'live', now: new Date().toISOString() });
+    await post(page, batch(sc.rollout, { pods: sc.finalPods, services: [sc.finalService] }));
     await page.waitForFunction((n) => document.getElementById('app')!.dataset.queued === String(n), sc.rollout.length);
     assert.equal((await segments(page)).length, 3);
     assert.equal(await page.textContent('#pause'), 'Resume');
@@ -293,12 +293,12 @@ describe('timeline webview (headless Chromium)', function () {
     page = await openTimeline(browser, server);
     const sc = await liveRollout(page);
     const from = Date.now() - 12_000;
-    const gap: LifecycleEvent = { seq: 100, type: 'gap', time: new Date(from + 8000).toISOString(), timeSource: 'arrival', from: new Date(from).toISOString(), to: new Date(from + 8000).toISOString(), reason: 'watch closed: connection reset' };
-    await post(page, { type: 'events', events: [], pods: [], services: [sc.finalService], connection: 'reconnecting', connectionMessage: 'Pods: backoff', now: new Date().toISOString() });
+    const gap: LifecycleEvent = { seq: 16, type: 'gap', time: new Date(from + 8000).toISOString(), timeSource: 'arrival', from: new Date(from).toISOString(), to: new Date(from + 8000).toISOString(), reason: 'watch closed: connection reset' };
+    await post(page, batch([], { prevSeq: 15, services: [sc.finalService], connection: 'reconnecting', connectionMessage: 'Pods: backoff' }));
     await page.waitForFunction(() => document.getElementById('connection')!.dataset.state === 'reconnecting');
     assert.match((await page.textContent('#connection')) ?? '', /— reconnecting: Pods: backoff$/);
-    await post(page, { type: 'events', events: [gap], pods: [], services: [sc.finalService], connection: 'live', now: new Date().toISOString() });
-    await renderedSeq(page, 100);
+    await post(page, batch([gap], { services: [sc.finalService] }));
+    await renderedSeq(page, 16);
     assert.equal(await page.getAttribute('#connection', 'data-state'), 'live');
     const band = await page.$eval('#chart rect.gap', (r) => ({ w: Number(r.getAttribute('width')), title: r.querySelector('title')?.textContent }));
     assert.ok(band.w > 20, `the 8 s gap is ${band.w} px wide`);
@@ -309,7 +309,7 @@ describe('timeline webview (headless Chromium)', function () {
   it('reports a malformed message instead of drawing it', async () => {
     page = await openTimeline(browser, server);
     await liveRollout(page);
-    await post(page, { type: 'events', events: [{ seq: 99, type: 'teleported', time: 'now' }], pods: [], services: [], connection: 'live', now: new Date().toISOString() });
+    await post(page, { type: 'events', prevSeq: 15, seq: 16, events: [{ seq: 16, type: 'teleported', time: 'now' }], pods: [], services: [], connection: 'live', now: new Date().toISOString() });
     await page.waitForFunction(() => document.getElementById('notice')!.textContent !== '');
     assert.match((await page.textContent('#notice')) ?? '', /Ignored a malformed update: message\.events\[0\]\.type: 'teleported' is not one of/);
     const logs = (await sent(page)).filter((m) => m.type === 'log');

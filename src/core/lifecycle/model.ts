@@ -168,6 +168,7 @@ export class LifecycleModel {
   /** UIDs of every life that has events in `events` (live, gone and kept, or dropped-pending). */
   private readonly owners = new Map<string, PodState | GoneLife>();
   private latestArrival = -Infinity;
+  private servicesVer = 0;
   private readonly maxHistoryEvents: number;
   private readonly maxAgeMs: number;
   private readonly maxDeletedPods: number;
@@ -415,6 +416,7 @@ export class LifecycleModel {
     if (!svc?.metadata?.name) throw new ModelInputError('Service without metadata.name');
     const out: LifecycleEvent[] = [];
     this.arrived(arrival);
+    this.servicesVer++;
     if (type === 'DELETED') {
       const st = this.services.get(k);
       if (st) {
@@ -507,6 +509,7 @@ export class LifecycleModel {
         }
       }
     }
+    if (changed.size) this.servicesVer++;
     for (const [svcKey, ips] of changed) this.syncEndpoints(svcKey, arrival, seenOnRelist, out, ips);
     return out;
   }
@@ -565,6 +568,7 @@ export class LifecycleModel {
       if (st.relevant || st.summary.namespace !== s.namespace) continue;
       if (selectorMatches(st.summary.selector, s.labels)) {
         st.relevant = true;
+        this.servicesVer++;
         this.syncEndpoints(k, arrival, false, out);
       }
     }
@@ -650,6 +654,11 @@ export class LifecycleModel {
 
   lastSeq(): number {
     return this.seq;
+  }
+
+  /** Changes whenever a Service, its relevance or its endpoints do. */
+  servicesVersion(): number {
+    return this.servicesVer;
   }
 
   /** Sizes of what is kept, for tests and benchmarks. */
