@@ -9,8 +9,6 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import './timeline.css';
-import type { TimelineSnapshot } from '../src/core/events';
-import { PACKED_FORMAT, unpackEvents, type PackedSnapshot } from '../src/core/packedSnapshot';
 import { EMBEDDED_SNAPSHOT_ID, PROTOCOL_VERSION, parseHostMessage, parseViewState, type TimelineViewState, type WebviewMessage } from '../src/core/protocol';
 import { TimelineView } from './view';
 
@@ -45,14 +43,6 @@ function dataUrlToBlob(url: string): Blob {
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   return new Blob([bytes], { type: /^data:([^;]+)/.exec(head)?.[1] ?? 'application/octet-stream' });
-}
-
-function plain(s: TimelineSnapshot | PackedSnapshot): TimelineSnapshot {
-  if (!('format' in s) || s.format !== PACKED_FORMAT) return s as TimelineSnapshot;
-  const p = s as PackedSnapshot;
-  const out: TimelineSnapshot = { scope: p.scope, connection: p.connection, events: unpackEvents(p), pods: p.pods, services: p.services };
-  if (p.connectionMessage !== undefined) out.connectionMessage = p.connectionMessage;
-  return out;
 }
 
 function start(): void {
@@ -93,6 +83,13 @@ function start(): void {
       if (vscode) vscode.setState(s);
       else memoryState = s;
     },
+    drawn(seq) {
+      post({ type: 'drawn', seq });
+    },
+    requestSnapshot(reason) {
+      post({ type: 'request-snapshot', reason });
+      post({ type: 'log', level: 'warn', message: `timeline: ${reason}; asked for a fresh snapshot` });
+    },
   });
   window.podIpLensView = view;
 
@@ -104,7 +101,7 @@ function start(): void {
       return;
     }
     const m = parsed.value;
-    if (m.type === 'snapshot') view.setSnapshot(plain(m.snapshot), m.now, m.live);
+    if (m.type === 'snapshot') view.setSnapshot(m.snapshot, m.now, m.live, m.seq);
     else if (m.type === 'events') view.applyEvents(m);
     else view.notice(m.level, m.message);
   });
@@ -123,7 +120,11 @@ function start(): void {
       view.notice('error', `The embedded timeline is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
     }
     const parsed = parseHostMessage(data);
-    if (parsed.ok && parsed.value.type === 'snapshot') view.setSnapshot(plain(parsed.value.snapshot), parsed.value.now, parsed.value.live);
+    if (parsed.ok && parsed.value.type === 'snapshot') {
+      // Kept as text: a JSON export of a recording is then the recording itself.
+      view.recording = embedded.textContent;
+      view.setSnapshot(parsed.value.snapshot, parsed.value.now, parsed.value.live, parsed.value.seq);
+    }
     else if (!parsed.ok) view.notice('error', `The embedded timeline is malformed: ${parsed.error}`);
   }
   post({ type: 'ready', protocol: PROTOCOL_VERSION });

@@ -5,7 +5,7 @@
 import * as d3 from 'd3';
 import type { LifecycleEvent, PodSummary, TimelineSnapshot } from '../../src/core/events';
 import { Batcher, type EventsMessage } from '../../src/core/protocol';
-import { TimelineModel, type Segment } from '../../webview/model';
+import { TimelineModel, type Segment } from './naiveModel';
 import { bigHistory } from './synthetic';
 import { seededRandom as mulberry32 } from '../seededRandom';
 

@@ -116,7 +116,8 @@ describe('timeline webview (headless Chromium)', function () {
     assert.match((await page.textContent('#chart path.reuse-link title')) ?? '', /IP 10\.244\.0\.11 reused: demo\/web-aaa111-1 → demo\/web-bbb222-3/);
     // The Service keeps its ClusterIP; its endpoints are now the new Pods'.
     assert.equal(await page.textContent('#chart .service text.cluster-ip'), '10.96.0.50 · 3 endpoints');
-    assert.equal(await page.locator('#chart .service .endpoint-ticks line').count(), 9);
+    // Its endpoint history: the three old Pods' endpoints ended, the three new ones' are open.
+    assert.equal(await page.locator('#chart rect.endpoint').count(), 6);
     const counts = (await page.textContent('#counts')) ?? '';
     assert.match(counts, /^6 Pods \(3 holding an IP\) · 5 IPs · 1 reused · 1 Services · 46 events/);
     const markers = await page.$$eval('#chart path.marker', (ps) => ps.map((p) => p.getAttribute('class')));
