@@ -54,6 +54,8 @@ export function markerTypeName(code: number): MarkerType {
 
 // Life flags
 export const L_DELETED = 1;
+/** Placed in a lane group (see orderedGroups). */
+const L_GROUPED = 2;
 // Segment flags
 export const S_HOST_NETWORK = 1;
 export const S_END_RELIST = 2;
@@ -95,40 +97,69 @@ export interface GapBand {
   reason?: string;
 }
 
-/** One IP's segments, sorted by start, with the running maximum of their ends (open = +Infinity). */
+/**
+ * One IP's segments (or one Service's endpoint intervals), as ids sorted by start, with the
+ * running maximum of their ends (open = +Infinity). Starts are read from the model's own start
+ * column, not copied.
+ */
 export class SortedIntervals {
-  readonly ids = new I32(4);
-  readonly starts = new F64(4);
-  readonly maxEnd = new F64(4);
+  readonly ids: I32;
+  readonly maxEnd: F64;
   /** maxEnd is stale from here on (an end changed); fixed on the next query. */
   dirtyFrom = Infinity;
 
+  constructor(
+    private readonly startCol: F64,
+    capacity = 4,
+  ) {
+    this.ids = new I32(capacity);
+    this.maxEnd = new F64(capacity);
+  }
+
+  start(k: number): number {
+    return this.startCol.a[this.ids.a[k]];
+  }
+
+  /** First position in [lo, hi) whose start is greater than `t`. */
+  after(t: number, lo = 0, hi = this.ids.n): number {
+    const ids = this.ids.a;
+    const st = this.startCol.a;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (st[ids[mid]] <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   add(id: number, start: number): void {
     const n = this.ids.n;
-    if (n === 0 || this.starts.a[n - 1] <= start) {
+    if (n === 0 || this.start(n - 1) <= start) {
       this.ids.push(id);
-      this.starts.push(start);
       this.maxEnd.push(Infinity);
       this.dirtyFrom = Math.min(this.dirtyFrom, n);
       return;
     }
     // Arrived out of order (object timestamps): rare, so a shift is fine.
-    const i = lowerBound(this.starts.a, n, start + 1e-9);
+    const i = this.after(start);
     this.ids.insert(i, id);
-    this.starts.push(0);
-    this.starts.a.copyWithin(i + 1, i, n);
-    this.starts.a[i] = start;
     this.maxEnd.push(0);
     this.dirtyFrom = Math.min(this.dirtyFrom, i);
   }
 
+  /** Appends an id known to start no earlier than the last (bulk loading). */
+  append(id: number): void {
+    this.ids.a[this.ids.n++] = id;
+    this.maxEnd.n++;
+  }
+
   /** An interval's end changed: the running maximum is recomputed lazily from its position. */
   touched(start: number): void {
-    const i = lowerBound(this.starts.a, this.ids.n, start);
+    const i = this.after(start - 1e-9);
     this.dirtyFrom = Math.min(this.dirtyFrom, i);
   }
 
-  /** Brings maxEnd up to date; `end(id)` reads an interval's end. */
+  /** Brings maxEnd up to date; `end` is the end column. */
   fix(end: Float64Array): void {
     if (this.dirtyFrom >= this.ids.n) return;
     const ids = this.ids.a;
@@ -327,11 +358,12 @@ export class TimelineModel {
 
   private running = 0;
   private reusedIps = 0;
+  /** While a snapshot loads, the IP index is built afterwards in one pass instead of per segment. */
+  private bulk = false;
   private nextGapId = 1;
   private readonly groups: GroupState[] = [];
   /** Groups by owner, then searched by namespace and revision (an owner has a handful). */
   private readonly groupsByOwner = new Map<number, GroupState[]>();
-  private groupOfLife = new I32();
   private readonly revisionOrder = new Map<number, number[]>();
   private lifeColour = new U8();
 
@@ -348,7 +380,16 @@ export class TimelineModel {
     m.scope = p.scope;
     m.setConnection(p.connection, p.connectionMessage);
     m.loadPacked(p);
-    m.applySummaries(p.pods, p.services);
+    // Summaries name their life's row: only those without events need the UID lookup.
+    const attached = new Uint8Array(p.pods.length);
+    for (let l = 0; l < p.lives.count; l++) {
+      const k = p.lives.summary[l];
+      if (k) {
+        attached[k - 1] = 1;
+        m.attachSummary(l, p.pods[k - 1]);
+      }
+    }
+    m.applySummaries(p.pods.filter((_, i) => !attached[i]), p.services);
     return m;
   }
 
@@ -373,7 +414,6 @@ export class TimelineModel {
     this.lOpen.push(0);
     this.lSegHead.push(-1);
     this.lMarkHead.push(-1);
-    this.groupOfLife.push(-1);
     this.lifeColour.push(255);
     this.structureVersion++;
     return l;
@@ -465,7 +505,7 @@ export class TimelineModel {
     this.regroup(l);
   }
   private regroup(l: number): void {
-    if (this.groupOfLife.a[l] >= 0) this.groupsDirty = true;
+    if (this.lFlags.a[l] & L_GROUPED) this.groupsDirty = true;
     this.lifeColour.a[l] = 255;
     this.structureVersion++;
   }
@@ -516,15 +556,16 @@ export class TimelineModel {
     const ownerMap = p.owners.map((o) => this.ownerId(o));
     for (let i = 0; i < lives.count; i++) if (lives.owner[i]) this.lOwner.a[i] = ownerMap[lives.owner[i] - 1];
     scratch.fill(-1);
+    this.bulk = true;
     const svcScratch = new Map<number, number>();
     const reasonScratch = new Map<number, number>();
     const gaps = p.gaps;
     for (let i = 0; i < e.count; i++) {
-      const seq = e.seq[i];
+      const seq = e.seq[i] + e.seqBase;
       if (seq <= this.maxSeq) continue;
       this.maxSeq = seq;
       const type = e.type[i];
-      const t = e.time[i];
+      const t = e.time[i] + e.timeBase;
       const f = e.flags[i];
       const life = e.life[i] - 1;
       const ip = e.ip[i] ? through(this.ipV, e.ip[i] - 1) : -1;
@@ -547,13 +588,15 @@ export class TimelineModel {
         this.fold(type, t, f, -1, -1, -1, g.from, g.to, g.reason);
       } else this.fold(type, t, f, life, ip, auxId, 0, 0, undefined);
     }
-    // Lives that can still change are found by UID at once; the others on demand (see findLife).
+    this.bulk = false;
+    this.indexIps();
+    // Lives that can still change are found by UID at once; the others on demand (see findRecentLife).
     for (let i = 0; i < this.lifeCount; i++) if (!(this.lFlags.a[i] & L_DELETED)) this.uidIndex.set(this.texts.get(this.lUid.a[i]), i);
     this.version++;
   }
 
   private reserveLives(n: number): void {
-    for (const c of [this.lUid, this.lPod, this.lNs, this.lOwner, this.lRev, this.lNode, this.lSegHead, this.lMarkHead, this.groupOfLife]) c.reserve(n);
+    for (const c of [this.lUid, this.lPod, this.lNs, this.lOwner, this.lRev, this.lNode, this.lSegHead, this.lMarkHead]) c.reserve(n);
     this.lFirst.reserve(n);
     this.lFlags.reserve(n);
     this.lOpen.reserve(n);
@@ -675,7 +718,7 @@ export class TimelineModel {
     if (life < 0) return;
     if (t < this.lFirst.a[life]) {
       this.lFirst.a[life] = t;
-      if (this.groupOfLife.a[life] >= 0) this.groupsDirty = true;
+      if (this.lFlags.a[life] & L_GROUPED) this.groupsDirty = true;
     }
     if (type === T_ASSIGNED) {
       if (ip < 0) return;
@@ -689,7 +732,7 @@ export class TimelineModel {
       this.sNext.push(this.lSegHead.a[life]);
       this.lSegHead.a[life] = s;
       if (this.lOpen.a[life]++ === 0 && !(this.lFlags.a[life] & L_DELETED)) this.running++;
-      this.addToIp(ip, s, t, life);
+      if (!this.bulk) this.addToIp(ip, s, t, life);
       this.log.push((K_SEG_START << LOG_SHIFT) | s);
       return;
     }
@@ -728,15 +771,46 @@ export class TimelineModel {
       this.sEnd.a[s] = Math.max(t, start);
       this.sFlags.a[s] = (this.sFlags.a[s] & (S_HOST_NETWORK | S_START_ARRIVAL | S_START_FIELDS)) | (f & F_RELIST ? S_END_RELIST : 0) | (f & F_ARRIVAL ? S_END_ARRIVAL : 0) | (f & (F_NODE | F_OWNER | F_REVISION) ? S_END_FIELDS : 0);
       if (reason >= 0) this.releaseReason.set(s, reason);
-      this.ipLanes[this.sIp.a[s]].touched(start);
+      if (!this.bulk) this.ipLanes[this.sIp.a[s]].touched(start);
       if (--this.lOpen.a[life] === 0 && !(this.lFlags.a[life] & L_DELETED)) this.running--;
       if (logged) this.log.push((K_SEG_END << LOG_SHIFT) | s);
     }
   }
 
+  /** The IP index of a freshly loaded snapshot: sized per IP first, then filled in segment (time) order. */
+  private indexIps(): void {
+    const nIps = this.ipV.size;
+    const count = new Int32Array(nIps);
+    for (let s = 0; s < this.segCount; s++) count[this.sIp.a[s]]++;
+    while (this.ipLanes.length < nIps) {
+      const ip = this.ipLanes.length;
+      this.ipLanes.push(new SortedIntervals(this.sStart, count[ip] + 4));
+      this.ipLastLife.push(-1);
+      this.ipHolders.push(0);
+    }
+    const sIp = this.sIp.a;
+    const sStart = this.sStart.a;
+    const sLife = this.sLife.a;
+    for (let s = 0; s < this.segCount; s++) {
+      const ip = sIp[s];
+      const lane = this.ipLanes[ip];
+      const n = lane.ids.n;
+      // In creation order, which is start order but for late timestamps (those take the slow path).
+      if (n && lane.start(n - 1) > sStart[s]) lane.add(s, sStart[s]);
+      else lane.append(s);
+      const life = sLife[s];
+      if (this.ipLastLife.a[ip] !== life) {
+        this.ipLastLife.a[ip] = life;
+        if (++this.ipHolders.a[ip] === 2) this.reusedIps++;
+      }
+    }
+    for (const lane of this.ipLanes) lane.dirtyFrom = 0;
+    this.structureVersion++;
+  }
+
   private addToIp(ip: number, s: number, t: number, life: number): void {
     while (this.ipLanes.length <= ip) {
-      this.ipLanes.push(new SortedIntervals());
+      this.ipLanes.push(new SortedIntervals(this.sStart));
       this.ipLastLife.push(-1);
       this.ipHolders.push(0);
       this.structureVersion++;
@@ -788,7 +862,7 @@ export class TimelineModel {
   private serviceLane(svc: number): ServiceLane {
     let lane = this.services.get(svc);
     if (!lane) {
-      lane = { id: svc, key: this.svcV.list[svc], intervals: new SortedIntervals(), rows: 0, open: new Map(), rowBusy: [], changes: 0 };
+      lane = { id: svc, key: this.svcV.list[svc], intervals: new SortedIntervals(this.iStart), rows: 0, open: new Map(), rowBusy: [], changes: 0 };
       this.services.set(svc, lane);
       this.structureVersion++;
     }
@@ -800,15 +874,19 @@ export class TimelineModel {
       // A summary of a deleted Pod whose history is not here adds nothing to draw.
       const found = this.findRecentLife(p.uid);
       if (found < 0 && p.deleted) continue;
-      const l = found >= 0 ? found : this.lifeFor(p.uid, `${p.namespace}/${p.name}`);
-      this.summaries.set(l, p);
-      if (p.owner) this.setOwner(l, this.ownerId(p.owner));
-      if (p.revision) this.setRevision(l, this.revV.id(p.revision));
-      if (p.node) this.lNode.a[l] = this.nodeV.id(p.node);
-      if (p.deleted && !(this.lFlags.a[l] & L_DELETED)) this.markDeleted(l);
+      this.attachSummary(found >= 0 ? found : this.lifeFor(p.uid, `${p.namespace}/${p.name}`), p);
     }
     for (const s of services) this.serviceLane(this.svcV.id(`${s.namespace}/${s.name}`)).summary = s;
     this.version++;
+  }
+
+  /** What the host knows of a life now: kept for tooltips; owner, revision, node and deletion are taken from it. */
+  attachSummary(l: number, p: PodSummary): void {
+    this.summaries.set(l, p);
+    if (p.owner) this.setOwner(l, this.ownerId(p.owner));
+    if (p.revision) this.setRevision(l, this.revV.id(p.revision));
+    if (p.node) this.lNode.a[l] = this.nodeV.id(p.node);
+    if (p.deleted && !(this.lFlags.a[l] & L_DELETED)) this.markDeleted(l);
   }
 
   /**
@@ -1014,7 +1092,7 @@ export class TimelineModel {
       // An owner or revision changed, or a life's first event moved earlier: regroup from scratch.
       this.groups.length = 0;
       this.groupsByOwner.clear();
-      this.groupOfLife.a.fill(-1, 0, this.lifeCount);
+      for (let l = 0; l < this.lifeCount; l++) this.lFlags.a[l] &= ~L_GROUPED;
       this.groupsDirty = false;
       this.grouped = 0;
     }
@@ -1039,7 +1117,7 @@ export class TimelineModel {
       const n = g.lives.n;
       if (n && this.lFirst.a[g.lives.a[n - 1]] > this.lFirst.a[l]) g.sorted = false;
       g.lives.push(l);
-      this.groupOfLife.a[l] = 1;
+      this.lFlags.a[l] |= L_GROUPED;
       if (this.lFirst.a[l] < g.first) g.first = this.lFirst.a[l];
     }
     for (const g of this.groups) {

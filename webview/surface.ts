@@ -15,14 +15,14 @@ const SYMBOL_TYPES: Record<SymbolName, d3.SymbolType> = {
   times: d3.symbolTimes,
 };
 
-/** SVG path of a symbol centred on 0,0 (d3's shapes), cached per name and size. */
-const symbolPaths = new Map<string, string>();
+/** SVG path of a symbol centred on 0,0 (d3's shapes), cached per name and size (no key string per call). */
+const symbolPaths: Partial<Record<SymbolName, Map<number, string>>> = {};
 export function symbolPath(name: SymbolName, size: number): string {
-  const k = `${name}/${size}`;
-  let p = symbolPaths.get(k);
+  const bySize = (symbolPaths[name] ??= new Map());
+  let p = bySize.get(size);
   if (p === undefined) {
     p = d3.symbol().type(SYMBOL_TYPES[name]).size(size)() ?? '';
-    symbolPaths.set(k, p);
+    bySize.set(size, p);
   }
   return p;
 }
@@ -32,11 +32,11 @@ interface CanvasSymbol {
   subpaths: number[][];
   closed: boolean;
 }
-const canvasSymbols = new Map<string, CanvasSymbol>();
+const canvasSymbols: Partial<Record<SymbolName, Map<number, CanvasSymbol>>> = {};
 /** The symbol as vertex lists (d3 draws them from M/L/Z paths; the circle is an arc). */
 function canvasSymbol(name: SymbolName, size: number): CanvasSymbol {
-  const k = `${name}/${size}`;
-  let s = canvasSymbols.get(k);
+  const bySize = (canvasSymbols[name] ??= new Map());
+  let s = bySize.get(size);
   if (s) return s;
   if (name === 'circle') s = { circle: Math.sqrt(size / Math.PI), subpaths: [], closed: true };
   else {
@@ -50,7 +50,7 @@ function canvasSymbol(name: SymbolName, size: number): CanvasSymbol {
     }
     s = { subpaths, closed: /Z/.test(path) };
   }
-  canvasSymbols.set(k, s);
+  bySize.set(size, s);
   return s;
 }
 

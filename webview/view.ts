@@ -38,7 +38,7 @@ export interface ViewCallbacks {
   openPod(uid: string, pod: string): void;
   exportAs(format: 'svg' | 'png' | 'json'): void;
   stateChanged(state: TimelineViewState): void;
-  /** The view has drawn the host's events up to `seq` (flow control for the host's batches). */
+  /** The view has taken in the host's events up to `seq` (flow control for the host's batches). */
   drawn?(seq: number): void;
   /** The view missed a message from the host and needs everything again. */
   requestSnapshot?(reason: string): void;
@@ -226,17 +226,18 @@ export class TimelineView implements InteractionHost, Exportable {
     this.scheduleIdle();
   }
 
-  /** An events message from the host: its place in the host's sequence is checked on arrival, even while paused. */
+  /**
+   * An events message from the host: its place in the host's sequence is checked on arrival, even
+   * while paused. Once folded in (or queued) it is acked: the host sends the next batch then, so
+   * batches grow only while this page is busy, and the next frame draws whatever has arrived.
+   */
   applyEvents(msg: EventsMessage): void {
     this.checkSequence(msg);
     if (this.paused) {
       this.pendingEvents.push(msg);
       this.updatePaused();
-      // Taken in, if not drawn: the host may go on sending.
-      this.ack();
-      return;
-    }
-    this.fold(msg);
+    } else this.fold(msg);
+    this.ack();
   }
 
   private fold(msg: EventsMessage): void {
@@ -599,7 +600,6 @@ export class TimelineView implements InteractionHost, Exportable {
     ds.following = String(this.interaction.following);
     ds.domain = `${Math.round(t0)},${Math.round(t1)}`;
     ds.missed = String(this.missed.list.length);
-    if (!exporting) this.ack();
     this.root.dispatchEvent(new CustomEvent('timeline-rendered', { detail: { maxSeq: m.maxSeq, at: performance.now() } }));
   }
 

@@ -46,13 +46,18 @@ export interface PackedLives {
   /** String index + 1; 0: none. */
   revision: Uint32Array;
   node: Uint32Array;
+  /** Index in `pods` + 1 of this life's summary; 0: none (so the receiver needs no UID lookup). */
+  summary: Uint32Array;
 }
 
 export interface PackedEvents {
   count: number;
-  seq: Float64Array;
-  /** Epoch milliseconds. */
-  time: Float64Array;
+  /** seq[i] + seqBase is the event's seq (offsets in 32 bits when they fit, else plain numbers with base 0). */
+  seqBase: number;
+  seq: Uint32Array | Float64Array;
+  /** time[i] + timeBase is the event's time in epoch ms (Date.parse gives whole milliseconds). */
+  timeBase: number;
+  time: Uint32Array | Float64Array;
   /** Index in LIFECYCLE_EVENT_TYPES. */
   type: Uint8Array;
   /** F_* bits. */
@@ -134,7 +139,15 @@ export function packSnapshot(s: TimelineSnapshot): PackedSnapshot {
   const lOwner: number[] = [];
   const lRev: number[] = [];
   const lNode: number[] = [];
+  // The last values seen per life: a life's events repeat them (the host shares the very objects),
+  // so most events need no string-table lookup at all.
+  const seenNode: (string | undefined)[] = [];
+  const seenOwner: (OwnerRef | undefined)[] = [];
+  const seenRev: (string | undefined)[] = [];
+  let lastUid: string | undefined;
+  let lastLife = -1;
   const life = (uid: string, pod: string | undefined): number => {
+    if (uid === lastUid) return lastLife;
     let i = lifeOf.get(uid);
     if (i === undefined) {
       i = lUid.length;
@@ -145,10 +158,15 @@ export function packSnapshot(s: TimelineSnapshot): PackedSnapshot {
       lOwner.push(0);
       lRev.push(0);
       lNode.push(0);
+      seenNode.push(undefined);
+      seenOwner.push(undefined);
+      seenRev.push(undefined);
     } else if (pod !== undefined && lPod[i] === lUid[i] && pod !== uid) {
       lPod[i] = strings.id(pod);
       lNs[i] = strings.id(namespaceOf(pod));
     }
+    lastUid = uid;
+    lastLife = i;
     return i;
   };
   const ev = {
@@ -180,15 +198,23 @@ export function packSnapshot(s: TimelineSnapshot): PackedSnapshot {
       if (!e.service) {
         if (e.node !== undefined) {
           f |= F_NODE;
-          lNode[l] = strings.id(e.node) + 1;
+          if (e.node !== seenNode[l]) {
+            seenNode[l] = e.node;
+            lNode[l] = strings.id(e.node) + 1;
+          }
         }
         if (e.owner) {
           f |= F_OWNER;
-          lOwner[l] = ownerId(e.owner) + 1;
+          const o = seenOwner[l];
+          if (e.owner !== o && (o === undefined || o.kind !== e.owner.kind || o.name !== e.owner.name)) lOwner[l] = ownerId(e.owner) + 1;
+          seenOwner[l] = e.owner;
         }
         if (e.revision !== undefined) {
           f |= F_REVISION;
-          lRev[l] = strings.id(e.revision) + 1;
+          if (e.revision !== seenRev[l]) {
+            seenRev[l] = e.revision;
+            lRev[l] = strings.id(e.revision) + 1;
+          }
         }
       }
     }
@@ -207,10 +233,15 @@ export function packSnapshot(s: TimelineSnapshot): PackedSnapshot {
     }
     k++;
   }
-  const events: PackedEvents =
-    k === n
-      ? { count: k, ...ev }
-      : { count: k, seq: ev.seq.slice(0, k), time: ev.time.slice(0, k), type: ev.type.slice(0, k), flags: ev.flags.slice(0, k), life: ev.life.slice(0, k), ip: ev.ip.slice(0, k), aux: ev.aux.slice(0, k) };
+  const cut = <T extends Uint8Array | Uint32Array | Float64Array>(a: T): T => (k === n ? a : (a.slice(0, k) as T));
+  const seq = offsets(cut(ev.seq));
+  const time = offsets(cut(ev.time));
+  const events: PackedEvents = { count: k, seqBase: seq.base, seq: seq.col, timeBase: time.base, time: time.col, type: cut(ev.type), flags: cut(ev.flags), life: cut(ev.life), ip: cut(ev.ip), aux: cut(ev.aux) };
+  const summary = new Uint32Array(lUid.length);
+  s.pods.forEach((p, i) => {
+    const l = lifeOf.get(p.uid);
+    if (l !== undefined) summary[l] = i + 1;
+  });
   const out: PackedSnapshot = {
     format: PACKED_FORMAT,
     scope: s.scope,
@@ -219,12 +250,29 @@ export function packSnapshot(s: TimelineSnapshot): PackedSnapshot {
     services: s.services,
     strings: strings.done(),
     owners,
-    lives: { count: lUid.length, uid: Uint32Array.from(lUid), pod: Uint32Array.from(lPod), ns: Uint32Array.from(lNs), owner: Uint32Array.from(lOwner), revision: Uint32Array.from(lRev), node: Uint32Array.from(lNode) },
+    lives: { count: lUid.length, uid: Uint32Array.from(lUid), pod: Uint32Array.from(lPod), ns: Uint32Array.from(lNs), owner: Uint32Array.from(lOwner), revision: Uint32Array.from(lRev), node: Uint32Array.from(lNode), summary },
     events,
     gaps,
   };
   if (s.connectionMessage !== undefined) out.connectionMessage = s.connectionMessage;
   return out;
+}
+
+/** Whole numbers as 32-bit offsets from their minimum when they fit (half the bytes to clone), else as they are. */
+function offsets(a: Float64Array): { base: number; col: Uint32Array | Float64Array } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let whole = true;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+    if (whole && !Number.isInteger(v)) whole = false;
+  }
+  if (a.length === 0 || !whole || hi - lo > 0xffffffff) return { base: 0, col: a };
+  const col = new Uint32Array(a.length);
+  for (let i = 0; i < a.length; i++) col[i] = a[i] - lo;
+  return { base: lo, col };
 }
 
 /** The namespace part of `namespace/name` ('' when there is none). */
@@ -249,7 +297,7 @@ export function unpackEvents(p: PackedSnapshot): LifecycleEvent[] {
   for (let i = 0; i < e.count; i++) {
     const type = LIFECYCLE_EVENT_TYPES[e.type[i]];
     const f = e.flags[i];
-    const ev: LifecycleEvent = { seq: e.seq[i], type, time: new Date(e.time[i]).toISOString(), timeSource: f & F_ARRIVAL ? 'arrival' : 'object' };
+    const ev: LifecycleEvent = { seq: e.seq[i] + e.seqBase, type, time: new Date(e.time[i] + e.timeBase).toISOString(), timeSource: f & F_ARRIVAL ? 'arrival' : 'object' };
     const li = e.life[i] - 1;
     if (li >= 0) {
       ev.uid = str(l.uid[li]);
@@ -292,7 +340,7 @@ function tag(v: unknown): string {
 function typed<T extends ArrayBufferView>(o: Record<string, unknown>, k: string, kind: string, length: number, path: string): T {
   const v = o[k];
   // By tag, not instanceof: a message's arrays are made in the receiving realm, but a test harness may not be.
-  if (tag(v) !== kind) throw new PackedInvalid(`${path}.${k}: expected a ${kind}, got ${tag(v)}`);
+  if (!kind.split('|').includes(tag(v))) throw new PackedInvalid(`${path}.${k}: expected a ${kind.replace('|', ' or ')}, got ${tag(v)}`);
   const a = v as unknown as { length: number };
   if (a.length !== length) throw new PackedInvalid(`${path}.${k}: expected ${length} entries, got ${a.length}`);
   return v as T;
@@ -308,7 +356,7 @@ function count(o: Record<string, unknown>, path: string): number {
  * Checks the columns of a packed snapshot (the object fields are checked by the caller): types,
  * lengths, every index in range, every time finite. Linear in the data, no allocation per row.
  */
-export function validatePackedColumns(o: Record<string, unknown>, path: string): Pick<PackedSnapshot, 'strings' | 'owners' | 'lives' | 'events' | 'gaps'> {
+export function validatePackedColumns(o: Record<string, unknown>, path: string, nPods: number): Pick<PackedSnapshot, 'strings' | 'owners' | 'lives' | 'events' | 'gaps'> {
   const obj = (v: unknown, p: string): Record<string, unknown> => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new PackedInvalid(`${p}: expected an object`);
     return v as Record<string, unknown>;
@@ -337,9 +385,10 @@ export function validatePackedColumns(o: Record<string, unknown>, path: string):
     owner: typed(lo, 'owner', 'Uint32Array', nl, lp),
     revision: typed(lo, 'revision', 'Uint32Array', nl, lp),
     node: typed(lo, 'node', 'Uint32Array', nl, lp),
+    summary: typed(lo, 'summary', 'Uint32Array', nl, lp),
   };
   for (let i = 0; i < nl; i++) {
-    if (lives.uid[i] >= nStrings || lives.pod[i] >= nStrings || lives.ns[i] >= nStrings || lives.revision[i] > nStrings || lives.node[i] > nStrings || lives.owner[i] > owners.length) {
+    if (lives.uid[i] >= nStrings || lives.pod[i] >= nStrings || lives.ns[i] >= nStrings || lives.revision[i] > nStrings || lives.node[i] > nStrings || lives.owner[i] > owners.length || lives.summary[i] > nPods) {
       throw new PackedInvalid(`${lp}[${i}]: an index is out of range`);
     }
   }
@@ -355,10 +404,17 @@ export function validatePackedColumns(o: Record<string, unknown>, path: string):
   const eo = obj(o.events, `${path}.events`);
   const n = count(eo, `${path}.events`);
   const ep = `${path}.events`;
+  const base = (k: string) => {
+    const v = eo[k];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new PackedInvalid(`${ep}.${k}: expected a finite number`);
+    return v;
+  };
   const events: PackedEvents = {
     count: n,
-    seq: typed(eo, 'seq', 'Float64Array', n, ep),
-    time: typed(eo, 'time', 'Float64Array', n, ep),
+    seqBase: base('seqBase'),
+    seq: typed(eo, 'seq', 'Uint32Array|Float64Array', n, ep),
+    timeBase: base('timeBase'),
+    time: typed(eo, 'time', 'Uint32Array|Float64Array', n, ep),
     type: typed(eo, 'type', 'Uint8Array', n, ep),
     flags: typed(eo, 'flags', 'Uint8Array', n, ep),
     life: typed(eo, 'life', 'Uint32Array', n, ep),

@@ -84,7 +84,7 @@ export interface RequestSnapshotMessage {
   /** Why, for the log (e.g. the seqs it missed). */
   reason?: string;
 }
-/** The webview has drawn everything up to `seq`: the host may send the next batch (flow control). */
+/** The webview has taken in everything up to `seq`: the host may send the next batch (flow control). */
 export interface DrawnMessage {
   type: 'drawn';
   seq: number;
@@ -286,7 +286,7 @@ export function validatePackedSnapshot(v: unknown, path = 'snapshot'): PackedSna
     connection: oneOf(o, 'connection', path, CONNECTION_STATES),
     pods: arr(o, 'pods', path).map((p, i) => validatePod(p, `${path}.pods[${i}]`)),
     services: arr(o, 'services', path).map((x, i) => validateService(x, `${path}.services[${i}]`)),
-    ...validatePackedColumns(o, path),
+    ...validatePackedColumns(o, path, arr(o, 'pods', path).length),
   };
   const m = optStr(o, 'connectionMessage', path);
   if (m !== undefined) s.connectionMessage = m;

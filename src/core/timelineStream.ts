@@ -63,7 +63,7 @@ export class TimelineStream {
     this.batcher.clear();
   }
 
-  /** The page has drawn up to `seq`. */
+  /** The page has taken in everything up to `seq` (its ack). */
   drawn(seq: number): void {
     if (seq >= this.announced) this.batcher.ack();
   }

@@ -71,6 +71,17 @@ describe('protocol: packed snapshots', () => {
     assert.equal(p.strings.offsets.length - 1, new Set(['a', 'ns/a', 'b', 'ns/b', '10.0.0.1', 'n1', 'n2', 'r1', 'r2', 'ns/web', 'finished', 'ns']).size);
   });
 
+  it('stores seqs and times as 32-bit offsets when they fit, and as they are when not', () => {
+    const p = packSnapshot(snap);
+    assert.equal(Object.prototype.toString.call(p.events.time), '[object Uint32Array]');
+    assert.equal(p.events.timeBase, T);
+    const far: LifecycleEvent = { ...events[1], seq: 2 ** 40, time: new Date(T + 100 * 86_400_000).toISOString() };
+    const wide = packSnapshot({ ...snap, events: [events[0], far] });
+    assert.equal(Object.prototype.toString.call(wide.events.time), '[object Float64Array]');
+    assert.equal(Object.prototype.toString.call(wide.events.seq), '[object Float64Array]');
+    assert.deepEqual(unpackEvents(wide), [events[0], far]);
+  });
+
   it('is accepted by the webview\'s validation, which checks every index and column', () => {
     const p = packSnapshot(snap);
     const ok = parseHostMessage({ type: 'snapshot', snapshot: p, seq: 8, now: iso(20), live: true });
@@ -83,9 +94,10 @@ describe('protocol: packed snapshots', () => {
     };
     assert.equal(bad((q) => (q.events.life[1] = 9)), 'message.snapshot.events[1]: an index is out of range');
     assert.equal(bad((q) => (q.events.type[0] = 200)), 'message.snapshot.events[0].type: 200 is not an event type');
-    assert.equal(bad((q) => (q.events.time = new Float64Array(3))), 'message.snapshot.events.time: expected 7 entries, got 3');
-    assert.equal(bad((q) => ((q.events as { seq: unknown }).seq = [1, 2, 3, 4, 5, 6, 7])), 'message.snapshot.events.seq: expected a Float64Array, got Array');
-    assert.equal(bad((q) => (q.events.time[2] = NaN)), 'message.snapshot.events[2]: time and seq must be finite');
+    assert.equal(bad((q) => (q.events.time = new Uint32Array(3))), 'message.snapshot.events.time: expected 7 entries, got 3');
+    assert.equal(bad((q) => (q.lives.summary[0] = 9)), 'message.snapshot.lives[0]: an index is out of range');
+    assert.equal(bad((q) => ((q.events as { seq: unknown }).seq = [1, 2, 3, 4, 5, 6, 7])), 'message.snapshot.events.seq: expected a Uint32Array or Float64Array, got Array');
+    assert.equal(bad((q) => ((q.events as { timeBase: number }).timeBase = NaN)), 'message.snapshot.events.timeBase: expected a finite number');
     assert.equal(bad((q) => (q.strings.offsets[1] = 9999)), 'message.snapshot.strings.offsets[2]: goes backwards');
     assert.equal(bad((q) => (q.events.aux[6] = 5)), 'message.snapshot.events[6].aux: out of range for gap');
   });

@@ -121,7 +121,7 @@ describe('timeline model', () => {
     m.apply(w.events);
     const idx = m.ipIndex(m.ipV.find('10.0.0.1'));
     assert.equal(idx.ids.n, 200);
-    for (let i = 1; i < idx.ids.n; i++) assert.ok(idx.starts.a[i] >= idx.starts.a[i - 1], 'sorted by start');
+    for (let i = 1; i < idx.ids.n; i++) assert.ok(idx.start(i) >= idx.start(i - 1), 'sorted by start');
     const k = idx.firstReaching(T + 150_500);
     assert.equal(m.uidOf(m.sLife.a[idx.ids.a[k]]), 'u150', 'the late holding is found in its place');
     assert.equal(idx.firstReaching(T + 149_900), k, 'a time between holdings finds the next');

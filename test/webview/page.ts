@@ -86,7 +86,7 @@ export class TimelinePageServer {
       window.__sent = []; window.__csp = []; window.__state = ${JSON.stringify(o.state ?? null)};
       document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
       window.acquireVsCodeApi = () => ({
-        postMessage: (m) => window.__sent.push(JSON.parse(JSON.stringify(m))),
+        postMessage: (m) => { window.__sent.push(JSON.parse(JSON.stringify(m))); if (window.__host) window.__host(m); },
         getState: () => window.__state,
         setState: (s) => { window.__state = s; },
       });

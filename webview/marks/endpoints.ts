@@ -30,7 +30,7 @@ export class EndpointsMark implements Mark {
       const shown = rowsShown(lane);
       this.lastX.fill(-Infinity);
       for (let k = idx.firstReaching(f.t0); k < idx.ids.n; k++) {
-        const start = idx.starts.a[k];
+        const start = idx.start(k);
         if (start > f.t1) break;
         const iv = idx.ids.a[k];
         const end = f.endOf(m.iEnd.a[iv]);

@@ -74,16 +74,17 @@ export class SegmentsMark implements Mark {
   private ipLane(f: Frame, m: TimelineModel, ip: number, lane: number, y: number, visible: Uint8Array | undefined): void {
     const idx = m.ipIndex(ip);
     const ids = idx.ids.a;
-    const starts = idx.starts.a;
+    const sStart = m.sStart.a;
     const maxEnd = idx.maxEnd.a;
     const n = idx.ids.n;
     const xmin = f.labelW - 2;
     const xmax = f.width + 2;
     let k = idx.firstReaching(f.t0);
     while (k < n) {
-      const start = starts[k];
+      const s0 = ids[k];
+      const start = sStart[s0];
       if (start > f.t1) break;
-      const s = ids[k];
+      const s = s0;
       if (visible && !visible[m.sLife.a[s]]) {
         k++;
         continue;
@@ -106,8 +107,8 @@ export class SegmentsMark implements Mark {
       let j = k + 1;
       while (j < n) {
         const limit = f.time(cover + 1);
-        if (starts[j] > limit) break;
-        const next = upperBound(starts, j, n, limit);
+        if (sStart[ids[j]] > limit) break;
+        const next = idx.after(limit, j, n);
         const reach = f.endOf(maxEnd[next - 1]);
         cover = Math.max(cover, Math.min(xmax, f.px(reach)));
         j = next;
@@ -246,13 +247,4 @@ function ready(list: RectBuffer[], n: number): void {
   for (const b of list) b.clear();
 }
 
-/** First index in [lo, hi) with a[i] > v. */
-function upperBound(a: Float64Array, lo: number, hi: number, v: number): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
