@@ -113,6 +113,31 @@ interface GoneLife {
 
 const TERMINAL_PHASES = new Set(['Succeeded', 'Failed']);
 
+/**
+ * One copy of a repeated value: a cluster's Pods share namespaces, nodes, phases, owners, label
+ * sets and, in bursts, timestamps, but every watch event parses them as new strings and objects.
+ * Bounded: past `max` entries it starts over (only sharing is lost, never a value).
+ */
+class Interner<T> {
+  private readonly m = new Map<string, T>();
+  constructor(private readonly max: number) {}
+  get(key: string, make: () => T): T {
+    let v = this.m.get(key);
+    if (v === undefined) {
+      if (this.m.size >= this.max) this.m.clear();
+      v = make();
+      this.m.set(key, v);
+    }
+    return v;
+  }
+}
+
+class StringInterner extends Interner<string> {
+  str(s: string): string {
+    return this.get(s, () => s);
+  }
+}
+
 /** A FIFO with O(1) shift: an array and a head index, compacted when the head passes half. */
 class Queue<T> {
   private items: T[] = [];
@@ -169,6 +194,10 @@ export class LifecycleModel {
   private readonly owners = new Map<string, PodState | GoneLife>();
   private latestArrival = -Infinity;
   private servicesVer = 0;
+  private readonly words = new StringInterner(50_000);
+  private readonly times = new StringInterner(4096);
+  private readonly labelSets = new Interner<Record<string, string>>(10_000);
+  private readonly ownerRefs = new Interner<OwnerRef>(10_000);
   private readonly maxHistoryEvents: number;
   private readonly maxAgeMs: number;
   private readonly maxDeletedPods: number;
@@ -230,21 +259,23 @@ export class LifecycleModel {
     if (st && meta.resourceVersion && st.resourceVersion === meta.resourceVersion) return;
     const arrivalIso = arrival.toISOString();
     const labels = meta.labels ?? {};
-    const owner = ownerOf(meta.ownerReferences, labels);
-    const revision = labels['pod-template-hash'];
+    const found = ownerOf(meta.ownerReferences, labels);
+    const owner = found && this.ownerRefs.get(`${found.kind}/${found.name}`, () => found);
+    const rev = labels['pod-template-hash'];
+    const revision = rev === undefined ? undefined : this.words.str(rev);
     const hostNetwork = pod.spec?.hostNetwork === true;
     if (!st) {
-      const created = toIso(meta.creationTimestamp);
+      const created = this.time(toIso(meta.creationTimestamp));
       const summary: PodSummary = {
         uid,
-        namespace: meta.namespace ?? '',
+        namespace: this.words.str(meta.namespace ?? ''),
         name: meta.name ?? '',
         ips: [],
         ready: false,
         terminating: false,
         deleted: false,
         hostNetwork,
-        labels: { ...labels },
+        labels: this.labelSet(labels),
         owner,
         revision,
         createdAt: created,
@@ -258,20 +289,20 @@ export class LifecycleModel {
     const s = st.summary;
     st.resourceVersion = meta.resourceVersion;
     if (!sameRecord(s.labels, labels)) {
-      s.labels = { ...labels };
+      s.labels = this.labelSet(labels);
       this.podAppeared(s, arrival, out);
     }
     // Kept as the same object while unchanged: every event of the life shares it.
     if (s.owner?.kind !== owner?.kind || s.owner?.name !== owner?.name) s.owner = owner;
     s.revision = revision;
     s.hostNetwork = hostNetwork;
-    if (pod.status?.phase) s.phase = pod.status.phase;
-    if (pod.status?.hostIP) s.hostIP = pod.status.hostIP;
+    if (pod.status?.phase && pod.status.phase !== s.phase) s.phase = this.words.str(pod.status.phase);
+    if (pod.status?.hostIP && pod.status.hostIP !== s.hostIP) s.hostIP = this.words.str(pod.status.hostIP);
 
     const node = pod.spec?.nodeName;
     if (node && node !== s.node) {
-      s.node = node;
-      const t = conditionTime(pod.status?.conditions, 'PodScheduled', 'True');
+      s.node = this.words.str(node);
+      const t = this.time(conditionTime(pod.status?.conditions, 'PodScheduled', 'True'));
       this.push(out, st, 'scheduled', t ?? arrivalIso, t ? 'object' : 'arrival', { node });
     }
 
@@ -284,10 +315,11 @@ export class LifecycleModel {
       for (const ip of st.held.filter((ip) => !reported.includes(ip))) this.release(st, ip, arrivalIso, 'arrival', false, out);
       const fresh = reported.filter((ip) => !st!.held.includes(ip));
       if (fresh.length) {
-        const tAssign = conditionTime(pod.status?.conditions, 'PodReadyToStartContainers', 'True');
+        const tAssign = this.time(conditionTime(pod.status?.conditions, 'PodReadyToStartContainers', 'True'));
         for (const ip of fresh) this.assign(st, ip, tAssign ?? arrivalIso, tAssign ? 'object' : 'arrival', arrivalIso, out);
       }
-      if (s.ips.length !== st.held.length || s.ips.some((ip, i) => ip !== st!.held[i])) s.ips = [...st.held];
+      // `held` is replaced, never changed in place, so the summary may share it.
+      s.ips = st.held;
     }
 
     const readyCond = findCondition(pod.status?.conditions, 'Ready');
@@ -297,7 +329,7 @@ export class LifecycleModel {
       // Never-ready Pods get no `unready`: it marks losing readiness, not lacking it.
       if (ready || st.everReady) {
         st.everReady = true;
-        const t = toIso(readyCond?.lastTransitionTime);
+        const t = this.time(toIso(readyCond?.lastTransitionTime));
         this.push(out, st, ready ? 'ready' : 'unready', t ?? arrivalIso, t ? 'object' : 'arrival');
       }
     }
@@ -312,9 +344,24 @@ export class LifecycleModel {
     }
   }
 
+  private time(iso: string | undefined): string | undefined {
+    return iso === undefined ? undefined : this.times.str(iso);
+  }
+
+  /** One object per distinct label set (a ReplicaSet's Pods share theirs); never mutated. */
+  private labelSet(labels: Record<string, string>): Record<string, string> {
+    let k = '';
+    for (const [a, b] of Object.entries(labels)) k += `${a}\u0000${b}\u0000`;
+    return this.labelSets.get(k, () => {
+      const copy: Record<string, string> = {};
+      for (const [a, b] of Object.entries(labels)) copy[this.words.str(a)] = this.words.str(b);
+      return copy;
+    });
+  }
+
   private assign(st: PodState, ip: string, time: string, source: TimeSource, arrivalIso: string, out: LifecycleEvent[]): void {
     const s = st.summary;
-    st.held.push(ip);
+    st.held = [...st.held, ip];
     if (s.hostNetwork) {
       this.push(out, st, 'ip-assigned', time, source, { ip, hostNetwork: true });
       this.addTenure(st, { ip, uid: s.uid, pod: st.key, from: time, fromSource: source, hostNetwork: true });
