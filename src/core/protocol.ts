@@ -414,6 +414,8 @@ export interface BatcherOptions {
    * no longer than this (a lost ack must not stop the stream). Without: 0.
    */
   ackTimeoutMs?: number;
+  /** At most this many items per message (the rest follow): bounds what one message costs to encode and fold. */
+  maxItems?: number;
 }
 
 /**
@@ -429,6 +431,7 @@ export class Batcher<T> {
   private inFlight = false;
   private readonly minIntervalMs: number;
   private readonly ackTimeoutMs: number;
+  private readonly maxItems: number;
 
   constructor(
     options: BatcherOptions | number,
@@ -438,6 +441,7 @@ export class Batcher<T> {
     const o = typeof options === 'number' ? { minIntervalMs: options } : options;
     this.minIntervalMs = o.minIntervalMs;
     this.ackTimeoutMs = o.ackTimeoutMs ?? 0;
+    this.maxItems = o.maxItems ?? Infinity;
   }
 
   push(items: readonly T[]): void {
@@ -480,12 +484,17 @@ export class Batcher<T> {
   flush(): void {
     this.cancel();
     if (this.pending.length === 0 && !this.wantEmpty) return;
-    const items = this.pending;
-    this.pending = [];
+    let items = this.pending;
+    if (items.length > this.maxItems) {
+      items = this.pending.slice(0, this.maxItems);
+      this.pending = this.pending.slice(this.maxItems);
+    } else this.pending = [];
     this.wantEmpty = false;
     this.lastSent = this.clock.now();
     this.inFlight = this.ackTimeoutMs > 0;
     this.send(items);
+    // What did not fit goes next: after the ack, or after the interval without flow control.
+    if (this.pending.length) this.schedule();
   }
 
   /** Drops what is pending and forgets the message in flight (a snapshot about to be sent contains it all). */

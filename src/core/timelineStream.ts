@@ -12,6 +12,8 @@ export interface TimelineStreamOptions {
   minIntervalMs?: number;
   /** How long to wait for the page's ack before sending anyway; default 1 s. */
   ackTimeoutMs?: number;
+  /** Events per message at most; default 500 (a bigger burst goes in several, each acked). */
+  maxEvents?: number;
   now?: () => Date;
 }
 
@@ -22,7 +24,7 @@ export class TimelineStream {
   /** The seq the page has been told about last (the chain's head). */
   private announced = 0;
   private servicesSent = -1;
-  private readonly batcher: Batcher<LifecycleEvent[]>;
+  private readonly batcher: Batcher<LifecycleEvent>;
   private readonly subscription: { dispose(): void };
   private readonly now: () => Date;
 
@@ -37,7 +39,7 @@ export class TimelineStream {
       setTimeout: (f, ms) => setTimeout(f, ms),
       clearTimeout: (t) => clearTimeout(t as ReturnType<typeof setTimeout>),
     };
-    this.batcher = new Batcher<LifecycleEvent[]>({ minIntervalMs: options.minIntervalMs ?? 8, ackTimeoutMs: options.ackTimeoutMs ?? 1000 }, (b) => this.sendEvents(b), clock);
+    this.batcher = new Batcher<LifecycleEvent>({ minIntervalMs: options.minIntervalMs ?? 8, ackTimeoutMs: options.ackTimeoutMs ?? 1000, maxItems: options.maxEvents ?? 500 }, (b) => this.sendEvents(b), clock);
     this.subscription = feed.subscribe((events) => this.onEvents(events));
   }
 
@@ -79,13 +81,12 @@ export class TimelineStream {
       this.stats.skippedWhileInactive += events.length;
       return;
     }
-    if (events.length) this.batcher.push([events]);
+    if (events.length) this.batcher.push(events);
     else this.batcher.pushEmpty();
   }
 
-  private sendEvents(batches: LifecycleEvent[][]): void {
+  private sendEvents(events: LifecycleEvent[]): void {
     if (!this.active) return;
-    const events = batches.length === 1 ? batches[0] : batches.flat();
     // Only the Pods these events touch; the page already holds the rest.
     const uids = new Set<string>();
     for (const e of events) {

@@ -309,6 +309,21 @@ describe('Batcher', () => {
     assert.deepEqual(sent.map((x) => x.items), [[100], [101, 102], [103, 104, 105], [106, 107, 108]]);
   });
 
+  it('splits a burst into messages of at most maxItems, each waiting for its ack', () => {
+    const clock = fakeClock();
+    const sent: number[][] = [];
+    const b = new Batcher<number>({ minIntervalMs: 5, ackTimeoutMs: 500, maxItems: 5 }, (items) => sent.push(items), clock);
+    b.push(Array.from({ length: 12 }, (_, i) => i));
+    assert.deepEqual(sent, [[0, 1, 2, 3, 4]]);
+    clock.advance(20);
+    assert.equal(sent.length, 1, 'the rest waits for the ack');
+    b.ack();
+    assert.deepEqual(sent.slice(1), [[5, 6, 7, 8, 9]]);
+    b.ack();
+    clock.advance(5);
+    assert.deepEqual(sent.slice(2), [[10, 11]], 'no closer than minIntervalMs to the one before');
+  });
+
   it('clear drops pending items and their timer', () => {
     const clock = fakeClock();
     const sent: number[][] = [];
