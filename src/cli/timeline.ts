@@ -1,6 +1,8 @@
 // `pod-ip-lens timeline FILE|-`: replays `kubectl get pods -w -o json` output (with or without
 // --output-watch-events) through the lifecycle model and prints each IP's story.
-import { readFile, writeFile } from 'node:fs/promises';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import type { LifecycleEvent, TimelineSnapshot } from '../core/events';
 import { replayKubectlWatch, type ReplayResult } from '../core/lifecycle';
 
@@ -57,9 +59,10 @@ export function parseTimelineArgs(args: string[]): ParsedArgs {
 
 /** Reads and replays an input; the snapshot is what a renderer (table, JSON, HTML) needs. */
 export async function loadTimeline(source: string): Promise<{ result: ReplayResult; snapshot: TimelineSnapshot; name: string }> {
-  const text = source === '-' ? await readStdin() : await readFile(source, 'utf8');
+  // Read and replayed piece by piece: a capture of a big cluster is hundreds of MB.
+  const input = source === '-' ? await readStdin() : readFileInChunks(source);
   const name = source === '-' ? '<stdin>' : source;
-  const result = replayKubectlWatch(text);
+  const result = replayKubectlWatch(input);
   return { result, snapshot: replaySnapshot(result, name), name };
 }
 
@@ -88,7 +91,10 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const { result, name } = loaded;
-  process.stdout.write(format === 'json' ? formatJson(result.events) : formatText(result));
+  const out = bufferedStdout();
+  if (format === 'json') writeJson(result.events, out.write);
+  else writeText(result, out.write);
+  out.flush();
   if (parsed.options.html !== undefined) {
     const out = parsed.options.html;
     try {
@@ -113,7 +119,19 @@ export async function run(args: string[]): Promise<number> {
 
 /** The JSON shape the issue fixes: type, time, uid, pod, then ip and node where they apply; other facts after. */
 export function formatJson(events: LifecycleEvent[]): string {
-  const out = events.map((e) => {
+  const parts: string[] = [];
+  writeJson(events, (s) => parts.push(s));
+  return parts.join('');
+}
+
+/** formatJson, written in pieces (the same text as JSON.stringify({ events }, null, 2)). */
+export function writeJson(events: LifecycleEvent[], write: (s: string) => void): void {
+  if (events.length === 0) {
+    write('{\n  "events": []\n}\n');
+    return;
+  }
+  write('{\n  "events": [\n');
+  events.forEach((e, i) => {
     const o: Record<string, unknown> = { type: e.type, time: e.time };
     if (e.uid !== undefined) o.uid = e.uid;
     if (e.pod !== undefined) o.pod = e.pod;
@@ -123,29 +141,55 @@ export function formatJson(events: LifecycleEvent[]): string {
     for (const k of ['service', 'previousUid', 'previousPod', 'overlap', 'seenOnRelist', 'hostNetwork', 'from', 'to', 'reason', 'owner', 'revision'] as const) {
       if (e[k] !== undefined) o[k] = e[k];
     }
-    return o;
+    write(`${JSON.stringify(o, null, 2).replace(/^/gm, '    ')}${i + 1 < events.length ? ',' : ''}\n`);
   });
-  return `${JSON.stringify({ events: out }, null, 2)}\n`;
+  write('  ]\n}\n');
 }
 
 export function formatText(result: ReplayResult): string {
-  const rows: string[][] = [['TIME', 'EVENT', 'POD', 'IP', 'NODE', 'DETAILS']];
-  for (const e of result.events) {
-    rows.push([`${e.time}${e.timeSource === 'arrival' ? '*' : ' '}`, e.type, e.pod ?? '-', e.ip ?? '-', e.node ?? '-', details(e)]);
-  }
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const lines = rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd());
+  const parts: string[] = [];
+  writeText(result, (s) => parts.push(s));
+  return parts.join('');
+}
+
+/** formatText, written in pieces: column widths first, then one line at a time (no table of every row in memory). */
+export function writeText(result: ReplayResult, write: (s: string) => void): void {
+  const header = ['TIME', 'EVENT', 'POD', 'IP', 'NODE', 'DETAILS'];
+  const row = (e: LifecycleEvent) => [`${e.time}${e.timeSource === 'arrival' ? '*' : ' '}`, e.type, e.pod ?? '-', e.ip ?? '-', e.node ?? '-', details(e)];
+  const widths = header.map((h) => h.length);
+  for (const e of result.events) row(e).forEach((cell, c) => (widths[c] = Math.max(widths[c], cell.length)));
+  const line = (r: string[]) => `${r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd()}\n`;
+  write(line(header));
+  for (const e of result.events) write(line(row(e)));
   const pods = result.model.podSummaries();
   const live = pods.filter((p) => !p.deleted);
-  lines.push('');
-  lines.push(
+  write('\n');
+  write(
     `${result.events.length} event${result.events.length === 1 ? '' : 's'} from ${result.applied} watch event${result.applied === 1 ? '' : 's'}; ` +
-      `${pods.length} Pod li${pods.length === 1 ? 'fe' : 'ves'}, ${live.length} not deleted at the end.`,
+      `${pods.length} Pod li${pods.length === 1 ? 'fe' : 'ves'}, ${live.length} not deleted at the end.\n`,
   );
   if (result.events.some((e) => e.timeSource === 'arrival')) {
-    lines.push('* no timestamp in the object for this change: the time is the latest one the stream had shown by then.');
+    write('* no timestamp in the object for this change: the time is the latest one the stream had shown by then.\n');
   }
-  return `${lines.join('\n')}\n`;
+}
+
+/** Writes to stdout in blocks of about 1 MB rather than one call per line or one string of everything. */
+function bufferedStdout(): { write: (s: string) => void; flush: () => void } {
+  let parts: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (parts.length) process.stdout.write(parts.join(''));
+    parts = [];
+    size = 0;
+  };
+  return {
+    write: (s) => {
+      parts.push(s);
+      size += s.length;
+      if (size > 1 << 20) flush();
+    },
+    flush,
+  };
 }
 
 function details(e: LifecycleEvent): string {
@@ -160,8 +204,31 @@ function details(e: LifecycleEvent): string {
   return d.join('; ');
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+async function readStdin(): Promise<string[]> {
+  const decoder = new StringDecoder('utf8');
+  const chunks: string[] = [];
+  for await (const c of process.stdin) chunks.push(decoder.write(c as Buffer));
+  chunks.push(decoder.end());
+  return chunks;
+}
+
+/** A file's text in pieces of 4 MiB (UTF-8 decoded across the cuts); opened at once so a missing file fails here. */
+function readFileInChunks(path: string): Iterable<string> {
+  if (statSync(path).isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
+  const fd = openSync(path, 'r');
+  return (function* () {
+    const buf = Buffer.allocUnsafe(4 << 20);
+    const decoder = new StringDecoder('utf8');
+    try {
+      for (;;) {
+        const n = readSync(fd, buf, 0, buf.length, null);
+        if (n === 0) break;
+        yield decoder.write(buf.subarray(0, n));
+      }
+      const rest = decoder.end();
+      if (rest) yield rest;
+    } finally {
+      closeSync(fd);
+    }
+  })();
 }

@@ -1,7 +1,7 @@
 // Replays what `kubectl get pods -w -o json` printed (with or without --output-watch-events)
 // through the lifecycle model. Pure: text in, model and events out.
 import type { LifecycleEvent } from '../events';
-import { type JsonStreamError, parseConcatenatedJson } from './jsonStream';
+import { ConcatenatedJsonReader, type JsonStreamError, type JsonValueAt } from './jsonStream';
 import { LifecycleModel, type LifecycleModelOptions, ModelInputError } from './model';
 import type { PodObject, WatchEventType } from './objects';
 import { toIso } from './objects';
@@ -27,11 +27,19 @@ export interface ReplayResult {
 
 const WATCH_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED']);
 
-export function replayKubectlWatch(text: string, options: LifecycleModelOptions = {}): ReplayResult {
+/**
+ * `input` is the whole text, or its pieces in order (a file read in chunks): values are read and
+ * applied one at a time, so memory holds the model, not the input's parsed objects.
+ */
+export function replayKubectlWatch(input: string | Iterable<string>, options: LifecycleModelOptions = {}): ReplayResult {
   const model = new LifecycleModel({ maxEvents: Number.MAX_SAFE_INTEGER, ...options });
   const events: LifecycleEvent[] = [];
   const warnings: string[] = [];
-  const parsed = parseConcatenatedJson(text);
+  const reader = new ConcatenatedJsonReader();
+  const chunks = typeof input === 'string' ? [input] : input;
+  function* values(): Generator<JsonValueAt> {
+    for (const chunk of chunks) yield* reader.push(chunk);
+  }
   let applied = 0;
   let typed = false;
   let untyped = false;
@@ -46,11 +54,11 @@ export function replayKubectlWatch(text: string, options: LifecycleModelOptions 
     return new Date(clock);
   };
   const apply = (type: WatchEventType, pod: PodObject): void => {
-    events.push(...model.applyPod(type, pod, advance(pod)));
+    for (const e of model.applyPod(type, pod, advance(pod))) events.push(e);
     applied++;
   };
 
-  for (const item of parsed.values) {
+  for (const item of values()) {
     const at = `line ${item.line}, column ${item.column}`;
     const v = item.value as Record<string, unknown> | null;
     try {
@@ -100,7 +108,10 @@ export function replayKubectlWatch(text: string, options: LifecycleModelOptions 
       break;
     }
   }
-  if (!error && parsed.error) error = fromStreamError(parsed.error);
+  if (!error) {
+    const streamError = reader.end();
+    if (streamError) error = fromStreamError(streamError);
+  }
   if (untyped) {
     warnings.push(
       'the input has no watch event types, so a deletion looks like any other update: Pods deleted during the watch are not shown as deleted (run kubectl with --output-watch-events)',
@@ -116,8 +127,9 @@ function fromStreamError(e: JsonStreamError): ReplayError {
 function timesIn(pod: PodObject): number[] {
   const out: number[] = [];
   const add = (t: string | Date | undefined): void => {
-    const iso = toIso(t);
-    if (iso) out.push(Date.parse(iso));
+    // The same instants as toIso would give, without a Date and an ISO string per timestamp.
+    const ms = typeof t === 'string' ? Date.parse(t) : t instanceof Date ? t.getTime() : NaN;
+    if (!Number.isNaN(ms)) out.push(ms);
   };
   const m = pod?.metadata;
   add(m?.creationTimestamp);
