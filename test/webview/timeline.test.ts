@@ -391,6 +391,119 @@ describe('timeline webview (headless Chromium)', function () {
     }
   });
 
+  it('notices a missed message: marks the place, asks for a fresh snapshot once, and is whole after it', async () => {
+    page = await openTimeline(browser, server);
+    const sc = await liveRollout(page);
+    const pods = { pods: sc.finalPods, services: [sc.finalService] };
+    // The chain: the snapshot ends at 15; 16–20 arrive; the message with 21–25 is lost.
+    await post(page, batch(sc.rollout.slice(0, 5), pods));
+    await renderedSeq(page, 20);
+    assert.equal((await sent(page)).filter((m) => m.type === 'request-snapshot').length, 0, 'no gap, no request');
+    await post(page, batch(sc.rollout.slice(10, 15), pods));
+    await post(page, batch(sc.rollout.slice(18, 20), { ...pods, prevSeq: 33 }));
+    await page.waitForFunction(() => document.querySelector('#chart rect.missed-updates') !== null);
+    const requests = (await sent(page)).filter((m) => m.type === 'request-snapshot');
+    assert.equal(requests.length, 1, 'one request while the snapshot is on its way, though two holes were seen');
+    assert.match(String(requests[0].reason), /^missed seq 21–25 \(last seen 20, next message after 25\)$/);
+    assert.match((await page.textContent('#notice')) ?? '', /^Missed updates from the host \(seq 31–33\); reloading$/, 'the notice names the latest hole');
+    const marks = await page.$$eval('#chart rect.missed-updates', (rs) => rs.map((r) => ({ seqs: r.getAttribute('data-seqs'), title: r.querySelector('title')?.textContent ?? '', w: Number(r.getAttribute('width')) })));
+    assert.deepEqual(marks.map((x) => x.seqs), ['21–25', '31–33']);
+    assert.ok(marks.every((x) => x.w >= 3), 'visible even when the hole is a few milliseconds');
+    assert.match(marks[0].title, /^Missed updates from the host \(seq 21–25\) between .* and .*: a fresh snapshot was requested$/);
+    // The host answers with everything; the view is whole again and the marks stay, saying so.
+    const all = { ...sc.snapshot, events: [...sc.snapshot.events, ...sc.rollout], pods: sc.finalPods, services: [sc.finalService] };
+    await post(page, { type: 'snapshot', snapshot: all, seq: sc.rollout.at(-1)!.seq, now: new Date().toISOString(), live: true });
+    await renderedSeq(page, sc.rollout.at(-1)!.seq);
+    assert.equal((await segments(page)).length, 6);
+    assert.match((await page.textContent('#notice')) ?? '', /^Reloaded from a fresh snapshot after missed updates/);
+    assert.match((await page.$eval('#chart rect.missed-updates title', (t) => t.textContent)) ?? '', /reloaded from a fresh snapshot at /);
+    // The chain goes on from the snapshot's seq: no new hole.
+    const next: LifecycleEvent = { seq: sc.rollout.at(-1)!.seq + 1, type: 'scheduled', time: new Date().toISOString(), timeSource: 'arrival', uid: 'new-1', pod: 'demo/web-bbb222-1', node: 'node-b' };
+    await post(page, batch([next]));
+    await renderedSeq(page, next.seq);
+    assert.equal((await sent(page)).filter((m) => m.type === 'request-snapshot').length, 1);
+    // And the host hears, for each message, that it was taken in (its flow control).
+    const acks = (await sent(page)).filter((m) => m.type === 'drawn').map((m) => m.seq as number);
+    assert.ok(acks.includes(next.seq), `acks: ${acks.join(', ')}`);
+    assert.deepEqual(pageErrors(page), []);
+  });
+
+  it('keeps the current IP readable when its segment is too short to hold it', async () => {
+    page = await openTimeline(browser, server);
+    const sc = await liveRollout(page);
+    // A Pod that got its IP a moment ago: its segment is a sliver at "now", near the right edge.
+    const t = Date.now();
+    const owner = { kind: 'Deployment', name: 'web' };
+    const fresh: LifecycleEvent[] = [
+      { seq: 16, type: 'created', time: new Date(t - 400).toISOString(), timeSource: 'object', uid: 'fresh', pod: 'demo/web-aaa111-9', owner, revision: 'aaa111' },
+      { seq: 17, type: 'ip-assigned', time: new Date(t - 200).toISOString(), timeSource: 'object', uid: 'fresh', pod: 'demo/web-aaa111-9', ip: '10.244.0.99', node: 'node-a', owner, revision: 'aaa111' },
+    ];
+    await post(page, batch(fresh, { pods: [pod('fresh', 'web-aaa111-9', '10.244.0.99', { revision: 'aaa111' })] }));
+    await renderedSeq(page, 17);
+    const inColumn = await page.$$eval('#chart text.current-ip.in-column', (ts) => ts.map((x) => ({ key: x.getAttribute('data-key'), text: x.textContent, x: Number(x.getAttribute('x')) })));
+    assert.deepEqual(inColumn.map((x) => [x.key, x.text]), [['pod:fresh', '10.244.0.99']], 'pinned in the label column (no room right of "now")');
+    // Its lane label makes room for it rather than running under it.
+    const label = await page.$eval('#chart text.lane-label[data-key="pod:fresh"]', (x) => x.textContent);
+    assert.equal(label, 'web-aaa111-9');
+    // The long-running Pods show their IP inside their segments: nothing pinned for them.
+    assert.equal(await page.locator('#chart text.current-ip[data-key="pod:old-1"]').count(), 0);
+    assert.ok((await segments(page)).some((x) => x.uid === 'old-1'));
+    // With room right of the segment (the window reaches past now), the IP sits at its end instead.
+    await page.evaluate(() => {
+      const v = window.podIpLensView!;
+      const [a] = v.visibleDomain;
+      v.showWindow(a, Date.now() + 20_000);
+    });
+    await page.waitForFunction(() => document.querySelector('#chart text.current-ip.at-edge') !== null);
+    const atEdge = await page.$eval('#chart text.current-ip.at-edge', (x) => ({ uid: x.getAttribute('data-uid'), text: x.textContent, x: Number(x.getAttribute('x')) }));
+    const seg = await page.$eval('#chart g.segment[data-uid="fresh"] rect', (r) => Number(r.getAttribute('x')) + Number(r.getAttribute('width')));
+    assert.equal(atEdge.uid, 'fresh');
+    assert.equal(atEdge.text, '10.244.0.99');
+    assert.ok(atEdge.x >= seg && atEdge.x - seg < 8, `pinned just right of the segment's end (${seg} → ${atEdge.x})`);
+    assert.equal(await page.locator('#chart text.current-ip.in-column').count(), 0);
+    await page.screenshot({ path: join(SHOTS, 'current-ip.png') });
+  });
+
+  it('draws the Service as one ClusterIP bar with its endpoint history under it', async () => {
+    page = await openTimeline(browser, server);
+    const sc = await liveRollout(page);
+    await post(page, batch(sc.rollout, { pods: sc.finalPods, services: [sc.finalService] }));
+    await renderedSeq(page, sc.rollout.at(-1)!.seq);
+    const bars = await page.$$eval('#chart .service rect.cluster-ip-bar', (rs) => rs.map((r) => ({ x: Number(r.getAttribute('x')), w: Number(r.getAttribute('width')) })));
+    assert.equal(bars.length, 1, 'the ClusterIP is one unbroken bar');
+    const eps = await page.$$eval('#chart rect.endpoint', (rs) =>
+      rs.map((r) => ({ ip: r.getAttribute('data-ip'), uid: r.getAttribute('data-uid'), open: r.getAttribute('data-open'), x0: Number(r.getAttribute('x')), x1: Number(r.getAttribute('x')) + Number(r.getAttribute('width')), y: Number(r.getAttribute('y')), title: r.querySelector('title')?.textContent ?? '' })),
+    );
+    assert.deepEqual(eps.map((e) => `${e.uid} ${e.ip} ${e.open}`).sort(), ['new-1 10.244.0.21 true', 'new-2 10.244.0.22 true', 'new-3 10.244.0.11 true', 'old-1 10.244.0.11 false', 'old-2 10.244.0.12 false', 'old-3 10.244.0.13 false']);
+    // Under the bar, in rows: never more rows than endpoints at once (three, and one more while the rollout overlaps).
+    const rows = new Set(eps.map((e) => e.y));
+    assert.ok(rows.size >= 3 && rows.size <= 4, `${rows.size} rows`);
+    assert.ok(eps.every((e) => e.y > 0), 'below the axis');
+    // Old endpoints end when they were removed; new ones reach the bar's end (now).
+    const bar = bars[0];
+    for (const e of eps) {
+      if (e.open === 'true') assert.ok(Math.abs(e.x1 - (bar.x + bar.w)) < 3, `${e.ip} open until now`);
+      else assert.ok(e.x1 < bar.x + bar.w - 20, `${e.ip} ended before now`);
+    }
+    // Endpoints of the same row do not overlap.
+    for (const y of rows) {
+      const inRow = eps.filter((e) => e.y === y).sort((a, b) => a.x0 - b.x0);
+      for (let i = 1; i < inRow.length; i++) assert.ok(inRow[i].x0 >= inRow[i - 1].x1 - 1, `row ${y} overlaps`);
+    }
+    assert.match(eps.find((e) => e.uid === 'new-1')!.title, /^Endpoint 10\.244\.0\.21 \(demo\/web-bbb222-1\) of Service demo\/web: from .* until now$/);
+    assert.match(eps.find((e) => e.uid === 'old-2')!.title, /^Endpoint 10\.244\.0\.12 \(demo\/web-aaa111-2\) of Service demo\/web: from .* to .*$/);
+    // Hovering one says the same; hovering the bar names the Service and its endpoints now.
+    const box = (await page.locator('#chart rect.endpoint[data-uid="new-2"]').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForSelector('#tooltip:not([hidden])');
+    assert.match((await page.textContent('#tooltip')) ?? '', /Endpoint 10\.244\.0\.22 \(demo\/web-bbb222-2\)/);
+    const barBox = (await page.locator('#chart .service rect.cluster-ip-bar').boundingBox())!;
+    await page.mouse.move(barBox.x + barBox.width / 2, barBox.y + barBox.height / 2);
+    await page.waitForFunction(() => document.getElementById('tooltip')!.textContent!.includes('Endpoints now'));
+    assert.match((await page.textContent('#tooltip')) ?? '', /ClusterIP: 10\.96\.0\.50.*Endpoints now: 10\.244\.0\.21, 10\.244\.0\.22, 10\.244\.0\.11/);
+    await page.screenshot({ path: join(SHOTS, 'service-endpoints.png') });
+  });
+
   it('follows the VS Code theme, including high contrast', async () => {
     page = await openTimeline(browser, server, {
       bodyClass: 'vscode-high-contrast',

@@ -6,10 +6,11 @@ import { truncate } from '../format';
 import type { CurrentIpMark } from './current';
 import { type Frame, type Hit, LANE_H, type Mark, type Surface } from './mark';
 
-export function laneKey(L: LaneLayout, i: number): string {
+/** A lane's stable name (for data-key): the group, `ip:<address>` or `pod:<uid>`. */
+export function laneKey(m: TimelineModel, L: LaneLayout, i: number): string {
   const id = L.ids[i];
   if (id < 0) return L.groups[-id - 1].key;
-  return L.groupBy === 'ip' ? `ip:${id}` : `pod:${id}`;
+  return L.groupBy === 'ip' ? `ip:${m.ipV.list[id]}` : `pod:${m.uidOf(id)}`;
 }
 
 export function laneLabel(m: TimelineModel, L: LaneLayout, i: number): string {
@@ -41,7 +42,7 @@ export class LabelsMark implements Mark {
       const id = L.ids[i];
       if (f.laneY(i) < f.headerH - 2) continue;
       const y = f.laneY(i) + LANE_H / 2 + 4;
-      const key = s.detailed ? laneKey(L, i) : '';
+      const key = s.detailed ? laneKey(m, L, i) : '';
       if (id < 0) {
         // Group rows are empty in the plot, so their label may run on over it.
         s.text(6, y, truncate(laneLabel(m, L, i), 120), bold, { cls: 'lane-label group', data: { key } });
