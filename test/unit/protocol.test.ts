@@ -10,6 +10,36 @@ const pod = { uid: 'u1', namespace: 'ns', name: 'a', ips: ['10.0.0.1'], ready: t
 const service = { namespace: 'ns', name: 's', clusterIPs: ['10.96.0.10'], selector: { app: 'a' }, ports: [{ port: 80, targetPort: 'http' }], endpoints: ['10.0.0.1'] };
 const snapshot = { scope: { context: 'demo', labelSelector: 'app=a' }, connection: 'live', events: [event], pods: [pod], services: [service] };
 
+/** Timers on a clock the test moves by hand. */
+function fakeClock() {
+  let t = 0;
+  const timers: { at: number; f: () => void; id: number }[] = [];
+  let next = 1;
+  return {
+    now: () => t,
+    setTimeout(f: () => void, ms: number) {
+      const id = next++;
+      timers.push({ at: t + ms, f, id });
+      return id;
+    },
+    clearTimeout(id: unknown) {
+      const i = timers.findIndex((x) => x.id === id);
+      if (i >= 0) timers.splice(i, 1);
+    },
+    advance(ms: number) {
+      const end = t + ms;
+      for (;;) {
+        timers.sort((a, b) => a.at - b.at);
+        const due = timers[0];
+        if (!due || due.at > end) break;
+        timers.shift();
+        t = due.at;
+        due.f();
+      }
+      t = end;
+    },
+  };
+}
 describe('protocol: host → webview', () => {
   it('accepts a well-formed snapshot and events message', () => {
     const s = parseHostMessage({ type: 'snapshot', snapshot, now: '2026-01-01T00:00:01Z', live: true });
@@ -104,35 +134,7 @@ describe('protocol: packed snapshots', () => {
 });
 
 describe('TimelineStream', () => {
-  function clock() {
-    let t = 0;
-    const timers: { at: number; f: () => void; id: number }[] = [];
-    let next = 1;
-    return {
-      now: () => t,
-      setTimeout(f: () => void, ms: number) {
-        const id = next++;
-        timers.push({ at: t + ms, f, id });
-        return id;
-      },
-      clearTimeout(id: unknown) {
-        const i = timers.findIndex((x) => x.id === id);
-        if (i >= 0) timers.splice(i, 1);
-      },
-      advance(ms: number) {
-        const end = t + ms;
-        for (;;) {
-          timers.sort((a, b) => a.at - b.at);
-          const due = timers[0];
-          if (!due || due.at > end) break;
-          timers.shift();
-          t = due.at;
-          due.f();
-        }
-        t = end;
-      },
-    };
-  }
+
   const podObj = (uid: string, ip?: string): PodObject => ({ metadata: { uid, name: uid, namespace: 'ns', labels: { app: 'a' } }, spec: { nodeName: 'n' }, status: { podIP: ip } });
 
   /** A feed over the real model; the stream only needs the TimelineFeed surface. */
@@ -161,7 +163,7 @@ describe('TimelineStream', () => {
   const T0 = Date.parse('2026-01-01T00:00:00Z');
 
   it('starts from a packed snapshot, then sends batches that chain by seq, only touched Pods', () => {
-    const c = clock();
+    const c = fakeClock();
     const { feed, apply } = modelFeed();
     apply(podObj('a', '10.0.0.1'));
     const sent: HostMessage[] = [];
@@ -235,35 +237,7 @@ describe('protocol: webview → host', () => {
 });
 
 describe('Batcher', () => {
-  function fakeClock() {
-    let t = 0;
-    const timers: { at: number; f: () => void; id: number }[] = [];
-    let next = 1;
-    return {
-      now: () => t,
-      setTimeout(f: () => void, ms: number) {
-        const id = next++;
-        timers.push({ at: t + ms, f, id });
-        return id;
-      },
-      clearTimeout(id: unknown) {
-        const i = timers.findIndex((x) => x.id === id);
-        if (i >= 0) timers.splice(i, 1);
-      },
-      advance(ms: number) {
-        const end = t + ms;
-        for (;;) {
-          timers.sort((a, b) => a.at - b.at);
-          const due = timers[0];
-          if (!due || due.at > end) break;
-          timers.shift();
-          t = due.at;
-          due.f();
-        }
-        t = end;
-      },
-    };
-  }
+
 
   it('sends the first item of a quiet period at once and then at most one message per interval', () => {
     const clock = fakeClock();

@@ -3,6 +3,8 @@
 // marker and event, arrays filtered on every change. Kept as it was so the naive SVG join is
 // measured with the model it was built on.
 import type { LifecycleEvent, PodSummary, ServiceSummary, TimelineSnapshot, WatchScope, ConnectionState } from '../../src/core/events';
+// The same helpers and shapes as the real model's: not part of what the baseline measures.
+import { compareIp, parseTime, type Counts, type GroupBy, type LaneOptions } from '../../webview/model';
 
 export type MarkerType = 'created' | 'ready' | 'unready' | 'terminating' | 'deleted';
 export const MARKER_TYPES: readonly MarkerType[] = ['created', 'ready', 'unready', 'terminating', 'deleted'];
@@ -72,50 +74,10 @@ export interface ServiceLane {
   changes: EndpointChange[];
 }
 
-export type GroupBy = 'pod' | 'ip';
-
 export type Lane =
   | { kind: 'group'; key: string; label: string; count: number }
   | { kind: 'pod'; key: string; uid: string; label: string }
   | { kind: 'ip'; key: string; ip: string; label: string; uids: string[]; /** every holder passes the filter */ all: boolean };
-
-export interface LaneOptions {
-  groupBy: GroupBy;
-  filter: string;
-  hideDeleted: boolean;
-}
-
-export interface Counts {
-  pods: number;
-  running: number;
-  ips: number;
-  reusedIps: number;
-  events: number;
-  gaps: number;
-  services: number;
-}
-
-export function parseTime(s: string | undefined): number | undefined {
-  if (s === undefined) return undefined;
-  const t = Date.parse(s);
-  return Number.isNaN(t) ? undefined : t;
-}
-
-/** Sorts IPv4 numerically and everything else (IPv6, odd strings) after, as text. */
-export function compareIp(a: string, b: string): number {
-  const pa = a.split('.');
-  const pb = b.split('.');
-  if (pa.length === 4 && pb.length === 4) {
-    for (let i = 0; i < 4; i++) {
-      const d = Number(pa[i]) - Number(pb[i]);
-      if (d !== 0 && !Number.isNaN(d)) return d;
-    }
-    return 0;
-  }
-  if (pa.length === 4) return -1;
-  if (pb.length === 4) return 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 export class TimelineModel {
   scope?: WatchScope;
