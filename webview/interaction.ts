@@ -18,6 +18,8 @@ export interface InteractionHost {
   windowChanged(): void;
   follow(): void;
   openLife(life: number): void;
+  /** Opens the Pod of the focused lane (on a lane by IP: its latest holder). */
+  openFocused(): void;
   setFocusLane(i: number): void;
   moveFocus(delta: number): void;
   invalidate(): void;
@@ -173,20 +175,9 @@ export class Interaction {
         this.host.moveFocus(-page());
         break;
       case 'Enter':
-      case ' ': {
-        const f = this.host.frame;
-        const L = f.layout;
-        const id = L.ids[f.focusLane];
-        let life = -1;
-        if (id >= 0 && L.groupBy === 'pod') life = id;
-        else if (id >= 0) {
-          // On a lane by IP: its latest holder.
-          const idx = f.model.ipIndex(id);
-          if (idx.ids.n) life = f.model.sLife.a[idx.ids.a[idx.ids.n - 1]];
-        }
-        if (life >= 0) this.host.openLife(life);
+      case ' ':
+        this.host.openFocused();
         break;
-      }
       default:
         handled = false;
     }

@@ -45,6 +45,14 @@ export interface ViewCallbacks {
 }
 
 type Clip = 'plot' | 'lanes' | 'header' | undefined;
+const CLIPS = ['plot', 'lanes', 'header'] as const;
+
+function setRect(r: number[], x: number, y: number, w: number, h: number): void {
+  r[0] = x;
+  r[1] = y;
+  r[2] = w;
+  r[3] = h;
+}
 
 export class TimelineView implements InteractionHost, Exportable {
   model = new TimelineModel();
@@ -78,6 +86,8 @@ export class TimelineView implements InteractionHost, Exportable {
   private readonly svgSurface = new SvgSurface();
   private readonly canvasSurface = new CanvasSurface();
   private readonly clips: Record<'plot' | 'lanes' | 'header', SVGRectElement>;
+  /** The clip rectangles (x, y, w, h) of this frame, reused. */
+  private readonly clipRects = { plot: [0, 0, 0, 0], lanes: [0, 0, 0, 0], header: [0, 0, 0, 0] };
 
   private theme: Theme;
   private skew = 0;
@@ -191,6 +201,16 @@ export class TimelineView implements InteractionHost, Exportable {
   }
 
   setSnapshot(snapshot: TimelineSnapshot | PackedSnapshot, now: string, live: boolean, seq?: number): void {
+    // The chain of seqs restarts here, drawn now or after a pause.
+    const hostNow = Date.parse(now);
+    this.hostSeq = seq ?? maxSeqOf(snapshot);
+    this.hostTime = Number.isFinite(hostNow) ? hostNow : Date.now();
+    this.ackedSeq = -1;
+    if (this.resync) {
+      this.resync.resynced = this.hostTime;
+      this.resync = undefined;
+      this.notice('info', 'Reloaded from a fresh snapshot after missed updates (marked on the timeline)');
+    }
     if (this.paused) {
       this.pendingSnapshot = { snapshot, now, live, seq };
       this.pendingEvents = [];
@@ -199,17 +219,8 @@ export class TimelineView implements InteractionHost, Exportable {
     }
     this.model = TimelineModel.fromSnapshot(snapshot);
     this.live = live;
-    const hostNow = Date.parse(now);
     this.skew = live && Number.isFinite(hostNow) ? hostNow - Date.now() : 0;
     this.staticNow = Number.isFinite(this.model.last) ? this.model.last : Number.isFinite(hostNow) ? hostNow : Date.now();
-    this.hostSeq = seq ?? (Number.isFinite(this.model.maxSeq) ? this.model.maxSeq : 0);
-    this.hostTime = Number.isFinite(hostNow) ? hostNow : Date.now();
-    this.ackedSeq = -1;
-    if (this.resync) {
-      this.resync.resynced = this.hostTime;
-      this.resync = undefined;
-      this.notice('info', 'Reloaded from a fresh snapshot after missed updates (marked on the timeline)');
-    }
     this.layoutKey = '';
     this.otherLayout.clear();
     if (this.state.scope === undefined || JSON.stringify(this.state.scope) !== JSON.stringify(snapshot.scope)) {
@@ -313,7 +324,13 @@ export class TimelineView implements InteractionHost, Exportable {
       const events = this.pendingEvents;
       this.pendingSnapshot = undefined;
       this.pendingEvents = [];
-      if (snap) this.setSnapshot(snap.snapshot, snap.now, snap.live, snap.seq);
+      if (snap) {
+        // Its seq was taken when it came; the events queued after it have moved the chain on.
+        const [seq, time] = [this.hostSeq, this.hostTime];
+        this.setSnapshot(snap.snapshot, snap.now, snap.live, snap.seq);
+        this.hostSeq = Math.max(seq, this.hostSeq);
+        this.hostTime = time;
+      }
       for (const m of events) this.fold(m);
     }
     this.updatePaused();
@@ -423,6 +440,16 @@ export class TimelineView implements InteractionHost, Exportable {
 
   openLife(life: number): void {
     this.callbacks.openPod(this.model.uidOf(life), this.model.podOf(life));
+  }
+
+  openFocused(): void {
+    // The lanes and focus as they are now, not as the last frame drew them.
+    const L = this.currentLayout();
+    const id = L.ids[this.focusLane];
+    if (id === undefined || id < 0) return;
+    if (L.groupBy === 'pod') return this.openLife(id);
+    const idx = this.model.ipIndex(id);
+    if (idx.ids.n) this.openLife(this.model.sLife.a[idx.ids.a[idx.ids.n - 1]]);
   }
 
   describeLane(i: number): string {
@@ -549,12 +576,11 @@ export class TimelineView implements InteractionHost, Exportable {
     bg.setAttribute('height', String(h));
     // Transparent on screen (the canvas underneath must show); opaque in an exported SVG.
     bg.setAttribute('fill', exporting ? this.theme.bg : 'none');
-    const clipRects: Record<'plot' | 'lanes' | 'header', [number, number, number, number]> = {
-      plot: [this.labelW, 0, Math.max(0, w - this.labelW), h],
-      lanes: [this.labelW, f.headerH, Math.max(0, w - this.labelW), lanesVH],
-      header: [this.labelW, AXIS_H, Math.max(0, w - this.labelW), f.headerH - AXIS_H],
-    };
-    for (const k of ['plot', 'lanes', 'header'] as const) {
+    const clipRects = this.clipRects;
+    setRect(clipRects.plot, this.labelW, 0, Math.max(0, w - this.labelW), h);
+    setRect(clipRects.lanes, this.labelW, f.headerH, Math.max(0, w - this.labelW), lanesVH);
+    setRect(clipRects.header, this.labelW, AXIS_H, Math.max(0, w - this.labelW), f.headerH - AXIS_H);
+    for (const k of CLIPS) {
       const [x, y, cw, ch] = clipRects[k];
       const r = this.clips[k];
       r.setAttribute('x', String(x));
@@ -646,4 +672,14 @@ export class TimelineView implements InteractionHost, Exportable {
   exportJson(): string {
     return exportJson(this);
   }
+}
+
+/** The last seq a snapshot holds, when its message did not say. */
+function maxSeqOf(s: TimelineSnapshot | PackedSnapshot): number {
+  if ('format' in s) {
+    let max = 0;
+    for (let i = 0; i < s.events.count; i++) max = Math.max(max, s.events.seq[i] + s.events.seqBase);
+    return max;
+  }
+  return s.events.reduce((m, e) => Math.max(m, e.seq), 0);
 }

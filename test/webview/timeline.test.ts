@@ -428,6 +428,20 @@ describe('timeline webview (headless Chromium)', function () {
     assert.deepEqual(pageErrors(page), []);
   });
 
+  it('takes a snapshot that came while paused as the new start of the chain (no false alarm)', async () => {
+    page = await openTimeline(browser, server);
+    const sc = await liveRollout(page);
+    await page.click('#pause');
+    const all = { ...sc.snapshot, events: [...sc.snapshot.events, ...sc.rollout.slice(0, 10)], pods: sc.finalPods, services: [sc.finalService] };
+    await post(page, { type: 'snapshot', snapshot: all, seq: 25, now: new Date().toISOString(), live: true });
+    await post(page, batch(sc.rollout.slice(10, 20), { pods: sc.finalPods }));
+    await page.waitForFunction(() => document.getElementById('app')!.dataset.queued === '10');
+    await page.click('#pause');
+    await renderedSeq(page, 35);
+    assert.equal((await sent(page)).filter((m) => m.type === 'request-snapshot').length, 0);
+    assert.equal(await page.locator('#chart rect.missed-updates').count(), 0);
+  });
+
   it('keeps the current IP readable when its segment is too short to hold it', async () => {
     page = await openTimeline(browser, server);
     const sc = await liveRollout(page);

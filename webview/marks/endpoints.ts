@@ -4,7 +4,8 @@
 // endpoints ending while new-colour ones begin under a bar that never moves.
 import { fmtTime } from '../format';
 import type { ServiceLane } from '../model';
-import { type Frame, type Hit, type Mark, NumBuffer, type Surface } from './mark';
+import type { Theme } from '../theme';
+import { type Frame, type Hit, type Mark, NumBuffer, type ShapeStyle, type Surface, type TextStyle } from './mark';
 import { BAR_H, EP_ROW_H, MAX_EP_ROWS, rowsShown, type ServiceMark } from './service';
 
 export class EndpointsMark implements Mark {
@@ -15,6 +16,7 @@ export class EndpointsMark implements Mark {
   private readonly items = new NumBuffer();
   private readonly lanes: ServiceLane[] = [];
   private readonly lastX = new Float64Array(MAX_EP_ROWS);
+  private styles?: { theme: Theme; fills: ShapeStyle[]; service: ShapeStyle; text: TextStyle };
 
   constructor(private readonly services: ServiceMark) {}
 
@@ -54,18 +56,29 @@ export class EndpointsMark implements Mark {
 
   draw(f: Frame, s: Surface): void {
     const m = f.model;
-    const pal = f.theme.revisions;
-    const text = { fill: f.theme.highContrast ? f.theme.fg : '#000', size: 8, font: f.theme.fontFamily };
+    const st = this.stylesFor(f.theme);
     const a = this.items.a;
     for (let i = 0, j = 0; i < this.items.n; i += 4, j++) {
       const iv = a[i];
       const life = m.iLife.a[iv];
-      const fill = life >= 0 ? pal[m.revisionIndex(life) % pal.length] : f.theme.service;
+      const style = life >= 0 ? st.fills[m.revisionIndex(life) % st.fills.length] : st.service;
       const w = Math.max(1, a[i + 2] - a[i + 1]);
       const ip = m.ipV.list[m.iIp.a[iv]] ?? '';
-      s.rect(a[i + 1], a[i + 3], w, EP_ROW_H - 2, { fill, fillOpacity: 0.8, stroke: f.theme.highContrast ? f.theme.fg : undefined, rx: 1 }, s.detailed ? this.meta(f, iv, this.lanes[j]) : undefined);
-      if (w > ip.length * 5 + 6) s.text(Math.max(a[i + 1], f.labelW) + 3, a[i + 3] + EP_ROW_H - 3, ip, text);
+      s.rect(a[i + 1], a[i + 3], w, EP_ROW_H - 2, style, s.detailed ? this.meta(f, iv, this.lanes[j]) : undefined);
+      if (w > ip.length * 5 + 6) s.text(Math.max(a[i + 1], f.labelW) + 3, a[i + 3] + EP_ROW_H - 3, ip, st.text);
     }
+  }
+
+  private stylesFor(theme: Theme) {
+    if (this.styles?.theme === theme) return this.styles;
+    const stroke = theme.highContrast ? theme.fg : undefined;
+    this.styles = {
+      theme,
+      fills: theme.revisions.map((fill) => ({ fill, fillOpacity: 0.8, stroke, rx: 1 })),
+      service: { fill: theme.service, fillOpacity: 0.8, stroke, rx: 1 },
+      text: { fill: theme.highContrast ? theme.fg : '#000', size: 8, font: theme.fontFamily },
+    };
+    return this.styles;
   }
 
   private meta(f: Frame, iv: number, lane: ServiceLane) {

@@ -3,7 +3,8 @@
 // Links in the window are found by binary search on their time.
 import { lowerBound } from '../columns';
 import type { TimelineModel } from '../model';
-import { type Frame, type Hit, LANE_H, type Mark, NumBuffer, type Surface } from './mark';
+import type { Theme } from '../theme';
+import { type Frame, type Hit, LANE_H, type Mark, NumBuffer, type ShapeStyle, type Surface } from './mark';
 
 const K_OVERLAP = 1;
 
@@ -13,6 +14,7 @@ export class LinksMark implements Mark {
   readonly clip = 'lanes' as const;
   /** link, xa, ya, xb, yb */
   private readonly items = new NumBuffer();
+  private styles?: { theme: Theme; dashed: ShapeStyle; solid: ShapeStyle };
 
   prepare(f: Frame): number {
     this.items.clear();
@@ -55,8 +57,8 @@ export class LinksMark implements Mark {
     const m = f.model;
     const a = this.items.a;
     const theme = f.theme;
-    const dashed = { stroke: theme.link, strokeWidth: 1.5, dash: '4 2' };
-    const solid = { stroke: theme.link, strokeWidth: 2.5 };
+    if (this.styles?.theme !== theme) this.styles = { theme, dashed: { stroke: theme.link, strokeWidth: 1.5, dash: '4 2' }, solid: { stroke: theme.link, strokeWidth: 2.5 } };
+    const { dashed, solid } = this.styles;
     for (let i = 0; i < this.items.n; i += 5) {
       const k = a[i];
       const overlap = (m.kFlags.a[k] & K_OVERLAP) !== 0;
