@@ -1,7 +1,12 @@
 // The timeline view: composes the marks (webview/marks/), the toolbar, the interaction, the
 // table and the exports around one model. Each frame it fills the Frame (scales, visible lanes),
 // lets every mark collect what is in view, draws the bulk marks on the canvas when they are many
-// and in SVG when they are few (inspectable, exported), and acks to the host what it has drawn.
+// and in SVG when they are few (inspectable, exported), and acks to the host what it has taken in.
+//
+// Adding a mark is adding it to `marks` below, where its layer goes (bottom to top): a band above
+// the lanes (e.g. a References section, one row per manifest literal) implements `height` and
+// draws from `frame.bandTop.get(mark)`; a mark on the lanes reads `frame.layout` and
+// `frame.i0..i1`; `hit` gives it tooltips and clicks, and exports include it by themselves.
 import type { LifecycleEvent, TimelineSnapshot } from '../src/core/events';
 import type { PackedSnapshot } from '../src/core/packedSnapshot';
 import type { EventsMessage, TimelineViewState } from '../src/core/protocol';
