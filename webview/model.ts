@@ -449,6 +449,7 @@ export class TimelineModel {
     } else if (pod !== undefined && this.lPod.a[l] === this.lUid.a[l] && pod !== uid) {
       this.lPod.a[l] = this.texts.add(pod);
       this.lNs.a[l] = this.nsV.id(namespaceOf(pod));
+      this.names.delete(l);
     }
     return l;
   }
@@ -460,10 +461,18 @@ export class TimelineModel {
   podOf(l: number): string {
     return this.texts.get(this.lPod.a[l]);
   }
+  /** The Pod's name without its namespace: a lane's label, remembered for the lives on screen (no string per frame). */
   nameOf(l: number): string {
-    const p = this.podOf(l);
-    return p.slice(p.indexOf('/') + 1);
+    let n = this.names.get(l);
+    if (n === undefined) {
+      const p = this.podOf(l);
+      n = p.slice(p.indexOf('/') + 1);
+      if (this.names.size >= 8192) this.names.clear();
+      this.names.set(l, n);
+    }
+    return n;
   }
+  private readonly names = new Map<number, string>();
   nodeOf(l: number): string | undefined {
     const n = this.lNode.a[l];
     return n < 0 ? undefined : this.nodeV.list[n];
