@@ -160,24 +160,27 @@ export class KubeClient {
     let pending = '';
     let draining = false;
     let ending = false;
-    // Lines are handled in slices of at most SLICE_MS: a burst (a rollout in a big cluster sends
+    // Lines are handled in slices of about SLICE_MS: a burst (a rollout in a big cluster sends
     // thousands of events at once) must not hold the event loop (in VS Code: the extension host)
     // for longer than that. While a slice is deferred the response is paused, so order is kept and
     // the socket applies backpressure.
     const drain = (): void => {
       const t0 = performance.now();
+      let from = 0;
       let nl: number;
-      while (!done && (nl = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
+      while (!done && (nl = pending.indexOf('\n', from)) >= 0) {
+        const line = pending.slice(from, nl);
+        from = nl + 1;
         if (line.trim()) handlers.line(line);
-        if (performance.now() - t0 > SLICE_MS && pending.indexOf('\n') >= 0) {
+        if (performance.now() - t0 > SLICE_MS && pending.indexOf('\n', from) >= 0) {
+          pending = pending.slice(from);
           draining = true;
           res.pause();
           setImmediate(drain);
           return;
         }
       }
+      pending = pending.slice(from);
       if (draining) {
         draining = false;
         res.resume();
@@ -221,7 +224,7 @@ export class KubeClient {
 }
 
 /** Longest stretch of watch lines handled in one go (ms). */
-const SLICE_MS = 8;
+const SLICE_MS = 5;
 
 function toKubeError(e: unknown, ctx: RequestContext, aborted: boolean): KubeError {
   if (e instanceof KubeError) return e;
