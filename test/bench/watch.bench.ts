@@ -211,16 +211,24 @@ class Probe {
     this.child.stdin!.write(`${JSON.stringify(o)}\n`);
   }
   wait(key: string, ms: number): Promise<Record<string, unknown>> {
-    return Promise.race([
-      new Promise<Record<string, unknown>>((resolve) => this.waiters.push({ test: (o) => key in o, resolve })),
-      sleep(ms).then(() => {
-        throw new Error(`the probe did not report '${key}' within ${ms / 1000} s`);
-      }),
-    ]);
+    return new Promise((resolve, reject) => {
+      // Cleared when answered: a pending timer would keep this process alive for `ms`.
+      const timer = setTimeout(() => reject(new Error(`the probe did not report '${key}' within ${ms / 1000} s`)), ms);
+      this.waiters.push({
+        test: (o) => key in o,
+        resolve: (o) => {
+          clearTimeout(timer);
+          resolve(o);
+        },
+      });
+    });
   }
   async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.send({ cmd: 'stop' });
-    await Promise.race([this.exited, sleep(10_000).then(() => this.child.kill())]);
+    const timer = setTimeout(() => this.child.kill(), 10_000);
+    await this.exited;
+    clearTimeout(timer);
   }
 }
 
@@ -305,7 +313,9 @@ async function clusterScale(dir: string): Promise<HostRow[]> {
     // ---- a capture of another rollout, as a user would make one, replayed by the CLI
     // HOST_BENCH_CAPTURE=FILE keeps the capture there (to profile the replay on its own).
     const capture = process.env.HOST_BENCH_CAPTURE ?? join(dir, 'rollout-capture.json');
-    const watcher = spawn('kubectl', ['get', 'pods', '-A', '-w', '-o', 'json', '--output-watch-events'], { env, stdio: ['ignore', openSync(capture, 'w'), 'ignore'] });
+    const captureFd = openSync(capture, 'w');
+    const watcher = spawn('kubectl', ['get', 'pods', '-A', '-w', '-o', 'json', '--output-watch-events'], { env, stdio: ['ignore', captureFd, 'ignore'] });
+    closeSync(captureFd);
     let size = -1;
     await until(() => {
       const now = statSync(capture).size;
