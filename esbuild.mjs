@@ -7,6 +7,7 @@
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { createRequire } from 'node:module';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -31,7 +32,28 @@ const common = {
   legalComments: 'none',
 };
 
-const nodeCommon = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
+// The demo cluster's OpenAPI schemas (`kubectl explain`) are generated from
+// @kubernetes/client-node's models and embedded, since the bundles ship without node_modules.
+let demoSchemas;
+async function generateDemoSchemas() {
+  const out = await esbuild.build({ entryPoints: ['src/demo/openapi/index.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent' });
+  const mod = { exports: {} };
+  new Function('module', 'exports', 'require', '__filename', out.outputFiles[0].text)(mod, mod.exports, createRequire(import.meta.url), join(process.cwd(), 'src/demo/openapi/index.ts'));
+  const set = mod.exports.schemaSet();
+  if (!set || !Object.keys(set.schemas).length) throw new Error('demo OpenAPI schemas: none generated from node_modules/@kubernetes/client-node');
+  return mod.exports.encodeSchemas(set);
+}
+const demoOpenApi = {
+  name: 'demo-openapi',
+  setup(build) {
+    build.onLoad({ filter: /src[\\/]demo[\\/]openapi[\\/]embedded\.ts$/ }, async () => {
+      demoSchemas ??= await generateDemoSchemas();
+      return { contents: `export const EMBEDDED_SCHEMAS: string | undefined = ${JSON.stringify(demoSchemas)};`, loader: 'ts' };
+    });
+  },
+};
+
+const nodeCommon = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: [demoOpenApi] };
 
 const builds = [
   { ...nodeCommon, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
@@ -80,7 +102,7 @@ if (watch) {
     builds.map((b) =>
       esbuild.context({
         ...b,
-        plugins: [{ name: 'log', setup(build) { build.onEnd((r) => console.log(`[watch] built ${Object.keys(r.metafile?.outputs ?? {}).filter((f) => !f.endsWith('.map')).join(', ')} (${r.errors.length} errors)`)); } }],
+        plugins: [...(b.plugins ?? []), { name: 'log', setup(build) { build.onEnd((r) => console.log(`[watch] built ${Object.keys(r.metafile?.outputs ?? {}).filter((f) => !f.endsWith('.map')).join(', ')} (${r.errors.length} errors)`)); } }],
       }),
     ),
   );

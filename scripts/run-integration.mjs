@@ -1,10 +1,12 @@
 // Runs test/integration (built to dist/test/integration) inside a real VS Code extension host:
-// code-server 4.96.4 + headless Chromium, through the workbench's `payload` URL.
-//   npm run test:integration                 all suites
+// code-server 4.96.4 + headless Chromium, through the workbench's `payload` URL. Two passes, each
+// in a fresh code-server: the suites with Workspace Trust off (everything trusted), then the
+// *.restricted.test files with Workspace Trust on and the folder untrusted (Restricted Mode).
+//   npm run test:integration                 all suites, both passes
 //   npm run test:integration -- --grep lint  only tests whose title matches
 //   npm run test:integration -- lint.test    only files whose name contains the word
-// Options: --timeout SECONDS (whole run, default 900), --keep (leave the user-data dir for a look).
-import { mkdirSync, existsSync } from 'node:fs';
+// Options: --timeout SECONDS (each pass, default 900), --keep (leave the user-data dir for a look).
+import { mkdirSync, existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { format } from 'node:util';
 import { join } from 'node:path';
@@ -84,14 +86,21 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-try {
-  findChromium(); // fail early with install advice, before the slower code-server start
+const PASSES = [
+  { mode: 'trusted', workspaceTrust: false, wants: (f) => !f.includes('.restricted.') },
+  { mode: 'restricted', workspaceTrust: true, wants: (f) => f.includes('.restricted.') },
+];
+
+/** One code-server and one workbench page running the suite files of one pass; resolves with the exit code. */
+async function runPass(pass) {
   server = await startCodeServer({
     workspace,
-    stateDir: keep ? join(resultsDir, 'vscode-state') : undefined,
+    workspaceTrust: pass.workspaceTrust,
+    stateDir: keep ? join(resultsDir, `vscode-state-${pass.mode}`) : undefined,
     env: {
       POD_IP_LENS_TEST_GREP: grep ?? '',
       POD_IP_LENS_TEST_FILES: files.join(','),
+      POD_IP_LENS_TEST_MODE: pass.mode,
       POD_IP_LENS_TEST_RESULTS: resultsDir,
       POD_IP_LENS_TEST_BROWSER: `http://127.0.0.1:${bridge.address().port}`,
     },
@@ -99,7 +108,7 @@ try {
       if (process.env.POD_IP_LENS_TEST_VERBOSE) console.log(`[code-server] ${line}`);
     },
   });
-  console.log(`[integration] code-server ready at ${server.url}`);
+  console.log(`[integration] ${pass.mode} pass: code-server ready at ${server.url}`);
   browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   let resolveExit;
@@ -121,20 +130,39 @@ try {
   const timedOut = new Promise((res) => (timer = setTimeout(() => res('timeout'), timeoutSec * 1000)));
   const result = await Promise.race([exited, timedOut]);
   clearTimeout(timer);
+  let code;
   if (result === 'timeout') {
-    console.error(`[integration] FAILED: the suite did not finish within ${timeoutSec}s (raise with --timeout).`);
-    exitCode = 1;
+    console.error(`[integration] FAILED: the ${pass.mode} pass did not finish within ${timeoutSec}s (raise with --timeout).`);
+    code = 1;
   } else {
-    exitCode = result;
+    code = result;
   }
-  if (exitCode !== 0) {
+  if (code !== 0) {
     mkdirSync(resultsDir, { recursive: true });
-    const shot = join(resultsDir, 'integration-failure.png');
+    const shot = join(resultsDir, `integration-failure${pass.mode === 'trusted' ? '' : `-${pass.mode}`}.png`);
     await page.screenshot({ path: shot }).catch(() => {});
-    console.error(`[integration] extension host exited with ${exitCode}; screenshot of the workbench: ${shot}`);
-  } else {
-    console.log('[integration] passed');
+    console.error(`[integration] ${pass.mode} pass: extension host exited with ${code}; screenshot of the workbench: ${shot}`);
   }
+  bridgePage = undefined;
+  await browser.close().catch(() => {});
+  browser = undefined;
+  server.stop();
+  server = undefined;
+  return code;
+}
+
+try {
+  findChromium(); // fail early with install advice, before the slower code-server start
+  const suiteFiles = readdirSync(join(ROOT, 'dist', 'test', 'integration')).filter((f) => f.endsWith('.test.js'));
+  const matching = suiteFiles.filter((f) => files.length === 0 || files.some((w) => f.includes(w)));
+  const passes = PASSES.filter((p) => matching.some(p.wants));
+  if (passes.length === 0) throw new Error(`no integration test files match ${files.join(',')}`);
+  exitCode = 0;
+  for (const pass of passes) {
+    const code = await runPass(pass);
+    if (code !== 0) exitCode = code;
+  }
+  if (exitCode === 0) console.log('[integration] passed');
 } catch (err) {
   console.error(`[integration] ${err instanceof Error ? err.message : err}`);
   exitCode = 1;

@@ -93,19 +93,26 @@ export function freePort() {
 /**
  * Starts code-server on 127.0.0.1 with a throwaway user-data dir. Resolves once it listens.
  * `onOutput` receives its log lines. `stop()` ends its whole process group.
+ * `workspaceTrust: true` turns Workspace Trust on without ever asking, so the folder opens
+ * untrusted, in Restricted Mode (default: trust off, everything trusted).
  */
-export async function startCodeServer({ workspace, port, settings = {}, env = {}, onOutput = () => {}, timeoutMs = 90_000, stateDir }) {
+export async function startCodeServer({ workspace, port, settings = {}, env = {}, onOutput = () => {}, timeoutMs = 90_000, stateDir, workspaceTrust = false }) {
   const entry = ensureCodeServer();
   port ??= await freePort();
   const dir = stateDir ?? mkdtempSync(join(tmpdir(), 'pod-ip-lens-vscode-'));
   const userData = join(dir, 'user-data');
   mkdirSync(join(userData, 'User'), { recursive: true });
+  mkdirSync(join(userData, 'Machine'), { recursive: true });
   mkdirSync(join(dir, 'extensions'), { recursive: true });
-  writeFileSync(
-    join(userData, 'User', 'settings.json'),
-    JSON.stringify({ 'security.workspace.trust.enabled': false, 'git.openRepositoryInParentFolders': 'never', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', ...settings }, null, 2),
-  );
-  const args = [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userData, '--extensions-dir', join(dir, 'extensions'), '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', workspace];
+  const trust = workspaceTrust
+    ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.untrustedFiles': 'open' }
+    : { 'security.workspace.trust.enabled': false };
+  const all = { ...trust, 'git.openRepositoryInParentFolders': 'never', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', ...settings };
+  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(all, null, 2));
+  // code-server is a remote window: settings with "scope": "machine" (e.g. podIpLens.cluster.kubeconfig)
+  // count only from the remote machine's settings, not the browser side's user settings.
+  writeFileSync(join(userData, 'Machine', 'settings.json'), JSON.stringify(settings, null, 2));
+  const args = [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userData, '--extensions-dir', join(dir, 'extensions'), '--disable-telemetry', '--disable-update-check', ...(workspaceTrust ? [] : ['--disable-workspace-trust']), workspace];
   const proc = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stopped = false;
   const stop = () => {

@@ -11,6 +11,7 @@ Commands:
   version              Print the version (also: --version, -V)
   timeline FILE|-      Replay 'kubectl get pods -w -o json' output as Pod IP lifecycle events
   lint [PATH…]         Lint manifests for hard-coded IPs, hostNetwork and hostPort (text/json/sarif)
+  audit                Find hard-coded IPs in a live cluster's workloads and ConfigMaps, and what holds them now
   cluster              Run the demo cluster, a simulated Kubernetes API server for kubectl (--kubeconfig FILE)
 
 Run 'pod-ip-lens <command> --help' for a command's options.
@@ -21,6 +22,7 @@ type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   timeline: async () => (await import('./cli/timeline')).run,
   lint: async () => (await import('./cli/lint')).run,
+  audit: async () => (await import('./cli/audit')).run,
   cluster: async () => (await import('./cli/cluster')).run,
 };
 

@@ -1,12 +1,13 @@
 // Wires the features together; each feature lives in its own file under src/features/.
 import * as vscode from 'vscode';
+import { registerAudit } from './features/audit';
 import { registerDiagnostics } from './features/diagnostics';
 import { registerCodeActions, registerServiceCandidateSource, registerLiveIpSource } from './features/codeActions';
 import { ClusterSession } from './features/cluster';
+import { ClusterClassifier, registerClusterClassification } from './features/clusterClassification';
 import { ClusterServiceSource } from './features/clusterFixes';
 import { registerDemoCluster, type DemoClusterFeature } from './features/demoCluster';
 import { registerHover } from './features/hover';
-import { registerNodeIpDiagnostics } from './features/nodeIpDiagnostics';
 import { registerStatusBar } from './features/statusBar';
 import { registerTimelineCommands } from './features/timelineCommands';
 import { registerWalkthrough } from './features/walkthrough';
@@ -29,10 +30,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // Cluster-aware parts: nothing here connects to a cluster until a feature is used.
   const session = new ClusterSession(log);
   context.subscriptions.push(session);
-  const clusterSource = new ClusterServiceSource(session, log);
+  const classifier = new ClusterClassifier(session, log);
+  const clusterSource = new ClusterServiceSource(session, log, classifier);
   context.subscriptions.push(registerServiceCandidateSource(clusterSource), registerLiveIpSource(clusterSource));
-  registerHover(context, session, log);
-  registerNodeIpDiagnostics(context, session, log);
+  registerHover(context, session, classifier, log);
+  registerClusterClassification(context, session, classifier);
+  registerAudit(context, session, log);
   const demo = registerDemoCluster(context, session, log);
   registerTimelineCommands(context, session, log);
   const statusBar = registerStatusBar(context, session);

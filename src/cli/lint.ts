@@ -4,6 +4,8 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { version } from '../../package.json';
+import { manifestVerdict } from '../core/manifest';
+import { forTerminal, jsonForTerminal } from './terminal';
 import {
   DEFAULT_SEVERITY,
   HOST_NETWORK_MESSAGE,
@@ -23,22 +25,27 @@ import {
 
 export const LINT_USAGE = `Usage: pod-ip-lens lint [PATH…] [options]
 
-Lints Kubernetes manifests (YAML, JSON, Helm templates) for hard-coded Pod IPs, hostNetwork and
-hostPort. A PATH is a file, a directory (searched recursively for *.yaml, *.yml and *.json,
-skipping node_modules and hidden directories) or - for standard input. Default: the current
-directory.
+Lints Kubernetes manifests (YAML, JSON, Helm templates) for hard-coded IPs that clients connect
+to, hostNetwork and hostPort. A PATH is a file (always linted), a directory (searched recursively
+for *.yaml, *.yml and *.json with top-level apiVersion and kind, skipping node_modules and hidden
+directories) or - for standard input. Default: the current directory.
 
   --format text|json|sarif   output format (default text)
                              json: {"findings": [{file, line, column, endLine, endColumn, rule,
-                             severity, message, ip}]}, positions 1-based, endColumn exclusive
+                             severity, message, ip, evidence, related?}]}, positions 1-based,
+                             endColumn exclusive; related: the same literal in the same field
+                             elsewhere in the document
                              sarif: SARIF 2.1.0 for code-scanning tools
   --rule RULE=LEVEL          set a rule's level: error, warning, info, hint or off (repeatable)
                              rules: ${RULE_IDS.join(', ')}
+  --external-severity LEVEL  level of ip-literal for public addresses (default info)
   --ignore-cidr CIDR         do not report IPs in this range (repeatable), e.g. 169.254.0.0/16
   --max-size-kb N            skip files larger than N KiB, with a note (default 1024; 0: no limit)
+  --verbose                  also list the files a directory search skipped, and why
 
-Exit status: 0 no findings, 1 findings at warning or above, 2 usage or I/O error (other files are
-still linted). Suppress one finding with a comment on the line above it:
+Exit status: 0 no findings, 1 findings at warning or above, 2 usage or I/O error or a document
+that could not be linted (other files are still linted). Suppress one finding with a comment on
+the line above it:
   # pod-ip-lens-disable-next-line [RULE…]
 `;
 
@@ -49,6 +56,7 @@ export interface LintCliOptions {
   format: Format;
   lint: LintOptions;
   maxSizeKb: number;
+  verbose?: boolean;
 }
 
 export type ParsedLintArgs = { ok: true; options: LintCliOptions } | { ok: false; help: boolean; message?: string };
@@ -59,6 +67,8 @@ export function parseLintArgs(args: string[]): ParsedLintArgs {
   const rules: Partial<Record<RuleId, RuleSetting>> = {};
   const ignoreCidrs: string[] = [];
   let maxSizeKb = 1024;
+  let externalSeverity: RuleSetting | undefined;
+  let verbose = false;
   let onlyPaths = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -89,6 +99,16 @@ export function parseLintArgs(args: string[]): ParsedLintArgs {
         rules[m[1]] = m[2] as RuleSetting;
         break;
       }
+      case '--external-severity': {
+        const v = takeValue();
+        if (v !== 'error' && v !== 'warning' && v !== 'info' && v !== 'hint' && v !== 'off') return { ok: false, help: false, message: `--external-severity wants error, warning, info, hint or off, not ${v === undefined ? 'nothing' : `'${v}'`}` };
+        externalSeverity = v;
+        break;
+      }
+      case '--verbose':
+      case '-v':
+        verbose = true;
+        break;
       case '--ignore-cidr': {
         const v = takeValue();
         if (!v) return { ok: false, help: false, message: '--ignore-cidr wants a CIDR, e.g. 169.254.0.0/16' };
@@ -105,7 +125,7 @@ export function parseLintArgs(args: string[]): ParsedLintArgs {
         return { ok: false, help: false, message: `unknown option '${a}'` };
     }
   }
-  return { ok: true, options: { paths: paths.length ? paths : ['.'], format, lint: { rules, ignoreCidrs }, maxSizeKb } };
+  return { ok: true, options: { paths: paths.length ? paths : ['.'], format, lint: { rules, ignoreCidrs, externalSeverity }, maxSizeKb, verbose } };
 }
 
 export interface CliFinding {
@@ -118,12 +138,18 @@ export interface CliFinding {
   severity: Severity;
   message: string;
   ip: string | null;
+  /** ip-literal: why the literal counts as a client target. */
+  evidence?: string;
+  /** The same literal in the same field elsewhere in the document. */
+  related?: { line: number; column: number; endLine: number; endColumn: number }[];
 }
 
 export interface LintRun {
   findings: CliFinding[];
   /** Files not linted and why (size limit). */
   notes: string[];
+  /** Files a directory search passed over (not manifests), with the reason; printed with --verbose. */
+  skipped: { file: string; reason: string }[];
   /** Files that could not be read, or settings that could not be understood. */
   errors: string[];
   files: number;
@@ -131,23 +157,24 @@ export interface LintRun {
 
 const MANIFEST_EXT = /\.(ya?ml|json)$/i;
 
-async function expand(path: string, errors: string[]): Promise<string[]> {
-  if (path === '-') return ['-'];
+/** The files a PATH names; `found` marks those a directory search turned up (not named by the user). */
+async function expand(path: string, errors: string[]): Promise<{ file: string; found: boolean }[]> {
+  if (path === '-') return [{ file: '-', found: false }];
   let st;
   try {
     st = await stat(path);
   } catch (err) {
-    errors.push(`cannot read ${path}: ${describe(err)}`);
+    errors.push(`cannot read ${forTerminal(path)}: ${describe(err)}`);
     return [];
   }
-  if (!st.isDirectory()) return [path];
-  const out: string[] = [];
+  if (!st.isDirectory()) return [{ file: path, found: false }];
+  const out: { file: string; found: boolean }[] = [];
   const walk = async (dir: string): Promise<void> => {
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (err) {
-      errors.push(`cannot read directory ${dir}: ${describe(err)}`);
+      errors.push(`cannot read directory ${forTerminal(dir)}: ${describe(err)}`);
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -156,7 +183,7 @@ async function expand(path: string, errors: string[]): Promise<string[]> {
       if (e.isDirectory()) {
         if (e.name.startsWith('.') || e.name === 'node_modules') continue;
         await walk(p);
-      } else if (e.isFile() && MANIFEST_EXT.test(e.name)) out.push(p);
+      } else if (e.isFile() && MANIFEST_EXT.test(e.name)) out.push({ file: p, found: true });
     }
   };
   await walk(path);
@@ -181,6 +208,7 @@ async function readStdin(): Promise<string> {
 export async function lintPaths(opts: LintCliOptions, readText: (file: string) => Promise<string> = (f) => (f === '-' ? readStdin() : readFile(f, 'utf8'))): Promise<LintRun> {
   const errors: string[] = [];
   const notes: string[] = [];
+  const skipped: { file: string; reason: string }[] = [];
   const findings: CliFinding[] = [];
   // Each file is linted once: no document cache, so memory stays flat on big trees.
   const linter = new ManifestLinter({ ...opts.lint, maxLength: opts.maxSizeKb * 1024 }, 0);
@@ -188,51 +216,78 @@ export async function lintPaths(opts: LintCliOptions, readText: (file: string) =
   let reportedProblems = false;
   for (const p of opts.paths) {
     const found = await expand(p, errors);
-    if (found.length === 0 && p !== '-' && !errors.some((e) => e.includes(p))) notes.push(`${p}: no *.yaml, *.yml or *.json files here`);
-    for (const file of found) {
+    if (found.length === 0 && p !== '-' && !errors.some((e) => e.includes(forTerminal(p)))) notes.push(`${forTerminal(p)}: no *.yaml, *.yml or *.json files here`);
+    for (const { file, found: searched } of found) {
       let text: string;
       try {
         text = await readText(file);
       } catch (err) {
-        errors.push(`cannot read ${file}: ${describe(err)}`);
+        errors.push(`cannot read ${forTerminal(file)}: ${describe(err)}`);
         continue;
       }
+      // Positions are counted from after a byte order mark, as editors and SARIF viewers count them.
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (searched) {
+        const verdict = manifestVerdict(file, text);
+        if (!verdict.manifest) {
+          skipped.push({ file, reason: verdict.reason });
+          continue;
+        }
+      }
       files++;
-      const result = linter.lint(text);
+      let result;
+      try {
+        result = linter.lint(text);
+      } catch (err) {
+        // The core is fuzzed not to throw; if it still does, that file is named and the rest linted.
+        errors.push(`${forTerminal(file)}: could not be linted: ${err instanceof Error ? err.message : String(err)}`);
+        continue;
+      }
       if (!reportedProblems) {
         errors.push(...result.problems);
         reportedProblems = true;
       }
       if (result.skipped) {
-        notes.push(`${file}: ${result.skipped}`);
+        notes.push(`${forTerminal(file)}: ${result.skipped}`);
         continue;
       }
       const lines = new LineIndex(text);
+      for (const e of result.errors) {
+        const at = lines.position(e.start);
+        errors.push(`${forTerminal(file)}:${at.line + 1}: ${e.message}`);
+      }
       for (const f of result.findings) findings.push(toCli(file, f, lines));
     }
   }
-  return { findings, notes, errors, files };
+  return { findings, notes, skipped, errors, files };
+}
+
+function range(lines: LineIndex, start: number, end: number): { line: number; column: number; endLine: number; endColumn: number } {
+  const s = lines.position(start);
+  const e = lines.position(end);
+  return { line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
 }
 
 function toCli(file: string, f: Finding, lines: LineIndex): CliFinding {
-  const s = lines.position(f.start);
-  const e = lines.position(f.end);
-  return {
+  const out: CliFinding = {
     file,
-    line: s.line + 1,
-    column: s.character + 1,
-    endLine: e.line + 1,
-    endColumn: e.character + 1,
+    ...range(lines, f.start, f.end),
     rule: f.rule,
     severity: f.severity,
     message: f.message,
     ip: f.ip ?? null,
   };
+  if (f.why !== undefined) out.evidence = f.why;
+  if (f.related?.length) out.related = f.related.map((r) => range(lines, r.start, r.end));
+  return out;
 }
 
 export function formatText(run: LintRun): string {
   let out = '';
-  for (const f of run.findings) out += `${f.file}:${f.line}:${f.column}: ${f.severity} [${f.rule}] ${f.message}\n`;
+  for (const f of run.findings) {
+    const also = f.related?.length ? ` (also at ${f.related.map((r) => `${r.line}:${r.column}`).join(', ')})` : '';
+    out += forTerminal(`${f.file}:${f.line}:${f.column}: ${f.severity} [${f.rule}] ${f.message}${also}`) + '\n';
+  }
   const n = run.findings.length;
   out += `${n} finding${n === 1 ? '' : 's'} in ${run.files} file${run.files === 1 ? '' : 's'}\n`;
   return out;
@@ -245,8 +300,8 @@ export function formatJson(run: LintRun): string {
 const RULE_TEXT: Record<RuleId, { name: string; short: string; full: string }> = {
   'ip-literal': {
     name: 'IpLiteral',
-    short: 'Hard-coded IP address',
-    full: 'Pod IPs change whenever a Pod is replaced (rollout, crash, eviction); address a Service instead.',
+    short: 'Hard-coded IP address that a client connects to',
+    full: 'Pod IPs change whenever a Pod is replaced (rollout, crash, eviction) and node IPs when a node is; address a Service instead. A public address is a host outside the cluster: use its DNS name.',
   },
   'host-network': { name: 'HostNetwork', short: 'Pod uses the host network', full: HOST_NETWORK_MESSAGE },
   'load-balancer-ip': {
@@ -282,19 +337,19 @@ export function formatSarif(run: LintRun): string {
     help: { text: `${RULE_TEXT[id].full} See ${ruleDocUrl(id)}` },
     defaultConfiguration: { level: sarifLevel(DEFAULT_SEVERITY[id]) },
   }));
+  const location = (f: CliFinding, r: { line: number; column: number; endLine: number; endColumn: number }) => ({
+    physicalLocation: {
+      artifactLocation: { uri: artifactUri(f.file), ...(isAbsolute(f.file) || f.file === '-' ? {} : { uriBaseId: '%SRCROOT%' }) },
+      region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn },
+    },
+  });
   const results = run.findings.map((f) => ({
     ruleId: f.rule,
     ruleIndex: RULE_IDS.indexOf(f.rule),
     level: sarifLevel(f.severity),
     message: { text: f.message },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri: artifactUri(f.file), ...(isAbsolute(f.file) || f.file === '-' ? {} : { uriBaseId: '%SRCROOT%' }) },
-          region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
-        },
-      },
-    ],
+    locations: [location(f, f)],
+    ...(f.related?.length ? { relatedLocations: f.related.map((r, id) => ({ id, ...location(f, r), message: { text: 'the same literal in the same field' } })) } : {}),
   }));
   const notifications = [
     ...run.errors.map((text) => ({ level: 'error', message: { text } })),
@@ -334,7 +389,12 @@ export async function run(args: string[]): Promise<number> {
   }
   const result = await lintPaths(parsed.options);
   const { format } = parsed.options;
-  process.stdout.write(format === 'json' ? formatJson(result) : format === 'sarif' ? formatSarif(result) : formatText(result));
+  process.stdout.write(format === 'json' ? jsonForTerminal(formatJson(result)) : format === 'sarif' ? jsonForTerminal(formatSarif(result)) : formatText(result));
+  if (parsed.options.verbose) for (const k of result.skipped) process.stderr.write(`pod-ip-lens lint: skipped ${forTerminal(k.file)}: ${k.reason}\n`);
+  else if (result.skipped.length > 0) {
+    const n = result.skipped.length;
+    process.stderr.write(`pod-ip-lens lint: note: skipped ${n} file${n === 1 ? '' : 's'} without top-level apiVersion and kind (--verbose lists them)\n`);
+  }
   for (const n of result.notes) process.stderr.write(`pod-ip-lens lint: note: ${n}\n`);
   for (const e of result.errors) process.stderr.write(`pod-ip-lens lint: ${e}\n`);
   return exitCode(result);

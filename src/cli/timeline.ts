@@ -5,16 +5,28 @@ import { writeFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import type { LifecycleEvent, TimelineSnapshot } from '../core/events';
 import { replayKubectlWatch, type ReplayResult } from '../core/lifecycle';
+import { forTerminal, jsonForTerminal } from './terminal';
 
-export const TIMELINE_USAGE = `Usage: pod-ip-lens timeline FILE|- [--format text|json] [--html OUT]
+/** Above this many events the text output is a summary; `--all` prints the full table. */
+export const TEXT_TABLE_LIMIT = 1000;
+/** Notable events (IP reuses, gaps) listed in the summary of a long replay. */
+const SUMMARY_ROWS = 20;
+
+export const TIMELINE_USAGE = `Usage: pod-ip-lens timeline FILE|- [--format text|json] [--all] [--html OUT]
 
 Replays what 'kubectl get pods -w -o json' printed (add --output-watch-events to kubectl so
 deletions are visible) and prints the lifecycle of each Pod IP.
 
   FILE|-            the captured output, or - for standard input
-  --format text     a readable table (default); times marked * are arrival estimates
+  --format text     a readable table (default); times marked * are arrival estimates. Above
+                    ${TEXT_TABLE_LIMIT} events: a summary (counts, IP reuses, gaps) instead
   --format json     one object {"events": [...]}: type, time (ISO 8601), uid, pod, ip, node
+  --all             the full text table, however long the replay is
   --html OUT        also write the timeline view as one self-contained HTML file (opens offline)
+
+Objects with wrong field types (or no uid) are skipped and named by line and column; the rest
+is replayed. Exit status: 0 when all input was replayed, 1 when some was skipped or the input
+ends in a syntax error, 2 for usage errors and unreadable files.
 
 Example:
   kubectl get pods -w -o json --output-watch-events | pod-ip-lens timeline -
@@ -23,6 +35,8 @@ Example:
 export interface TimelineOptions {
   source: string;
   format: 'text' | 'json';
+  /** The full text table even for long replays. */
+  all?: boolean;
   /** Where to write the self-contained HTML view, if asked. */
   html?: string;
 }
@@ -34,9 +48,14 @@ export function parseTimelineArgs(args: string[]): ParsedArgs {
   let source: string | undefined;
   let format: TimelineOptions['format'] = 'text';
   let html: string | undefined;
+  let all = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--help' || a === '-h') return { ok: false, help: true };
+    if (a === '--all') {
+      all = true;
+      continue;
+    }
     if (a === '--format' || a.startsWith('--format=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
       if (v !== 'text' && v !== 'json') return { ok: false, help: false, message: `--format must be 'text' or 'json', not ${v === undefined ? 'nothing' : `'${v}'`}` };
@@ -54,20 +73,29 @@ export function parseTimelineArgs(args: string[]): ParsedArgs {
     source = a;
   }
   if (source === undefined) return { ok: false, help: false, message: 'missing input: a FILE, or - for standard input' };
-  return { ok: true, options: { source, format, ...(html !== undefined ? { html } : {}) } };
+  if (all && format === 'json') return { ok: false, help: false, message: '--all is for the text table; --format json always has every event' };
+  return { ok: true, options: { source, format, ...(all ? { all } : {}), ...(html !== undefined ? { html } : {}) } };
 }
 
 /** Reads and replays an input; the snapshot is what a renderer (table, JSON, HTML) needs. */
 export async function loadTimeline(source: string): Promise<{ result: ReplayResult; snapshot: TimelineSnapshot; name: string }> {
   // Read and replayed piece by piece: a capture of a big cluster is hundreds of MB.
-  const input = source === '-' ? await readStdin() : readFileInChunks(source);
-  const name = source === '-' ? '<stdin>' : source;
+  return replayInput(source === '-' ? await readStdin() : readFileInChunks(source), source === '-' ? '<stdin>' : source);
+}
+
+function replayInput(input: string | Iterable<string>, name: string): { result: ReplayResult; snapshot: TimelineSnapshot; name: string } {
   const result = replayKubectlWatch(input);
   return { result, snapshot: replaySnapshot(result, name), name };
 }
 
 export function replaySnapshot(result: ReplayResult, name: string): TimelineSnapshot {
-  return result.model.snapshot({ context: `replay of ${name}`, labelSelector: '' }, 'stopped', result.error ? `input stopped at line ${result.error.line}, column ${result.error.column}: ${result.error.message}` : undefined);
+  const notes: string[] = [];
+  if (result.skipped.length) {
+    const first = result.skipped[0];
+    notes.push(`${result.skipped.length} bad object${result.skipped.length === 1 ? '' : 's'} skipped (the first at line ${first.line}, column ${first.column}: ${first.message})`);
+  }
+  if (result.error) notes.push(`input stopped at line ${result.error.line}, column ${result.error.column}: ${result.error.message}`);
+  return result.model.snapshot({ context: `replay of ${name}`, labelSelector: '' }, 'stopped', notes.length ? notes.join('; ') : undefined);
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -81,40 +109,49 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const { source, format } = parsed.options;
-  let loaded: Awaited<ReturnType<typeof loadTimeline>>;
+  const shownSource = forTerminal(source);
+  let loaded: ReturnType<typeof replayInput>;
   try {
-    loaded = await loadTimeline(source);
+    // Opened at once (a missing file fails here), then read and replayed in pieces.
+    loaded = replayInput(source === '-' ? await readStdin() : readFileInChunks(source), source === '-' ? '<stdin>' : source);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
+    if (err.code === undefined) throw e;
     const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
-    process.stderr.write(`pod-ip-lens timeline: cannot read ${source}: ${why}\n`);
+    process.stderr.write(`pod-ip-lens timeline: cannot read ${shownSource}: ${forTerminal(why)}\n`);
     return 2;
   }
   const { result, name } = loaded;
-  const out = bufferedStdout();
-  if (format === 'json') writeJson(result.events, out.write);
-  else writeText(result, out.write);
-  out.flush();
+  const shownName = forTerminal(name);
+  if (format === 'json') {
+    const out = bufferedStdout();
+    writeJson(result.events, out.write);
+    out.flush();
+  } else process.stdout.write(formatText(result, { all: parsed.options.all }));
   if (parsed.options.html !== undefined) {
     const out = parsed.options.html;
     try {
       const { renderTimelineHtml } = await import('./timelineHtml');
       await writeFile(out, await renderTimelineHtml(loaded.snapshot, `Pod IP timeline — ${name}`));
-      process.stderr.write(`pod-ip-lens timeline: wrote ${out}\n`);
+      process.stderr.write(`pod-ip-lens timeline: wrote ${forTerminal(out)}\n`);
     } catch (e) {
-      process.stderr.write(`pod-ip-lens timeline: cannot write ${out}: ${(e as Error).message}\n`);
+      process.stderr.write(`pod-ip-lens timeline: cannot write ${forTerminal(out)}: ${forTerminal((e as Error).message)}\n`);
       return 2;
     }
   }
-  for (const w of result.warnings) process.stderr.write(`pod-ip-lens timeline: note: ${w}\n`);
+  for (const w of result.warnings) process.stderr.write(`pod-ip-lens timeline: note: ${forTerminal(w)}\n`);
+  for (const s of result.skipped) process.stderr.write(`pod-ip-lens timeline: ${shownName}:${s.line}:${s.column}: ${forTerminal(s.message)}\n`);
+  if (result.skipped.length) {
+    const n = result.skipped.length;
+    process.stderr.write(`pod-ip-lens timeline: ${n} object${n === 1 ? '' : 's'} skipped for bad data, ${result.applied} replayed\n`);
+  }
   if (result.error) {
     process.stderr.write(
-      `pod-ip-lens timeline: ${name}:${result.error.line}:${result.error.column}: ${result.error.message}` +
+      `pod-ip-lens timeline: ${shownName}:${result.error.line}:${result.error.column}: ${forTerminal(result.error.message)}` +
         ` (the ${result.applied} watch event${result.applied === 1 ? '' : 's'} before it are reported above)\n`,
     );
-    return 1;
   }
-  return 0;
+  return result.error || result.skipped.length ? 1 : 0;
 }
 
 /** The JSON shape the issue fixes: type, time, uid, pod, then ip and node where they apply; other facts after. */
@@ -124,7 +161,7 @@ export function formatJson(events: LifecycleEvent[]): string {
   return parts.join('');
 }
 
-/** formatJson, written in pieces (the same text as JSON.stringify({ events }, null, 2)). */
+/** formatJson, written in pieces (the same text as JSON.stringify({ events }, null, 2), escaped for a terminal). */
 export function writeJson(events: LifecycleEvent[], write: (s: string) => void): void {
   if (events.length === 0) {
     write('{\n  "events": []\n}\n');
@@ -141,36 +178,56 @@ export function writeJson(events: LifecycleEvent[], write: (s: string) => void):
     for (const k of ['service', 'previousUid', 'previousPod', 'overlap', 'seenOnRelist', 'hostNetwork', 'from', 'to', 'reason', 'owner', 'revision'] as const) {
       if (e[k] !== undefined) o[k] = e[k];
     }
-    write(`${JSON.stringify(o, null, 2).replace(/^/gm, '    ')}${i + 1 < events.length ? ',' : ''}\n`);
+    write(`${jsonForTerminal(JSON.stringify(o, null, 2)).replace(/^/gm, '    ')}${i + 1 < events.length ? ',' : ''}\n`);
   });
   write('  ]\n}\n');
 }
 
-export function formatText(result: ReplayResult): string {
-  const parts: string[] = [];
-  writeText(result, (s) => parts.push(s));
-  return parts.join('');
+const HEADER = ['TIME', 'EVENT', 'POD', 'IP', 'NODE', 'DETAILS'];
+
+function row(e: LifecycleEvent): string[] {
+  return [`${e.time}${e.timeSource === 'arrival' ? '*' : ' '}`, e.type, forTerminal(e.pod ?? '-'), forTerminal(e.ip ?? '-'), forTerminal(e.node ?? '-'), forTerminal(details(e))];
 }
 
-/** formatText, written in pieces: column widths first, then one line at a time (no table of every row in memory). */
-export function writeText(result: ReplayResult, write: (s: string) => void): void {
-  const header = ['TIME', 'EVENT', 'POD', 'IP', 'NODE', 'DETAILS'];
-  const row = (e: LifecycleEvent) => [`${e.time}${e.timeSource === 'arrival' ? '*' : ' '}`, e.type, e.pod ?? '-', e.ip ?? '-', e.node ?? '-', details(e)];
-  const widths = header.map((h) => h.length);
-  for (const e of result.events) row(e).forEach((cell, c) => (widths[c] = Math.max(widths[c], cell.length)));
-  const line = (r: string[]) => `${r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd()}\n`;
-  write(line(header));
-  for (const e of result.events) write(line(row(e)));
+/** Columns padded to their widest cell (a loop: spreading 100,000 widths into Math.max overflows the stack). */
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map(() => 0);
+  for (const r of rows) for (let c = 0; c < r.length; c++) if (r[c].length > widths[c]) widths[c] = r[c].length;
+  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd());
+}
+
+/**
+ * Every event as a table; above TEXT_TABLE_LIMIT events (unless `all`), a summary a person can
+ * read instead: counts per event type, then the IP reuses and gaps, the events worth a look.
+ */
+export function formatText(result: ReplayResult, options: { all?: boolean } = {}): string {
+  const lines: string[] = [];
+  const n = result.events.length;
+  if (options.all || n <= TEXT_TABLE_LIMIT) {
+    for (const l of table([HEADER, ...result.events.map(row)])) lines.push(l);
+  } else {
+    lines.push(`${n} events: a summary (--all prints every one).`, '');
+    const counts = new Map<string, number>();
+    for (const e of result.events) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
+    lines.push(...table([['EVENT', 'COUNT'], ...[...counts].map(([t, c]) => [t, String(c)])]).map((l) => `  ${l}`));
+    for (const [type, title] of [['ip-reused', 'IP reuses'], ['gap', 'Watch gaps']] as const) {
+      const notable = result.events.filter((e) => e.type === type);
+      if (!notable.length) continue;
+      lines.push('', `${title}${notable.length > SUMMARY_ROWS ? ` (the first ${SUMMARY_ROWS} of ${notable.length})` : ''}:`);
+      lines.push(...table([HEADER, ...notable.slice(0, SUMMARY_ROWS).map(row)]).map((l) => `  ${l}`));
+    }
+  }
   const pods = result.model.podSummaries();
   const live = pods.filter((p) => !p.deleted);
-  write('\n');
-  write(
-    `${result.events.length} event${result.events.length === 1 ? '' : 's'} from ${result.applied} watch event${result.applied === 1 ? '' : 's'}; ` +
-      `${pods.length} Pod li${pods.length === 1 ? 'fe' : 'ves'}, ${live.length} not deleted at the end.\n`,
+  lines.push('');
+  lines.push(
+    `${n} event${n === 1 ? '' : 's'} from ${result.applied} watch event${result.applied === 1 ? '' : 's'}; ` +
+      `${pods.length} Pod li${pods.length === 1 ? 'fe' : 'ves'}, ${live.length} not deleted at the end.`,
   );
   if (result.events.some((e) => e.timeSource === 'arrival')) {
-    write('* no timestamp in the object for this change: the time is the latest one the stream had shown by then.\n');
+    lines.push('* no timestamp in the object for this change: the time is the latest one the stream had shown by then.');
   }
+  return `${lines.join('\n')}\n`;
 }
 
 /** Writes to stdout in blocks of about 1 MB rather than one call per line or one string of everything. */

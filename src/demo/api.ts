@@ -2,9 +2,11 @@
 // lifecycle, ClusterIP allocation), generation bumps, status subresources, patches, graceful and
 // cascading deletion, scale, and the Event recorder. The HTTP layer and the controllers both go
 // through here, as real controllers go through the real API.
+import { randomUUID } from 'node:crypto';
 import { ApiError, KubeObject, Store, notFound, nowTimestamp, randomSuffix } from './store';
 import { RESOURCE, RESOURCE_BY_KEY, ResourceType, apiVersionOf } from './resources';
-import { applyDefaults, invalid, validate } from './defaults';
+import { applyDefaults, invalid, normalizePodIps, selectJobPods, validate } from './defaults';
+import { SERVICE_ACCOUNT_MOUNT, serviceAccountToken } from './podfs';
 import { Matcher, parseFieldSelector, parseLabelSelector, labelSelectorString } from './selectors';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
 import { ServiceIpam } from './ipam';
@@ -159,14 +161,21 @@ export class DemoApi {
     delete obj.metadata.deletionGracePeriodSeconds;
     if (rt.generation) obj.metadata.generation = 1;
     else delete obj.metadata.generation;
+    delete obj.metadata.uid;
+    const uid = randomUUID();
     applyDefaults(rt, obj);
+    if (rt.kind === 'Job') selectJobPods(obj as Any, uid);
+    if (rt.kind === 'Pod') {
+      this.admitServiceAccount(obj as Any);
+      normalizePodIps(obj as Any);
+    }
     validate(rt, obj);
     if (rt.kind === 'Service') this.allocateServiceAddresses(rt, obj as Any, undefined, opts.dryRun === true);
     if (opts.dryRun) {
-      return { ...obj, metadata: { ...obj.metadata, name: obj.metadata.name ?? `${obj.metadata.generateName ?? ''}${randomSuffix()}`, uid: crypto.randomUUID(), creationTimestamp: nowTimestamp() } };
+      return { ...obj, metadata: { ...obj.metadata, name: obj.metadata.name ?? `${obj.metadata.generateName ?? ''}${randomSuffix()}`, uid, creationTimestamp: nowTimestamp() } };
     }
     try {
-      return this.store.create(key, obj);
+      return this.store.create(key, obj, uid);
     } catch (e) {
       if (rt.kind === 'Service') this.releaseServiceAddresses(obj as Any);
       throw e;
@@ -183,6 +192,11 @@ export class DemoApi {
     let next: Any;
     if (opts.subresource === 'status') {
       next = { ...current, status: obj.status, metadata: { ...current.metadata, resourceVersion: obj.metadata.resourceVersion } };
+      if (rt.kind === 'Pod') {
+        next.status = structuredClone(next.status ?? {});
+        normalizePodIps(next);
+        validate(rt, next);
+      }
     } else {
       next = obj;
       next.metadata = {
@@ -322,12 +336,165 @@ export class DemoApi {
   /** Objects (of the kinds that can have owners) whose ownerReferences name this uid. */
   dependentsOf(uid: string): { key: string; object: KubeObject }[] {
     const out: { key: string; object: KubeObject }[] = [];
-    for (const key of [RESOURCE.replicasets, RESOURCE.pods, RESOURCE.endpointslices, RESOURCE.endpoints, RESOURCE.deployments, RESOURCE.services, RESOURCE.statefulsets, RESOURCE.daemonsets]) {
+    for (const key of [RESOURCE.replicasets, RESOURCE.pods, RESOURCE.endpointslices, RESOURCE.endpoints, RESOURCE.deployments, RESOURCE.services, RESOURCE.statefulsets, RESOURCE.daemonsets, RESOURCE.jobs, RESOURCE.cronjobs]) {
       for (const o of this.store.list(key).items) {
         if (o.metadata.ownerReferences?.some((r) => r.uid === uid)) out.push({ key, object: o });
       }
     }
     return out;
+  }
+
+  private readonly exitHandlers = new Set<(podUid: string, container: string, exitCode: number) => void>();
+
+  /** The kubelet listens here for container main processes that end outside its own programs (an attached shell's `exit`). */
+  onContainerExit(handler: (podUid: string, container: string, exitCode: number) => void): () => void {
+    this.exitHandlers.add(handler);
+    return () => this.exitHandlers.delete(handler);
+  }
+
+  /** A container's main process ended with this code (restartPolicy decides what follows). */
+  containerExited(podUid: string, container: string, exitCode: number): void {
+    for (const h of [...this.exitHandlers]) h(podUid, container, exitCode);
+  }
+
+  /** Who the demo's kubeconfig user is (kind's admin: a member of kubeadm:cluster-admins). */
+  readonly user = { username: 'kubernetes-admin', groups: ['kubeadm:cluster-admins', 'system:authenticated'] };
+
+  /**
+   * A review, answered and not stored: SelfSubjectAccessReview (`kubectl auth can-i`: the demo
+   * user may do anything), SelfSubjectRulesReview (`can-i --list`), SelfSubjectReview (`auth whoami`).
+   */
+  review(key: string, body: KubeObject): KubeObject {
+    const rt = resourceType(key);
+    const obj = this.normalize(rt, undefined, body) as Any;
+    const metadata = { creationTimestamp: null };
+    const head = { kind: rt.kind, apiVersion: apiVersionOf(rt), metadata } as unknown as KubeObject;
+    switch (rt.kind) {
+      case 'SelfSubjectAccessReview': {
+        const spec = obj.spec ?? {};
+        if (!spec.resourceAttributes && !spec.nonResourceAttributes) {
+          throw invalid(rt, '', [{ field: 'spec.resourceAttributes', message: 'Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified', reason: 'FieldValueRequired' }]);
+        }
+        return { ...head, spec, status: { allowed: true, reason: 'RBAC: allowed by ClusterRoleBinding "kubeadm:cluster-admins" of ClusterRole "cluster-admin" to Group "kubeadm:cluster-admins"' } };
+      }
+      case 'SelfSubjectRulesReview':
+        return {
+          ...head,
+          spec: obj.spec ?? {},
+          status: {
+            resourceRules: [
+              { verbs: ['*'], apiGroups: ['*'], resources: ['*'] },
+              { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] },
+            ],
+            nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
+            incomplete: false,
+          },
+        };
+      case 'SelfSubjectReview':
+        return { ...head, status: { userInfo: { ...this.user } } };
+    }
+    throw new ApiError(405, 'MethodNotAllowed', `${rt.plural} cannot be created`);
+  }
+
+  /** serviceaccounts/token (`kubectl create token`): a bound token for the service account. */
+  createToken(namespace: string, name: string, body: Any): KubeObject {
+    this.get(RESOURCE.serviceaccounts, namespace, name);
+    const expirationSeconds = Math.max(600, Number(body?.spec?.expirationSeconds ?? 3600));
+    const holder = { metadata: { namespace, name: `token-${name}`, uid: '' }, spec: { serviceAccountName: name } };
+    const token = serviceAccountToken(this, holder, expirationSeconds);
+    return {
+      kind: 'TokenRequest',
+      apiVersion: 'authentication.k8s.io/v1',
+      metadata: { name, namespace, creationTimestamp: null },
+      spec: { audiences: body?.spec?.audiences ?? ['https://kubernetes.default.svc.cluster.local'], expirationSeconds, boundObjectRef: body?.spec?.boundObjectRef ?? null },
+      status: { token, expirationTimestamp: nowTimestamp(Date.now() + expirationSeconds * 1000) },
+    } as unknown as KubeObject;
+  }
+
+  /**
+   * The ServiceAccount admission plugin: the Pod's service account must exist, and unless
+   * automounting is off its token, the cluster CA and the namespace are projected into every
+   * container at /var/run/secrets/kubernetes.io/serviceaccount (volume `kube-api-access-xxxxx`).
+   */
+  private admitServiceAccount(pod: Any): void {
+    const ns = pod.metadata.namespace;
+    const saName = pod.spec.serviceAccountName ?? 'default';
+    const sa = this.store.get(RESOURCE.serviceaccounts, ns, saName) as Any;
+    if (!sa) {
+      throw new ApiError(403, 'Forbidden', `pods "${pod.metadata.name ?? pod.metadata.generateName ?? ''}" is forbidden: error looking up service account ${ns}/${saName}: serviceaccount "${saName}" not found`);
+    }
+    if (pod.spec.automountServiceAccountToken === false || (pod.spec.automountServiceAccountToken === undefined && sa.automountServiceAccountToken === false)) return;
+    const containers: Any[] = [...(pod.spec.containers ?? []), ...(pod.spec.initContainers ?? [])];
+    if (containers.some((c) => (c.volumeMounts ?? []).some((m: Any) => m.mountPath === SERVICE_ACCOUNT_MOUNT))) return;
+    const name = `kube-api-access-${randomSuffix()}`;
+    pod.spec.volumes = [
+      ...(pod.spec.volumes ?? []),
+      {
+        name,
+        projected: {
+          defaultMode: 420,
+          sources: [
+            { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+            { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+            { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+          ],
+        },
+      },
+    ];
+    for (const c of containers) c.volumeMounts = [...(c.volumeMounts ?? []), { name, readOnly: true, mountPath: SERVICE_ACCOUNT_MOUNT }];
+  }
+
+  /** pods/eviction: a graceful delete (no PodDisruptionBudgets to check in the demo). */
+  evict(namespace: string, name: string, opts: { gracePeriodSeconds?: number; dryRun?: boolean }): void {
+    this.delete(RESOURCE.pods, namespace, name, opts);
+  }
+
+  /** pods/binding: what a scheduler does; 409 when the Pod is already on a node. */
+  bind(namespace: string, name: string, nodeName: unknown): void {
+    const pod = this.get(RESOURCE.pods, namespace, name) as Any;
+    if (typeof nodeName !== 'string' || !nodeName) throw new ApiError(400, 'BadRequest', 'binding needs target.name');
+    if (pod.spec.nodeName) throw new ApiError(409, 'Conflict', `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
+    this.store.update(RESOURCE.pods, { ...pod, spec: { ...pod.spec, nodeName } });
+  }
+
+  /** namespaces/finalize: replaces spec.finalizers. */
+  finalizeNamespace(name: string, finalizers: unknown): KubeObject {
+    const cur = this.get(RESOURCE.namespaces, undefined, name) as Any;
+    return this.store.update(RESOURCE.namespaces, { ...cur, spec: { ...cur.spec, finalizers: Array.isArray(finalizers) ? finalizers : [] } });
+  }
+
+  /**
+   * Server-side apply. Without managed-fields tracking the applied configuration is merged like
+   * a strategic merge patch (what it amounts to for a single field manager); an object that does
+   * not exist yet is created. Returns whether it was created.
+   */
+  apply(key: string, namespace: string | undefined, name: string, config: unknown, opts: WriteOptions = {}): { object: KubeObject; created: boolean } {
+    if (!this.store.get(key, namespace, name)) {
+      const c = (config ?? {}) as Any;
+      if (typeof c !== 'object' || Array.isArray(c)) throw new ApiError(400, 'BadRequest', 'the applied configuration must be an object');
+      return { object: this.create(key, namespace, { ...c, metadata: { ...c.metadata, name } }, opts), created: true };
+    }
+    return { object: this.patch(key, namespace, name, 'apply', config, opts), created: false };
+  }
+
+  /** A patch of the scale subresource (kubectl scale sends a merge patch of spec.replicas). */
+  patchScale(key: string, namespace: string, name: string, type: PatchType, patch: unknown, opts: WriteOptions = {}): KubeObject {
+    const scale = this.getScale(key, namespace, name);
+    const patched = type === 'json' ? jsonPatch(scale, patch) : mergePatch(scale, patch);
+    return this.updateScale(key, namespace, name, patched, opts);
+  }
+
+  /** deletecollection: every object the selectors match, each deleted as a single delete would be. */
+  deleteCollection(key: string, namespace: string | undefined, list: ListOptions, opts: DeleteOptions): number {
+    const { items } = this.list(key, namespace, { labelSelector: list.labelSelector, fieldSelector: list.fieldSelector });
+    let n = 0;
+    for (const o of items) {
+      // An object already gone (a cascade removed it) is not an error in a collection delete.
+      if (!this.store.get(key, o.metadata.namespace, o.metadata.name!)) continue;
+      this.delete(key, o.metadata.namespace, o.metadata.name!, opts);
+      n++;
+    }
+    return n;
   }
 
   /** autoscaling/v1 Scale of a Deployment or ReplicaSet. */

@@ -4,6 +4,8 @@
 import { ApiError, KubeObject } from './store';
 import { LabelSelector, labelSelectorMatches } from './selectors';
 import { ResourceType } from './resources';
+import { isIP } from 'node:net';
+import { parseSchedule } from './cron';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
@@ -90,6 +92,96 @@ function validatePodSpec(spec: Any, prefix: string): FieldCause[] {
     names.add(c?.name);
     if (!c?.image) causes.push({ field: `${prefix}.containers[${i}].image`, message: 'Required value', reason: 'FieldValueRequired' });
   });
+  return causes;
+}
+
+
+/**
+ * podIP and podIPs as the API server keeps them in step (v1 conversion): podIP is
+ * authoritative when both are set and differ, and fills podIPs when only it is set; podIPs[0]
+ * fills podIP otherwise. The same for hostIP/hostIPs.
+ */
+export function normalizePodIps(pod: Any): void {
+  const st = pod.status;
+  if (!st) return;
+  for (const [one, many] of [['podIP', 'podIPs'], ['hostIP', 'hostIPs']] as const) {
+    const list = Array.isArray(st[many]) ? st[many] : undefined;
+    if (st[one] && list?.length && list[0]?.ip !== st[one]) st[many] = [{ ip: st[one] }];
+    else if (st[one] && !list?.length) st[many] = [{ ip: st[one] }];
+    else if (!st[one] && list?.length && typeof list[0]?.ip === 'string') st[one] = list[0].ip;
+  }
+}
+
+function validatePodIps(st: Any): FieldCause[] {
+  const causes: FieldCause[] = [];
+  for (const many of ['podIPs', 'hostIPs']) {
+    const list = st?.[many];
+    if (list === undefined || list === null) continue;
+    if (!Array.isArray(list)) {
+      causes.push({ field: `status.${many}`, message: 'Invalid value: must be a list' });
+      continue;
+    }
+    if (list.length > 2) causes.push({ field: `status.${many}`, message: `Too many: ${list.length}: must have at most 2 items`, reason: 'FieldValueTooMany' });
+    const families = new Set<number>();
+    list.forEach((p: Any, i: number) => {
+      const family = typeof p?.ip === 'string' ? isIP(p.ip) : 0;
+      if (!family) causes.push({ field: `status.${many}[${i}].ip`, message: `Invalid value: ${JSON.stringify(p?.ip ?? null)}: must be a valid IP address` });
+      else if (families.has(family)) causes.push({ field: `status.${many}`, message: `Invalid value: ${JSON.stringify(list.map((x: Any) => x?.ip))}: may specify no more than one IP for each IP family` });
+      families.add(family);
+    });
+  }
+  return causes;
+}
+
+/**
+ * A Job's selector and Pod labels, as the API server generates them (unless manualSelector):
+ * the Job's uid, under the batch.kubernetes.io/ and legacy keys.
+ */
+export function selectJobPods(job: Any, uid: string): void {
+  if (job.spec?.manualSelector === true) return;
+  job.spec ??= {};
+  job.spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+  job.spec.template ??= {};
+  job.spec.template.metadata ??= {};
+  job.spec.template.metadata.labels = {
+    ...(job.spec.template.metadata.labels ?? {}),
+    'batch.kubernetes.io/controller-uid': uid,
+    'batch.kubernetes.io/job-name': job.metadata.name ?? '',
+    'controller-uid': uid,
+    'job-name': job.metadata.name ?? '',
+  };
+}
+
+function defaultJobSpec(spec: Any): void {
+  if (spec.completions === undefined && spec.parallelism === undefined) {
+    spec.completions = 1;
+    spec.parallelism = 1;
+  }
+  spec.parallelism ??= 1;
+  spec.backoffLimit ??= 6;
+  spec.completionMode ??= 'NonIndexed';
+  spec.suspend ??= false;
+  spec.manualSelector ??= undefined;
+  if (spec.manualSelector === undefined) delete spec.manualSelector;
+  spec.podReplacementPolicy ??= 'TerminatingOrFailed';
+  spec.template ??= {};
+  spec.template.metadata ??= {};
+  spec.template.metadata.creationTimestamp ??= null;
+  spec.template.spec ??= {};
+  defaultPodSpec(spec.template.spec);
+}
+
+function validateJobSpec(spec: Any, prefix: string): FieldCause[] {
+  const causes: FieldCause[] = [];
+  const rp = spec?.template?.spec?.restartPolicy;
+  if (rp !== 'Never' && rp !== 'OnFailure') {
+    causes.push({ field: `${prefix}.template.spec.restartPolicy`, message: `Unsupported value: "${rp}": supported values: "OnFailure", "Never"`, reason: 'FieldValueNotSupported' });
+  }
+  for (const k of ['parallelism', 'completions', 'backoffLimit', 'activeDeadlineSeconds', 'ttlSecondsAfterFinished']) {
+    const v = spec?.[k];
+    if (v !== undefined && v !== null && (!Number.isInteger(v) || v < 0)) causes.push({ field: `${prefix}.${k}`, message: `Invalid value: ${JSON.stringify(v)}: must be greater than or equal to 0` });
+  }
+  causes.push(...validatePodSpec(spec?.template?.spec, `${prefix}.template.spec`));
   return causes;
 }
 
@@ -210,6 +302,38 @@ export function applyDefaults(rt: ResourceType, o: KubeObject): void {
     case 'Service':
       defaultService(o);
       break;
+    case 'Job':
+      (o as Any).spec ??= {};
+      defaultJobSpec((o as Any).spec);
+      (o as Any).status ??= {};
+      break;
+    case 'CronJob': {
+      const spec = ((o as Any).spec ??= {});
+      spec.concurrencyPolicy ??= 'Allow';
+      spec.suspend ??= false;
+      spec.successfulJobsHistoryLimit ??= 3;
+      spec.failedJobsHistoryLimit ??= 1;
+      spec.jobTemplate ??= {};
+      spec.jobTemplate.metadata ??= {};
+      spec.jobTemplate.metadata.creationTimestamp ??= null;
+      spec.jobTemplate.spec ??= {};
+      spec.jobTemplate.spec.template ??= {};
+      spec.jobTemplate.spec.template.metadata ??= {};
+      spec.jobTemplate.spec.template.metadata.creationTimestamp ??= null;
+      spec.jobTemplate.spec.template.spec ??= {};
+      defaultPodSpec(spec.jobTemplate.spec.template.spec);
+      (o as Any).status ??= {};
+      break;
+    }
+    case 'Ingress':
+      (o as Any).spec ??= {};
+      (o as Any).status ??= { loadBalancer: {} };
+      break;
+    case 'HorizontalPodAutoscaler':
+      (o as Any).spec ??= {};
+      (o as Any).spec.minReplicas ??= 1;
+      (o as Any).status ??= { currentReplicas: 0, desiredReplicas: 0 };
+      break;
     case 'Namespace':
       (o as Any).spec = { finalizers: ['kubernetes'] };
       (o as Any).status = { phase: 'Active' };
@@ -229,7 +353,43 @@ export function validate(rt: ResourceType, o: Any): void {
   switch (rt.kind) {
     case 'Pod':
       causes.push(...validatePodSpec(o.spec, 'spec'));
+      causes.push(...validatePodIps(o.status));
       break;
+    case 'Job':
+      causes.push(...validateJobSpec(o.spec, 'spec'));
+      break;
+    case 'CronJob': {
+      try {
+        parseSchedule(String(o.spec?.schedule ?? ''));
+      } catch (e) {
+        causes.push({ field: 'spec.schedule', message: `Invalid value: ${JSON.stringify(o.spec?.schedule ?? '')}: ${(e as Error).message}` });
+      }
+      if (!['Allow', 'Forbid', 'Replace'].includes(o.spec?.concurrencyPolicy)) {
+        causes.push({ field: 'spec.concurrencyPolicy', message: `Unsupported value: "${o.spec?.concurrencyPolicy}": supported values: "Allow", "Forbid", "Replace"`, reason: 'FieldValueNotSupported' });
+      }
+      causes.push(...validateJobSpec(o.spec?.jobTemplate?.spec, 'spec.jobTemplate.spec'));
+      break;
+    }
+    case 'Ingress':
+      (o.spec?.rules ?? []).forEach((r: Any, i: number) =>
+        (r?.http?.paths ?? []).forEach((p: Any, j: number) => {
+          const f = `spec.rules[${i}].http.paths[${j}]`;
+          if (!p?.pathType) causes.push({ field: `${f}.pathType`, message: 'Required value: pathType must be specified', reason: 'FieldValueRequired' });
+          else if (!['Exact', 'Prefix', 'ImplementationSpecific'].includes(p.pathType)) {
+            causes.push({ field: `${f}.pathType`, message: `Unsupported value: "${p.pathType}": supported values: "Exact", "ImplementationSpecific", "Prefix"`, reason: 'FieldValueNotSupported' });
+          }
+          if (!p?.backend?.service && !p?.backend?.resource) causes.push({ field: `${f}.backend`, message: 'Invalid value: "": resource or service backend is required', reason: 'FieldValueInvalid' });
+        }),
+      );
+      break;
+    case 'HorizontalPodAutoscaler': {
+      const ref = o.spec?.scaleTargetRef;
+      if (!ref?.kind) causes.push({ field: 'spec.scaleTargetRef.kind', message: 'Required value', reason: 'FieldValueRequired' });
+      if (!ref?.name) causes.push({ field: 'spec.scaleTargetRef.name', message: 'Required value', reason: 'FieldValueRequired' });
+      if (!Number.isInteger(o.spec?.maxReplicas) || o.spec.maxReplicas < 1) causes.push({ field: 'spec.maxReplicas', message: `Invalid value: ${JSON.stringify(o.spec?.maxReplicas ?? 0)}: must be greater than or equal to 1` });
+      else if (o.spec.minReplicas > o.spec.maxReplicas) causes.push({ field: 'spec.maxReplicas', message: `Invalid value: ${o.spec.maxReplicas}: must be greater than or equal to \`minReplicas\`` });
+      break;
+    }
     case 'Deployment':
     case 'ReplicaSet':
     case 'DaemonSet':

@@ -3,8 +3,9 @@
 // the fault injection and the store for tests. Used by `pod-ip-lens cluster`, the extension's
 // "Start Demo Cluster" command and the tests.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ensurePrivateDir, writePrivateFileSync } from './privateFile';
 import { Store, StoreSnapshot } from './store';
 import { DemoApi } from './api';
 import { ControlPlane, Timers } from './controllers';
@@ -46,6 +47,8 @@ export interface DemoClusterOptions {
   recordEvents?: boolean;
   /** Watch resume window: how many past events are kept (default 10,000; older resourceVersions get 410). */
   historySize?: number;
+  /** Watch resume window in time, ms (default 5 minutes, like etcd's compaction; older resourceVersions get 410). */
+  historyMs?: number;
   /** BOOKMARK period for watches that allow them, in ms (default 10,000). */
   bookmarkIntervalMs?: number;
   /** Lines of diagnostics (controller errors; every request when `verbose`). */
@@ -81,16 +84,18 @@ function validateOptions(o: DemoClusterOptions): void {
     throw new Error(`ipAllocation must be 'sequential' or 'reuse-first', got ${JSON.stringify(o.ipAllocation)}`);
   }
   if (o.podCidr !== undefined) parseCidr(o.podCidr);
+  if (o.historySize !== undefined && (!Number.isInteger(o.historySize) || o.historySize < 1)) throw new Error(`historySize must be a positive integer, got ${o.historySize}`);
+  if (o.historyMs !== undefined && !(o.historyMs >= 0 && Number.isFinite(o.historyMs))) throw new Error(`historyMs must be a non-negative number of milliseconds, got ${o.historyMs}`);
 }
 
 export async function startDemoCluster(options: DemoClusterOptions = {}): Promise<DemoCluster> {
   validateOptions(options);
   const log = options.log ?? (() => {});
   const contextName = options.contextName ?? 'pod-ip-lens-demo';
-  const store = new Store({ windowSize: options.historySize });
+  const store = new Store({ windowSize: options.historySize, windowMs: options.historyMs });
   const snapshotPath = options.dataDir ? join(options.dataDir, SNAPSHOT_FILE) : undefined;
   if (snapshotPath) {
-    mkdirSync(options.dataDir!, { recursive: true });
+    ensurePrivateDir(options.dataDir!);
     let text: string | undefined;
     try {
       text = readFileSync(snapshotPath, 'utf8');
@@ -105,6 +110,7 @@ export async function startDemoCluster(options: DemoClusterOptions = {}): Promis
       }
     }
   }
+  const tls = await generateDemoTls();
   const api = new DemoApi(store, { recordEvents: options.recordEvents ?? true });
   const timers = new Timers(options.speed ?? 1);
   timers.onError = (m) => log(`demo cluster: ${m}`);
@@ -119,11 +125,11 @@ export async function startDemoCluster(options: DemoClusterOptions = {}): Promis
       ipAllocation: options.ipAllocation ?? 'sequential',
       dualStack: options.dualStack ?? false,
       clusterName: 'demo',
+      caCert: tls.caCert,
     },
   });
   controlPlane.start({ systemWorkloads: options.systemWorkloads ?? true });
 
-  const tls = await generateDemoTls();
   const token = randomBytes(24).toString('base64url');
   let faults: Faults | undefined;
   const server = new ApiHttpServer({
@@ -131,6 +137,7 @@ export async function startDemoCluster(options: DemoClusterOptions = {}): Promis
     token,
     cert: tls.serverCert,
     key: tls.serverKey,
+    caCert: tls.caCert,
     faults: () => faults,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 10_000,
     log,
@@ -169,15 +176,21 @@ export async function startDemoCluster(options: DemoClusterOptions = {}): Promis
   const url = `https://127.0.0.1:${port}`;
   const kubeconfig = renderKubeconfig({ server: url, caCert: tls.caCert, token, contextName });
   if (options.kubeconfigPath) {
-    mkdirSync(dirname(options.kubeconfigPath), { recursive: true });
-    writeFileSync(options.kubeconfigPath, kubeconfig, { mode: 0o600 });
+    try {
+      ensurePrivateDir(dirname(options.kubeconfigPath));
+      writePrivateFileSync(options.kubeconfigPath, kubeconfig);
+    } catch (e) {
+      timers.stop();
+      controlPlane.stop();
+      await server.close();
+      throw new Error(`cannot write the kubeconfig: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   const saveSnapshot = () => {
     if (!snapshotPath) return;
-    const tmp = `${snapshotPath}.tmp`;
-    writeFileSync(tmp, JSON.stringify(store.snapshot()));
-    renameSync(tmp, snapshotPath);
+    // It holds Secret data: private, atomic, never through a link.
+    writePrivateFileSync(snapshotPath, JSON.stringify(store.snapshot()));
   };
   let savedRv = store.resourceVersion;
   if (snapshotPath) {

@@ -714,6 +714,174 @@ const MESSAGE_TABLE: Record<string, Record<number, string>> = {
     4: 'stringData map[string]string',
     3: 'type string',
   },
+  ServiceAccount: {
+    1: 'metadata ObjectMeta',
+    2: 'secrets []ObjectReference',
+    3: 'imagePullSecrets []LocalObjectReference',
+    4: 'automountServiceAccountToken bool ptr',
+  },
+  ObjectReference: {
+    1: 'kind string',
+    2: 'namespace string',
+    3: 'name string',
+    4: 'uid string',
+    5: 'apiVersion string',
+    6: 'resourceVersion string',
+    7: 'fieldPath string',
+  },
+  // k8s.io/api/batch/v1
+  Job: {
+    1: 'metadata ObjectMeta',
+    2: 'spec JobSpec',
+  },
+  JobSpec: {
+    1: 'parallelism int32 ptr',
+    2: 'completions int32 ptr',
+    3: 'activeDeadlineSeconds int64 ptr',
+    7: 'backoffLimit int32 ptr',
+    4: 'selector LabelSelector',
+    5: 'manualSelector bool ptr',
+    6: 'template PodTemplateSpec',
+    8: 'ttlSecondsAfterFinished int32 ptr',
+    9: 'completionMode string ptr',
+    10: 'suspend bool ptr',
+    14: 'podReplacementPolicy string ptr',
+  },
+  CronJob: {
+    1: 'metadata ObjectMeta',
+    2: 'spec CronJobSpec',
+  },
+  CronJobSpec: {
+    1: 'schedule string',
+    8: 'timeZone string ptr',
+    2: 'startingDeadlineSeconds int64 ptr',
+    3: 'concurrencyPolicy string',
+    4: 'suspend bool ptr',
+    5: 'jobTemplate JobTemplateSpec',
+    6: 'successfulJobsHistoryLimit int32 ptr',
+    7: 'failedJobsHistoryLimit int32 ptr',
+  },
+  JobTemplateSpec: {
+    1: 'metadata ObjectMeta',
+    2: 'spec JobSpec',
+  },
+  // k8s.io/api/networking/v1
+  Ingress: {
+    1: 'metadata ObjectMeta',
+    2: 'spec IngressSpec',
+  },
+  IngressSpec: {
+    4: 'ingressClassName string ptr',
+    1: 'defaultBackend IngressBackend',
+    2: 'tls []IngressTLS',
+    3: 'rules []IngressRule',
+  },
+  IngressBackend: {
+    4: 'service IngressServiceBackend',
+    3: 'resource TypedLocalObjectReference',
+  },
+  TypedLocalObjectReference: {
+    1: 'apiGroup string ptr',
+    2: 'kind string always',
+    3: 'name string always',
+  },
+  IngressServiceBackend: {
+    1: 'name string always',
+    2: 'port ServiceBackendPort',
+  },
+  ServiceBackendPort: {
+    1: 'name string',
+    2: 'number int32',
+  },
+  IngressTLS: {
+    1: 'hosts []string',
+    2: 'secretName string',
+  },
+  IngressRule: {
+    1: 'host string',
+    2: '- IngressRuleValue inline',
+  },
+  IngressRuleValue: {
+    1: 'http HTTPIngressRuleValue',
+  },
+  HTTPIngressRuleValue: {
+    1: 'paths []HTTPIngressPath',
+  },
+  HTTPIngressPath: {
+    1: 'path string',
+    3: 'pathType string ptr',
+    2: 'backend IngressBackend',
+  },
+  IngressClass: {
+    1: 'metadata ObjectMeta',
+    2: 'spec IngressClassSpec',
+  },
+  IngressClassSpec: {
+    1: 'controller string',
+  },
+  // k8s.io/api/authorization/v1, authentication/v1
+  SelfSubjectAccessReview: {
+    1: 'metadata ObjectMeta',
+    2: 'spec SelfSubjectAccessReviewSpec',
+  },
+  SelfSubjectAccessReviewSpec: {
+    1: 'resourceAttributes ResourceAttributes',
+    2: 'nonResourceAttributes NonResourceAttributes',
+  },
+  ResourceAttributes: {
+    1: 'namespace string',
+    2: 'verb string',
+    3: 'group string',
+    4: 'version string',
+    5: 'resource string',
+    6: 'subresource string',
+    7: 'name string',
+  },
+  NonResourceAttributes: {
+    1: 'path string',
+    2: 'verb string',
+  },
+  SelfSubjectRulesReview: {
+    1: 'metadata ObjectMeta',
+    2: 'spec SelfSubjectRulesReviewSpec',
+  },
+  SelfSubjectRulesReviewSpec: {
+    1: 'namespace string',
+  },
+  SelfSubjectReview: {
+    1: 'metadata ObjectMeta',
+  },
+  // k8s.io/api/autoscaling/v1
+  HorizontalPodAutoscaler: {
+    1: 'metadata ObjectMeta',
+    2: 'spec HorizontalPodAutoscalerSpec',
+  },
+  HorizontalPodAutoscalerSpec: {
+    1: 'scaleTargetRef CrossVersionObjectReference',
+    2: 'minReplicas int32 ptr',
+    3: 'maxReplicas int32 always',
+    4: 'targetCPUUtilizationPercentage int32 ptr',
+  },
+  CrossVersionObjectReference: {
+    1: 'kind string always',
+    2: 'name string always',
+    3: 'apiVersion string',
+  },
+  TokenRequest: {
+    1: 'metadata ObjectMeta',
+    2: 'spec TokenRequestSpec',
+  },
+  TokenRequestSpec: {
+    1: 'audiences []string',
+    4: 'expirationSeconds int64 ptr',
+    3: 'boundObjectRef BoundObjectReference',
+  },
+  BoundObjectReference: {
+    1: 'kind string',
+    2: 'apiVersion string',
+    3: 'name string',
+    4: 'uid string',
+  },
 };
 
 // EphemeralContainerCommon carries the same fields, with the same numbers, as Container.
@@ -728,6 +896,16 @@ const KIND_TABLE: Record<string, string> = {
   'v1/Namespace': 'Namespace',
   'v1/ConfigMap': 'ConfigMap',
   'v1/Secret': 'Secret',
+  'v1/ServiceAccount': 'ServiceAccount',
+  'batch/v1/Job': 'Job',
+  'batch/v1/CronJob': 'CronJob',
+  'networking.k8s.io/v1/Ingress': 'Ingress',
+  'networking.k8s.io/v1/IngressClass': 'IngressClass',
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': 'SelfSubjectAccessReview',
+  'authorization.k8s.io/v1/SelfSubjectRulesReview': 'SelfSubjectRulesReview',
+  'authentication.k8s.io/v1/SelfSubjectReview': 'SelfSubjectReview',
+  'authentication.k8s.io/v1/TokenRequest': 'TokenRequest',
+  'autoscaling/v1/HorizontalPodAutoscaler': 'HorizontalPodAutoscaler',
   'v1/DeleteOptions': 'DeleteOptions',
   'meta.k8s.io/v1/DeleteOptions': 'DeleteOptions',
 };
@@ -1072,37 +1250,7 @@ export function decodeKubernetesProtobuf(body: Uint8Array): Record<string, unkno
   return { apiVersion: envelope.apiVersion, kind: envelope.kind, ...object };
 }
 
-/** Thrown by {@link decodeRequestObject} for a body type the demo server does not read (answer 415). */
-export class UnsupportedMediaTypeError extends Error {
-  constructor(readonly contentType: string) {
-    super(`unsupported media type '${contentType}': send application/json or ${KUBERNETES_PROTOBUF_CONTENT_TYPE}`);
-    this.name = 'UnsupportedMediaTypeError';
-  }
-}
-
 /** True for `application/vnd.kubernetes.protobuf`, with or without parameters. */
 export function isKubernetesProtobuf(contentType: string | undefined): boolean {
   return (contentType ?? '').split(';')[0].trim().toLowerCase() === KUBERNETES_PROTOBUF_CONTENT_TYPE;
-}
-
-/**
- * Reads the object in a create/update request body by its Content-Type: JSON as kubectl's
- * untyped commands send it, or Kubernetes protobuf as its typed `create` commands send it.
- * A missing Content-Type is read as JSON. Throws {@link UnsupportedMediaTypeError} for other
- * types and an Error with the reason for a body that is not a JSON object or not valid protobuf.
- */
-export function decodeRequestObject(contentType: string | undefined, body: Uint8Array): Record<string, unknown> {
-  if (isKubernetesProtobuf(contentType)) return decodeKubernetesProtobuf(body);
-  const mediaType = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
-  if (mediaType !== 'application/json') throw new UnsupportedMediaTypeError(mediaType);
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(body).toString('utf8'));
-  } catch (err) {
-    throw new Error(`request body is not valid JSON: ${(err as Error).message}`);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new Error('request body must be a JSON object');
-  }
-  return value as Record<string, unknown>;
 }

@@ -66,9 +66,19 @@ export class ApiError extends Error {
 export type StoreListener = (event: StoreEvent) => void;
 
 export interface StoreOptions {
-  /** How many past events are kept for watches that resume from a resourceVersion. */
+  /** How many past events are kept for watches that resume from a resourceVersion (default 10,000). */
   windowSize?: number;
+  /**
+   * How long past events are kept, in ms (default 5 minutes, etcd's compaction interval). A watch
+   * from an older resourceVersion gets 410 Expired and relists, as on a real cluster.
+   */
+  windowMs?: number;
+  /** The clock (tests move it). */
+  now?: () => number;
 }
+
+export const DEFAULT_HISTORY_SIZE = 10_000;
+export const DEFAULT_HISTORY_MS = 5 * 60_000;
 
 export interface StoreSnapshot {
   resourceVersion: number;
@@ -100,6 +110,10 @@ export class Store {
   private readonly data = new Map<string, Map<string, Map<string, KubeObject>>>();
   private readonly windowSize: number;
   private readonly history: (StoreEvent | undefined)[];
+  /** When each retained event happened, parallel to `history`. */
+  private readonly historyAt: Float64Array;
+  private readonly windowMs: number;
+  private readonly now: () => number;
   private historyHead = 0; // index of the oldest retained event
   private historyLength = 0;
   /** Watches may resume from any resourceVersion >= this; older ones are gone (410 Expired). */
@@ -108,8 +122,11 @@ export class Store {
   private readonly anyListeners = new Set<StoreListener>();
 
   constructor(opts: StoreOptions = {}) {
-    this.windowSize = Math.max(1, opts.windowSize ?? 10_000);
+    this.windowSize = Math.max(1, opts.windowSize ?? DEFAULT_HISTORY_SIZE);
     this.history = new Array(this.windowSize);
+    this.historyAt = new Float64Array(this.windowSize);
+    this.windowMs = Math.max(0, opts.windowMs ?? DEFAULT_HISTORY_MS);
+    this.now = opts.now ?? Date.now;
   }
 
   get resourceVersion(): number {
@@ -146,7 +163,8 @@ export class Store {
     return n;
   }
 
-  create(resource: string, obj: KubeObject): KubeObject {
+  /** Stores a new object. `uid` is for the API layer, which sometimes needs it beforehand (a Job's selector). */
+  create(resource: string, obj: KubeObject, uid?: string): KubeObject {
     const meta = { ...obj.metadata };
     if (!meta.name) {
       if (!meta.generateName) throw new ApiError(422, 'Invalid', `${obj.kind} is invalid: metadata.name: Required value: name or generateName is required`);
@@ -159,7 +177,7 @@ export class Store {
         kind: resourceName(resource),
       });
     }
-    meta.uid = randomUUID();
+    meta.uid = uid ?? randomUUID();
     meta.creationTimestamp = nowTimestamp();
     meta.resourceVersion = String(++this.rv);
     delete meta.deletionTimestamp;
@@ -219,6 +237,7 @@ export class Store {
    */
   watch(resource: string, fromRv: number | undefined, listener: StoreListener): () => void {
     if (fromRv !== undefined) {
+      this.dropExpired(this.now());
       if (fromRv < this.compactedRv) throw expired(fromRv, this.compactedRv);
       for (const e of this.eventsSince(fromRv)) if (e.resource === resource) listener(e);
     } else {
@@ -276,14 +295,27 @@ export class Store {
     m.set(obj.metadata.name!, obj);
   }
 
+  private dropOldest(): void {
+    const dropped = this.history[this.historyHead]!;
+    this.history[this.historyHead] = undefined;
+    this.compactedRv = dropped.rv;
+    this.historyHead = (this.historyHead + 1) % this.windowSize;
+    this.historyLength--;
+  }
+
+  /** Compaction in time: events older than the window go, and with them the right to resume before them. */
+  private dropExpired(now: number): void {
+    const oldest = now - this.windowMs;
+    while (this.historyLength > 0 && this.historyAt[this.historyHead] < oldest) this.dropOldest();
+  }
+
   private emit(e: StoreEvent): void {
-    if (this.historyLength === this.windowSize) {
-      const dropped = this.history[this.historyHead]!;
-      this.compactedRv = dropped.rv;
-      this.historyHead = (this.historyHead + 1) % this.windowSize;
-      this.historyLength--;
-    }
-    this.history[(this.historyHead + this.historyLength) % this.windowSize] = e;
+    const now = this.now();
+    this.dropExpired(now);
+    if (this.historyLength === this.windowSize) this.dropOldest();
+    const slot = (this.historyHead + this.historyLength) % this.windowSize;
+    this.history[slot] = e;
+    this.historyAt[slot] = now;
     this.historyLength++;
     // One failing listener must not keep the event from the others (nor undo the change).
     let failure: unknown;

@@ -91,6 +91,9 @@ export function podStatusReason(pod: Any): { reason: string; ready: number; tota
   return { reason, ready, total, restarts, lastRestart };
 }
 
+/** The -o wide columns of workloads: their template's containers and images. */
+const TEMPLATE_COLUMNS = [col('Containers', 'Names of each container in the template.', 1), col('Images', 'Images referenced by each container in the template.', 1)];
+
 const containersCells = (spec: Any) => [
   (spec?.containers ?? []).map((c: Any) => c.name).join(','),
   (spec?.containers ?? []).map((c: Any) => c.image).join(','),
@@ -133,8 +136,7 @@ const PRINTERS: Record<string, Printer> = {
       col('Up-to-date', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.', 0, 'integer'),
       col('Available', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.', 0, 'integer'),
       AGE,
-      col('Containers', 'Names of each container in the template.', 1),
-      col('Images', 'Images referenced by each container in the template.', 1),
+      ...TEMPLATE_COLUMNS,
       col('Selector', 'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.', 1),
     ],
     cells: (d, now) => [
@@ -154,8 +156,7 @@ const PRINTERS: Record<string, Printer> = {
       col('Current', 'Number of actual replicas.', 0, 'integer'),
       col('Ready', 'The number of ready replicas for this replica set.', 0, 'integer'),
       AGE,
-      col('Containers', 'Names of each container in the template.', 1),
-      col('Images', 'Images referenced by each container in the template.', 1),
+      ...TEMPLATE_COLUMNS,
       col('Selector', 'Selector that the pods must match to be counted by this replica set.', 1),
     ],
     cells: (r, now) => [
@@ -173,8 +174,7 @@ const PRINTERS: Record<string, Printer> = {
       NAME,
       col('Ready', 'Number of the pod with ready state'),
       AGE,
-      col('Containers', 'Names of each container in the template.', 1),
-      col('Images', 'Images referenced by each container in the template.', 1),
+      ...TEMPLATE_COLUMNS,
     ],
     cells: (s, now) => [s.metadata.name, `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 0}`, since(s.metadata.creationTimestamp, now), ...containersCells(s.spec?.template?.spec)],
   },
@@ -188,8 +188,7 @@ const PRINTERS: Record<string, Printer> = {
       col('Available', 'The number of pods available.', 0, 'integer'),
       col('Node Selector', 'Which nodes will run the pods of this daemon set.'),
       AGE,
-      col('Containers', 'Names of each container in the template.', 1),
-      col('Images', 'Images referenced by each container in the template.', 1),
+      ...TEMPLATE_COLUMNS,
       col('Selector', 'Label selector for pods.', 1),
     ],
     cells: (d, now) => [
@@ -327,7 +326,112 @@ const PRINTERS: Record<string, Printer> = {
     columns: [NAME, col('Type', 'The type of the secret'), col('Data', 'Number of data entries', 0, 'integer'), AGE],
     cells: (s, now) => [s.metadata.name, s.type ?? 'Opaque', Object.keys(s.data ?? {}).length, since(s.metadata.creationTimestamp, now)],
   },
+  ServiceAccount: {
+    columns: [NAME, col('Secrets', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.', 0, 'string'), AGE],
+    cells: (s, now) => [s.metadata.name, (s.secrets ?? []).length, since(s.metadata.creationTimestamp, now)],
+  },
+  Job: {
+    columns: [
+      NAME,
+      col('Status', 'Status of the job.'),
+      col('Completions', 'The completion status of the job.'),
+      col('Duration', 'Time required to complete the job.'),
+      AGE,
+      ...TEMPLATE_COLUMNS,
+      col('Selector', 'Selector that selects the pods of this job.', 1),
+    ],
+    cells: (j, now) => [
+      j.metadata.name,
+      jobStatus(j),
+      j.spec?.completions != null ? `${j.status?.succeeded ?? 0}/${j.spec.completions}` : `${j.status?.succeeded ?? 0}/1 of ${j.spec?.parallelism ?? 1}`,
+      j.status?.startTime ? humanDuration((j.status.completionTime ? Date.parse(j.status.completionTime) : now) - Date.parse(j.status.startTime)) : '',
+      since(j.metadata.creationTimestamp, now),
+      ...containersCells(j.spec?.template?.spec),
+      labelSelectorString(j.spec?.selector),
+    ],
+  },
+  CronJob: {
+    columns: [
+      NAME,
+      col('Schedule', 'The schedule in Cron format.'),
+      col('Timezone', 'The time zone name for the given schedule.'),
+      col('Suspend', 'Whether subsequent executions are suspended.', 0, 'boolean'),
+      col('Active', 'The number of currently running jobs.', 0, 'integer'),
+      col('Last Schedule', 'When the job was last scheduled.'),
+      AGE,
+      ...TEMPLATE_COLUMNS,
+      col('Selector', 'Selector that selects the pods of the jobs.', 1),
+    ],
+    cells: (c, now) => [
+      c.metadata.name,
+      c.spec?.schedule ?? '',
+      c.spec?.timeZone ?? '<none>',
+      c.spec?.suspend === true,
+      (c.status?.active ?? []).length,
+      c.status?.lastScheduleTime ? since(c.status.lastScheduleTime, now) : '<none>',
+      since(c.metadata.creationTimestamp, now),
+      ...containersCells(c.spec?.jobTemplate?.spec?.template?.spec),
+      c.spec?.jobTemplate?.spec?.selector ? labelSelectorString(c.spec.jobTemplate.spec.selector) : '<none>',
+    ],
+  },
+  Ingress: {
+    columns: [NAME, col('Class', 'The name of the IngressClass resource.'), col('Hosts', 'Hosts that incoming requests are matched against.'), col('Address', 'Address is a list containing ingress points for the load-balancer.'), col('Ports', 'Ports of TLS configurations that open.'), AGE],
+    cells: (i, now) => {
+      const hosts = [...new Set((i.spec?.rules ?? []).map((r: Any) => r.host || '*'))];
+      const lb = (i.status?.loadBalancer?.ingress ?? []).map((x: Any) => x.ip ?? x.hostname).filter(Boolean);
+      return [i.metadata.name, i.spec?.ingressClassName ?? '<none>', hosts.length ? hosts.join(',') : '*', lb.join(','), (i.spec?.tls ?? []).length ? '80, 443' : '80', since(i.metadata.creationTimestamp, now)];
+    },
+  },
+  IngressClass: {
+    columns: [NAME, col('Controller', 'Controller that is in charge of handling this class.'), col('Parameters', 'A reference to a resource with additional parameters.'), AGE],
+    cells: (c, now) => [c.metadata.name, c.spec?.controller ?? '', c.spec?.parameters ? `${c.spec.parameters.kind}/${c.spec.parameters.name}` : '<none>', since(c.metadata.creationTimestamp, now)],
+  },
+  HorizontalPodAutoscaler: {
+    columns: [
+      NAME,
+      col('Reference', 'The reference to the resource being scaled.'),
+      col('Targets', 'The target metrics and their current values.'),
+      col('MinPods', 'The lower limit for the number of replicas.', 0, 'string'),
+      col('MaxPods', 'The upper limit for the number of replicas.', 0, 'integer'),
+      col('Replicas', 'Current number of replicas.', 0, 'integer'),
+      AGE,
+    ],
+    cells: (h, now) => [
+      h.metadata.name,
+      `${h.spec?.scaleTargetRef?.kind ?? ''}/${h.spec?.scaleTargetRef?.name ?? ''}`,
+      hpaTargets(h),
+      h.spec?.minReplicas ?? 1,
+      h.spec?.maxReplicas ?? 0,
+      h.status?.currentReplicas ?? 0,
+      since(h.metadata.creationTimestamp, now),
+    ],
+  },
 };
+
+/** The STATUS column of `kubectl get jobs` (1.32): the job's terminal or current condition. */
+function jobStatus(j: Any): string {
+  const cond = (t: string) => (j.status?.conditions ?? []).some((c: Any) => c.type === t && c.status === 'True');
+  if (cond('Complete')) return 'Complete';
+  if (cond('Failed')) return 'Failed';
+  if (j.metadata?.deletionTimestamp) return 'Terminating';
+  if (cond('SuccessCriteriaMet')) return 'SuccessCriteriaMet';
+  if (cond('FailureTarget')) return 'FailureTarget';
+  if (cond('Suspended')) return 'Suspended';
+  return 'Running';
+}
+
+/** TARGETS of `kubectl get hpa`: no metrics server in the demo, so every current value is unknown. */
+function hpaTargets(h: Any): string {
+  const metrics: Any[] = h.spec?.metrics ?? [];
+  if (!metrics.length) return '<none>';
+  return metrics
+    .map((m) => {
+      const t = m.resource?.target ?? m.pods?.target ?? m.object?.target ?? m.external?.target ?? m.containerResource?.target ?? {};
+      const want = t.averageUtilization !== undefined ? `${t.averageUtilization}%` : (t.averageValue ?? t.value ?? '');
+      return `${m.resource?.name ? `${m.resource.name}: ` : ''}<unknown>/${want}`;
+    })
+    .join(', ');
+}
 
 /** The default table of resources without a printer: name and creation time. */
 const GENERIC: Printer = {

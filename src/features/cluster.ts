@@ -1,6 +1,9 @@
 // The connection every cluster-aware feature shares: which kubeconfig and context, the demo cluster
 // when it runs in this window, one WatchHub (one watch per scope, shared), and lookups for hovers
-// and fixes. Nothing here connects until a feature asks: opening a manifest never dials a cluster.
+// and fixes. Nothing here connects until the user asks for a cluster feature (`request`): opening
+// or editing a manifest never reads the kubeconfig, runs its exec plugin or dials a cluster; work
+// in the background (node-IP messages) only uses a connection the user already asked for.
+// Nothing at all connects in Restricted Mode.
 import * as vscode from 'vscode';
 import { delimiter } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -8,6 +11,7 @@ import type { WatchScope } from '../core/events';
 import { ClusterLookup, type FeedLease, KubeError, loadKubeConfig, WatchHub } from '../kube';
 import type { PodWatchFeed } from '../kube';
 import type { DemoCluster } from '../demo';
+import { RestrictedModeNotice } from './restrictedMode';
 
 type Log = Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error' | 'debug'>;
 
@@ -19,17 +23,53 @@ export class ClusterSession implements vscode.Disposable {
   private readonly lookups = new Map<string, ClusterLookup>();
   private history?: { key: string; lease: FeedLease };
   private demoCluster?: DemoCluster;
+  /** The user asked for a cluster feature since the configuration last changed. */
+  private asked = false;
+  readonly restricted: RestrictedModeNotice;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when the kubeconfig, the context or the demo cluster changed. */
   readonly onDidChange = this.changed.event;
+  private readonly historyChanged = new vscode.EventEmitter<PodWatchFeed | undefined>();
+  /** Fires with the IP-history watch when it starts (and undefined when it stops). */
+  readonly onDidChangeHistory = this.historyChanged.event;
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(private readonly log: Log) {
+    this.restricted = new RestrictedModeNotice(log);
     this.subs.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(SETTINGS)) this.reset('settings changed');
       }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.reset('the workspace is trusted now')),
     );
+  }
+
+  /** False in Restricted Mode: no cluster feature runs there. */
+  get trusted(): boolean {
+    return vscode.workspace.isTrusted;
+  }
+
+  /**
+   * The user asked for a cluster feature (a hover on a flagged IP, Quick Fix, a timeline, the demo
+   * cluster): true when it may connect. In Restricted Mode: false, and the user is told why (once,
+   * or every time for a command run on purpose, `explicit`).
+   */
+  request(feature: string, explicit = false): boolean {
+    if (!this.trusted) {
+      this.restricted.notify(feature, explicit);
+      return false;
+    }
+    this.asked = true;
+    return true;
+  }
+
+  /**
+   * Whether work the user did not ask for just now (a node-IP message while linting, fixes for a
+   * light bulb that shows by itself) may use the cluster: only once the user asked for a cluster
+   * feature with this configuration, or started the demo cluster.
+   */
+  get connected(): boolean {
+    return this.trusted && (this.asked || !!this.demoCluster);
   }
 
   get demo(): DemoCluster | undefined {
@@ -44,6 +84,8 @@ export class ClusterSession implements vscode.Disposable {
 
   /** The kubeconfig in use: the demo cluster's while it runs, else the setting, else KUBECONFIG/~/.kube/config. */
   kubeConfig(): KubeConfig {
+    // Reading the kubeconfig is where exec plugins and the cluster come in: never in Restricted Mode.
+    if (!this.trusted) throw new KubeError('kubeconfig', 'Cluster features are off in Restricted Mode: trust the workspace to use them.');
     if (!this.kc) {
       if (this.demoCluster) this.kc = loadKubeConfig({ text: this.demoCluster.kubeconfig });
       else {
@@ -79,9 +121,14 @@ export class ClusterSession implements vscode.Disposable {
     return l;
   }
 
-  /** Whether hovers and fixes may ask the cluster (the setting, and a kubeconfig that loads). */
+  /** The `podIpLens.cluster.lookups` setting alone. */
+  lookupsWanted(): boolean {
+    return vscode.workspace.getConfiguration(SETTINGS).get<boolean>('lookups', true);
+  }
+
+  /** Whether hovers and fixes may ask the cluster (trust, the setting, and a kubeconfig that loads). */
   lookupsEnabled(): boolean {
-    if (!vscode.workspace.getConfiguration(SETTINGS).get<boolean>('lookups', true)) return false;
+    if (!this.trusted || !this.lookupsWanted()) return false;
     try {
       this.defaultContext();
       return true;
@@ -103,6 +150,7 @@ export class ClusterSession implements vscode.Disposable {
       try {
         this.history = { key, lease: this.hub.acquire(scope) };
         this.log.info(`watching all Pods in context ${scope.context} for IP history`);
+        this.historyChanged.fire(this.history.lease.feed);
       } catch (e) {
         this.history = undefined;
         this.log.warn(`cannot watch Pods for IP history: ${(e as Error).message}`);
@@ -122,9 +170,12 @@ export class ClusterSession implements vscode.Disposable {
   }
 
   private reset(why: string): void {
+    if (this.history) this.historyChanged.fire(undefined);
     this.history?.lease.release();
     this.history = undefined;
     this.kc = undefined;
+    // Another kubeconfig (or exec plugin) is not one the user asked to use yet.
+    this.asked = false;
     this.lookups.clear();
     // Panels keep the feeds they hold; new scopes get clients for the new configuration.
     this.hubInstance?.resetClients();
@@ -137,6 +188,7 @@ export class ClusterSession implements vscode.Disposable {
     void this.hubInstance?.dispose();
     for (const s of this.subs) s.dispose();
     this.changed.dispose();
+    this.historyChanged.dispose();
   }
 }
 

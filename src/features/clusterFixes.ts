@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { ContainerPortInfo, ServiceCandidate, ServiceCandidateSource, WorkloadCandidate, WorkloadInfo } from '../core/lint';
 import type { PodSummary } from '../core/events';
 import type { ClusterSession } from './cluster';
+import type { ClusterClassifier } from './clusterClassification';
 
 type Log = Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error' | 'debug'>;
 
@@ -37,11 +38,18 @@ export class ClusterServiceSource implements ServiceCandidateSource {
   constructor(
     private readonly session: ClusterSession,
     private readonly log: Log,
+    private readonly classifier?: ClusterClassifier,
   ) {}
 
   async candidatesFor(ip: string, port: number | undefined, namespace: string | undefined): Promise<ServiceCandidate[]> {
     const found = await this.livePod(ip);
-    if (!found) return [];
+    if (!found) {
+      // A Service's ClusterIP: its DNS name is the one right answer (the port is the Service's own).
+      const svc = await this.serviceFor(ip);
+      if (!svc) return [];
+      const portMatches = port !== undefined && svc.ports.some((p) => p.port === port);
+      return [{ name: svc.name, namespace: svc.namespace, source: 'cluster', detail: `ClusterIP ${ip} of Service ${svc.namespace}/${svc.name}`, port: port === undefined ? undefined : portMatches ? port : svc.ports[0]?.port, portMatches: port === undefined || portMatches }];
+    }
     const { pod, lookup } = found;
     // The literal may sit in a manifest of another namespace; the Service lives with the Pod.
     void namespace;
@@ -90,13 +98,34 @@ export class ClusterServiceSource implements ServiceCandidateSource {
     return { workload, port: port === undefined ? undefined : ports.find((p) => p.containerPort === port) };
   }
 
+  /** The Service whose ClusterIP `ip` is (for the code actions: then only that Service is offered). */
+  async serviceFor(ip: string): Promise<{ namespace: string; name: string; ports: { port: number }[] } | undefined> {
+    try {
+      return await this.classifier?.serviceAt(ip);
+    } catch (e) {
+      this.log.debug(`cluster fixes: no Services for ${ip}: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
   /** The live Pod holding `ip` (for the code actions to keep only fixes that reach it). */
   async podFor(ip: string): Promise<PodSummary | undefined> {
     return (await this.livePod(ip))?.pod;
   }
 
+  /** Quick Fix was invoked: the cluster may be asked (not in Restricted Mode, which says so once). */
+  userAsked(): void {
+    if (this.session.lookupsWanted()) this.session.request('fixes from the cluster');
+  }
+
+  askTitle(): string | undefined {
+    if (!this.session.trusted || this.session.connected || !this.session.lookupsEnabled()) return undefined;
+    return `Look up fixes in the cluster (context ${this.session.defaultContext()})`;
+  }
+
   private async livePod(ip: string): Promise<{ pod: PodSummary; lookup: ReturnType<ClusterSession['lookup']> } | undefined> {
-    if (!this.session.lookupsEnabled()) return undefined;
+    // Only a connection the user asked for: a light bulb that shows by itself does not dial a cluster.
+    if (!this.session.connected || !this.session.lookupsEnabled()) return undefined;
     const lookup = this.session.lookup();
     try {
       const pod = await withTimeout(lookup.findPodByIp(ip));

@@ -3,12 +3,12 @@
 // and turns plans into WorkspaceEdits. Other features add Service sources (e.g. a live cluster)
 // with registerServiceCandidateSource().
 import * as vscode from 'vscode';
+import { manifestVerdict } from '../core/manifest';
 import {
   ManifestIndex,
   extractObjects,
   gatherCandidates,
   isRuleId,
-  looksLikeManifest,
   planCreateService,
   planDisableLine,
   planRemoveField,
@@ -17,6 +17,7 @@ import {
   workloadOfFinding,
   type Finding,
   type FixPlan,
+  type ServiceCandidate,
   type ServiceCandidateSource,
   type WorkloadCandidate,
 } from '../core/lint';
@@ -45,9 +46,18 @@ export function registerServiceCandidateSource(source: ServiceCandidateSource): 
 export interface LiveIpSource {
   readonly id: string;
   podFor(ip: string): Promise<{ namespace: string; labels: Record<string, string> } | undefined>;
+  /** The Service whose ClusterIP is `ip`, when the IP is one. */
+  serviceFor?(ip: string): Promise<{ namespace: string; name: string } | undefined>;
   /** The owner of the Pod holding `ip`, to build a Service from; `file` is the document being fixed. */
   workloadFor(ip: string, port: number | undefined, file: string): Promise<WorkloadCandidate | undefined>;
+  /** The user invoked Quick Fix: a source that connects only when asked may connect now. */
+  userAsked?(): void;
+  /** For a light bulb that showed by itself: the title of an action that asks this source, if it waits to be asked. */
+  askTitle?(): string | undefined;
 }
+
+/** Runs from the "look up fixes in the cluster" action: asks the live sources, then reopens Quick Fix. */
+export const ASK_LIVE_SOURCES_COMMAND = 'podIpLens.lint.askCluster';
 
 const liveSources: LiveIpSource[] = [];
 
@@ -126,7 +136,7 @@ class IndexMaintainer implements vscode.Disposable {
 
   private indexText(key: string, text: string): void {
     const max = readLintOptions().maxLength ?? 0;
-    if ((max > 0 && text.length > max) || !looksLikeManifest(text)) workspaceIndex.remove(key);
+    if ((max > 0 && text.length > max) || !manifestVerdict(vscode.Uri.parse(key).path, text).manifest) workspaceIndex.remove(key);
     else workspaceIndex.update(key, text);
   }
 
@@ -154,6 +164,13 @@ class IndexMaintainer implements vscode.Disposable {
   }
 }
 
+/** For a ClusterIP: its Service, as the cluster maps the port (a workspace copy would map it as a targetPort). */
+function ownService(all: ServiceCandidate[], svc: { namespace: string; name: string }): ServiceCandidate[] {
+  const own = all.filter((c) => c.name === svc.name && c.namespace === svc.namespace);
+  const best = own.find((c) => c.source === 'cluster') ?? own[0];
+  return best ? [best] : [];
+}
+
 function sameRange(doc: vscode.TextDocument, f: Finding, r: vscode.Range): boolean {
   return doc.offsetAt(r.start) === f.start && doc.offsetAt(r.end) === f.end;
 }
@@ -167,6 +184,10 @@ export class LintCodeActions implements vscode.CodeActionProvider {
     if (context.only && !vscode.CodeActionKind.QuickFix.contains(context.only)) return [];
     const diags = context.diagnostics.filter((d) => d.source === LINT_SOURCE && typeof d.code === 'object' && isRuleId(String(d.code.value)));
     if (diags.length === 0) return [];
+    // Quick Fix (Ctrl+.) is asking for fixes, the cluster's included. A light bulb computed because
+    // the cursor moved onto a diagnostic is not: it gets the offline fixes, and an action to ask.
+    const invoked = context.triggerKind === vscode.CodeActionTriggerKind.Invoke;
+    if (invoked) for (const s of liveSources) s.userAsked?.();
     const text = doc.getText();
     const findings = sharedLinter.lint(text).findings;
     const file = doc.uri.toString();
@@ -185,6 +206,17 @@ export class LintCodeActions implements vscode.CodeActionProvider {
         actions.push(a);
       }
     }
+    const ipDiags = diags.filter((d) => (d.code as { value: string }).value === 'ip-literal');
+    if (!invoked && ipDiags.length) {
+      for (const src of liveSources) {
+        const title = src.askTitle?.();
+        if (!title) continue;
+        const ask = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+        ask.command = { command: ASK_LIVE_SOURCES_COMMAND, title };
+        ask.diagnostics = ipDiags;
+        actions.push(ask);
+      }
+    }
     return actions;
   }
 
@@ -193,15 +225,20 @@ export class LintCodeActions implements vscode.CodeActionProvider {
     if (f.rule === 'ip-literal' && f.ip !== undefined) {
       const ip = f.ip;
       const warn = (id: string, err: unknown) => this.log.warn(`lint: source ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
-      const [found, all] = await Promise.all([
+      const [found, services, all] = await Promise.all([
         Promise.all(liveSources.map((src) => src.podFor(ip).catch((err: unknown) => void warn(src.id, err)))),
+        Promise.all(liveSources.map((src) => src.serviceFor?.(ip).catch((err: unknown) => void warn(src.id, err)))),
         gatherCandidates(sources, ip, f.port, f.namespace, warn),
       ]);
       const livePod = found.find((p) => p !== undefined);
-      // A cluster that knows the IP's Pod rules out workspace Services and workloads that do not select it.
+      const clusterService = services.find((s) => s !== undefined);
+      // A cluster that knows the IP's Pod rules out workspace Services and workloads that do not
+      // select it; a ClusterIP leaves only its own Service.
       const candidates = livePod
         ? all.filter((c) => c.source !== 'workspace' || (c.namespace === livePod.namespace && workspaceIndex.services(c.namespace).some((s) => s.name === c.name && selectsPod(s.selector, livePod))))
-        : all;
+        : clusterService
+          ? ownService(all, clusterService)
+          : all;
       plans.push(...planServiceReplacements(f, candidates));
       const taken = new Set(workspaceIndex.services(f.namespace).map((s) => s.name));
       const workloads = workspaceIndex
@@ -266,6 +303,10 @@ export function registerCodeActions(context: vscode.ExtensionContext, log: vscod
   const maintainer = new IndexMaintainer(log);
   context.subscriptions.push(
     maintainer,
+    vscode.commands.registerCommand(ASK_LIVE_SOURCES_COMMAND, async () => {
+      for (const s of liveSources) s.userAsked?.();
+      await vscode.commands.executeCommand('editor.action.quickFix');
+    }),
     vscode.languages.registerCodeActionsProvider(
       [{ scheme: 'file' }, { scheme: 'untitled' }],
       new LintCodeActions(log),

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { ClusterSession } from './cluster';
+import { plainMessage } from './markdown';
 
 type Log = Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error' | 'debug'>;
 
@@ -57,6 +58,7 @@ export function registerDemoCluster(context: vscode.ExtensionContext, session: C
       if (t === term) term = undefined;
     }),
     vscode.commands.registerCommand('podIpLens.startDemoCluster', async (options?: { openTimeline?: boolean }) => {
+      if (!session.request('the demo cluster', true)) return undefined;
       try {
         const wasRunning = !!session.demo;
         await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Starting the Pod IP Lens demo cluster…' }, ensureStarted);
@@ -78,7 +80,7 @@ export function registerDemoCluster(context: vscode.ExtensionContext, session: C
       } catch (e) {
         const message = `Could not start the demo cluster: ${(e as Error).message}`;
         log.error(message);
-        void vscode.window.showErrorMessage(message);
+        void vscode.window.showErrorMessage(plainMessage(message));
         return undefined;
       }
     }),
@@ -95,6 +97,7 @@ export function registerDemoCluster(context: vscode.ExtensionContext, session: C
     }),
     vscode.commands.registerCommand('podIpLens.runInDemoTerminal', async (command?: string) => {
       if (typeof command !== 'string' || !command.trim()) return;
+      if (!session.request('the demo cluster', true)) return;
       await ensureStarted();
       const t = terminal();
       t.show();

@@ -1,15 +1,14 @@
 // Manifest lint diagnostics: lints Kubernetes manifests on open and on edit (debounced), clears
 // them on close. All detection lives in src/core/lint; this file maps findings to Diagnostics.
 import * as vscode from 'vscode';
-import { ManifestLinter, looksLikeManifest, ruleDocUrl, type Finding, type LintOptions, type RuleId, type Severity } from '../core/lint';
+import { ManifestLinter, ruleDocUrl, type Finding, type LintOptions, type RuleId, type RuleSetting, type Severity } from '../core/lint';
+import { manifestVerdict } from '../core/manifest';
+import { plainMessage } from './markdown';
 
 /** `source` of every diagnostic this feature publishes; code actions look for it. */
 export const LINT_SOURCE = 'Pod IP Lens';
 /** Diagnostic code of the "file too large, not linted" message. */
 export const SKIPPED_CODE = 'file-too-large';
-
-const LANGUAGES = new Set(['yaml', 'json', 'jsonc', 'helm']);
-const EXTENSIONS = /\.(ya?ml|json|tpl)$/i;
 
 export function readLintOptions(): LintOptions & { enabled: boolean; debounceMs: number; include: string[] } {
   const c = vscode.workspace.getConfiguration('podIpLens.lint');
@@ -17,6 +16,7 @@ export function readLintOptions(): LintOptions & { enabled: boolean; debounceMs:
   return {
     enabled: c.get<boolean>('enabled', true),
     rules: c.get<Partial<Record<RuleId, Severity | 'off'>>>('rules', {}),
+    externalSeverity: c.get<RuleSetting>('externalSeverity', 'info'),
     ignoreCidrs: c.get<string[]>('ignoreCidrs', []),
     maxLength: kb > 0 ? kb * 1024 : 0,
     debounceMs: Math.max(0, c.get<number>('debounceMs', 300)),
@@ -35,6 +35,10 @@ export function toDiagnostic(doc: vscode.TextDocument, f: Finding): vscode.Diagn
   const d = new vscode.Diagnostic(new vscode.Range(doc.positionAt(f.start), doc.positionAt(f.end)), f.message, SEVERITY[f.severity]);
   d.source = LINT_SOURCE;
   d.code = { value: f.rule, target: vscode.Uri.parse(ruleDocUrl(f.rule)) };
+  // The same literal in the same field elsewhere: one diagnostic, the other places listed under it.
+  if (f.related?.length) {
+    d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(doc.uri, new vscode.Range(doc.positionAt(r.start), doc.positionAt(r.end))), `${f.literal} again in the same field`));
+  }
   return d;
 }
 
@@ -42,10 +46,11 @@ export function toDiagnostic(doc: vscode.TextDocument, f: Finding): vscode.Diagn
 const optedIn = new Set<string>();
 
 /**
- * Asks something slower than the linter (a live cluster) for a better message for a finding, e.g.
- * that an IP is a node's address. Answers arrive after the plain diagnostics are shown.
+ * Asks something slower than the linter (a live cluster) for a better message, and maybe another
+ * severity, for a finding: that an IP is a node's, a live Pod's, reused by another workload…
+ * Answers arrive after the plain diagnostics are shown.
  */
-export type FindingRefiner = (finding: Finding) => Promise<string | undefined>;
+export type FindingRefiner = (finding: Finding) => Promise<{ message: string; severity?: Severity } | undefined>;
 
 const refiners: FindingRefiner[] = [];
 
@@ -55,6 +60,16 @@ export function registerFindingRefiner(refiner: FindingRefiner): vscode.Disposab
     const i = refiners.indexOf(refiner);
     if (i >= 0) refiners.splice(i, 1);
   });
+}
+
+let relintOpen: (() => void) | undefined;
+
+/**
+ * Lints every open document again (cheap: the linter caches documents), so refiners answer anew,
+ * e.g. after the cluster's Pods changed which IP belongs to whom.
+ */
+export function relintOpenDocuments(): void {
+  relintOpen?.();
 }
 
 /** The shared linter: its per-document cache makes re-linting for code actions nearly free. */
@@ -72,9 +87,8 @@ export function registerDiagnostics(context: vscode.ExtensionContext, log: vscod
     const key = doc.uri.toString();
     if (optedIn.has(key)) return true;
     if (options.include.some((g) => vscode.languages.match({ pattern: g }, doc) > 0)) return true;
-    if (!LANGUAGES.has(doc.languageId) && !EXTENSIONS.test(doc.fileName)) return false;
     // Also for files over the size limit, so a big package-lock.json gets no "skipped" message.
-    return looksLikeManifest(doc.getText());
+    return manifestVerdict(doc.fileName, doc.getText(), doc.languageId).manifest;
   };
 
   const lint = (doc: vscode.TextDocument): void => {
@@ -99,7 +113,8 @@ export function registerDiagnostics(context: vscode.ExtensionContext, log: vscod
       if (reportedProblems.has(p)) continue;
       reportedProblems.add(p);
       log.warn(`settings: ${p}`);
-      void vscode.window.showWarningMessage(`Pod IP Lens lint settings: ${p}`);
+      // The value comes from (maybe a repository's) settings: no links from it in the notification.
+      void vscode.window.showWarningMessage(plainMessage(`Pod IP Lens lint settings: ${p}`));
     }
     if (result.skipped) {
       const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, doc.lineAt(0).text.length), result.skipped, vscode.DiagnosticSeverity.Information);
@@ -110,6 +125,12 @@ export function registerDiagnostics(context: vscode.ExtensionContext, log: vscod
       return;
     }
     const diagnostics = result.findings.map((f) => toDiagnostic(doc, f));
+    for (const e of result.errors) {
+      const d = new vscode.Diagnostic(new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.start)), `Pod IP Lens did not lint ${e.message}`, vscode.DiagnosticSeverity.Information);
+      d.source = LINT_SOURCE;
+      d.code = SKIPPED_CODE;
+      diagnostics.push(d);
+    }
     collection.set(doc.uri, diagnostics);
     refine(doc, result.findings, diagnostics);
     log.trace(`linted ${doc.uri.fsPath || key}: ${result.findings.length} findings in ${(performance.now() - t0).toFixed(1)} ms`);
@@ -133,10 +154,12 @@ export function registerDiagnostics(context: vscode.ExtensionContext, log: vscod
       collection.set(
         doc.uri,
         diagnostics.map((d, i) => {
-          if (!messages[i]) return d;
-          const refined = new vscode.Diagnostic(d.range, messages[i]!, d.severity);
+          const m = messages[i];
+          if (!m) return d;
+          const refined = new vscode.Diagnostic(d.range, m.message, m.severity ? SEVERITY[m.severity] : d.severity);
           refined.source = d.source;
           refined.code = d.code;
+          refined.relatedInformation = d.relatedInformation;
           return refined;
         }),
       );
@@ -152,6 +175,8 @@ export function registerDiagnostics(context: vscode.ExtensionContext, log: vscod
   const relintAll = (): void => {
     for (const doc of vscode.workspace.textDocuments) lint(doc);
   };
+  relintOpen = relintAll;
+  context.subscriptions.push({ dispose: () => (relintOpen = undefined) });
 
   context.subscriptions.push(
     collection,

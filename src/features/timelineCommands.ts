@@ -7,6 +7,7 @@ import type { WatchScope } from '../core/events';
 import { selectorFromWorkload, workloadAt } from '../core/manifestSelector';
 import { listContexts } from '../kube';
 import type { ClusterSession } from './cluster';
+import { plainMessage } from './markdown';
 import { openTimelinePanel, registerTimelinePanel, type TimelinePanelOptions } from './timelinePanel';
 
 type Log = Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error' | 'debug'>;
@@ -48,6 +49,8 @@ export function registerTimelineCommands(context: vscode.ExtensionContext, sessi
 
   context.subscriptions.push(
     registerTimelinePanel(context, log, async (scope) => {
+      // A panel the user opened before a reload: continuing it is their request (not in Restricted Mode).
+      if (!session.request('the timeline')) return undefined;
       try {
         return sourceFor(scope);
       } catch (e) {
@@ -56,13 +59,15 @@ export function registerTimelineCommands(context: vscode.ExtensionContext, sessi
       }
     }),
     vscode.commands.registerCommand('podIpLens.openTimeline', async (args?: OpenTimelineArgs) => {
+      if (!session.request('the timeline', true)) return undefined;
       try {
         const scope = await chooseScope(context, session, args ?? {});
         if (scope) return await open(scope);
       } catch (e) {
         const message = `Pod IP Lens: cannot open the timeline: ${(e as Error).message}`;
         log.error(message);
-        void vscode.window.showErrorMessage(message, 'Start Demo Cluster').then((c) => {
+        // The error can quote the API server: no links from it in the notification.
+        void vscode.window.showErrorMessage(plainMessage(message), 'Start Demo Cluster').then((c) => {
           if (c) void vscode.commands.executeCommand('podIpLens.startDemoCluster', { openTimeline: true });
         });
       }
@@ -86,8 +91,9 @@ export function registerTimelineCommands(context: vscode.ExtensionContext, sessi
     }),
   );
 
+  // Set by the user (in Restricted Mode the workspace's value is ignored: restrictedConfigurations).
   const startup = vscode.workspace.getConfiguration('podIpLens.timeline').get<string>('openOnStartup', '').trim();
-  if (startup) {
+  if (startup && session.request('the timeline')) {
     void vscode.commands.executeCommand('podIpLens.openTimeline', { namespace: 'default', labelSelector: startup } satisfies OpenTimelineArgs);
   }
 }

@@ -12,6 +12,7 @@ import * as https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { type RequestContext, fromHttpStatus, fromNetworkError, KubeError } from './errors';
 import { forContext } from './config';
+import { applyCredentials } from './credentials';
 
 export interface JsonResponse<T = unknown> {
   status: number;
@@ -56,22 +57,18 @@ export class KubeClient {
     return { verb, resource, group, namespace, labelSelector, server: this.server, context: this.context, user: this.user };
   }
 
-  private async prepare(path: string, query: Record<string, string | number | boolean | undefined>, signal?: AbortSignal): Promise<http.ClientRequest> {
+  private async prepare(path: string, query: Record<string, string | number | boolean | undefined>, signal?: AbortSignal, accept = 'application/json'): Promise<http.ClientRequest> {
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
     const opts: https.RequestOptions & { headers: Record<string, string> } = { headers: {} };
-    try {
-      await this.kc.applyToHTTPSOptions(opts);
-    } catch (e) {
-      // Exec plugins and token files fail here; their messages can quote command output, so redact.
-      throw new KubeError('unauthorized', `Could not get credentials for context '${this.context}': ${(e as Error).message}`);
-    }
+    // Exec plugins and token files run here; their failures are rewritten to quote no secret.
+    await applyCredentials(this.kc, opts, this.context);
     const mod = url.protocol === 'http:' ? http : https;
     const req = mod.request(url, {
       method: 'GET',
       agent: opts.agent,
       auth: opts.auth,
-      headers: { ...opts.headers, Accept: 'application/json', 'User-Agent': 'pod-ip-lens' },
+      headers: { ...opts.headers, Accept: accept, 'User-Agent': 'pod-ip-lens' },
       signal,
     });
     return req;
@@ -87,11 +84,12 @@ export class KubeClient {
   }
 
   /** GET a JSON document. HTTP errors become KubeErrors that say what to do. */
-  async getJson<T>(path: string, query: Record<string, string | number | boolean | undefined>, ctx: RequestContext, timeoutMs = 60000): Promise<JsonResponse<T>> {
+  /** `accept`: e.g. a Table (`application/json;as=Table;v=v1;g=meta.k8s.io`), when the full objects are not needed. */
+  async getJson<T>(path: string, query: Record<string, string | number | boolean | undefined>, ctx: RequestContext, timeoutMs = 60000, accept?: string): Promise<JsonResponse<T>> {
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(new KubeError('timeout', `No answer from ${this.server} within ${Math.round(timeoutMs / 1000)}s to ${ctx.verb} ${ctx.resource}.`)), timeoutMs);
     try {
-      const req = await this.prepare(path, query, ac.signal);
+      const req = await this.prepare(path, query, ac.signal, accept);
       const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
         req.on('response', resolve);
         req.on('error', reject);

@@ -56,12 +56,45 @@ export function registerSecret(s: string | undefined): void {
 
 export function redact(text: string): string {
   let out = text;
-  for (const s of secrets) out = out.split(s).join('[redacted]');
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[redacted]');
   return out
+    .replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, '[redacted-private-key]')
     .replace(/(authorization["']?\s*[:=]\s*["']?)(bearer|basic)\s+[^\s"',}]+/gi, '$1$2 [redacted]')
     .replace(/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]')
     .replace(/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, '[redacted-jwt]')
-    .replace(/\b(token|password|client-key-data|client-certificate-data)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1$2[redacted]');
+    // token=, refresh_token:, client_secret=, aws_secret_access_key = … (keys ending in a secret word).
+    .replace(/\b([\w-]*(?:token|password|passwd|secret|client-key-data|client-certificate-data))(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1$2[redacted]');
+}
+
+/** Cloud access key ids (AWS), and tokens with well-known prefixes (GitHub, GitLab, Slack, Google). */
+const KEY_IDS = /\b(?:(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}|gh[pousr]_[A-Za-z0-9]{20,}|glpat-[A-Za-z0-9_-]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|ya29\.[A-Za-z0-9._-]{20,})\b/g;
+/** Opaque runs that look like keys or tokens: long, and mixing letters with digits. */
+const OPAQUE = /[A-Za-z0-9+/_.~=-]{20,}/g;
+/** A word ending in a credential word, then a value: `refresh token X`, `api key: X`, `session=X`. */
+const AFTER_WORD = /\b((?:refresh|access|id|bearer|session|api|secret|private)[ _-]?(?:token|key|secret)s?\b["']?\s*[:=]?\s*["']?)([^\s"',;)}]{6,})/gi;
+
+function looksOpaque(m: string): boolean {
+  if (!/[0-9]/.test(m) || !/[A-Za-z]/.test(m)) return false;
+  // Host names and URLs (a login page to open) and Kubernetes-style names are words, not keys.
+  if (/^(\/\/)?[a-z0-9-]+(\.[a-z0-9-]+)+(\/[a-z0-9./_-]*)?$/.test(m)) return false;
+  return !/^[a-z0-9]{1,10}(-[a-z0-9]{1,10})+$/.test(m);
+}
+
+/**
+ * An exec credential plugin's own messages (stderr) can quote what it holds: refresh tokens,
+ * cloud keys, device codes. Keeps the words (the advice "run aws sso login" matters) and removes
+ * anything that looks like a credential, on one line, bounded.
+ */
+export function redactPluginOutput(text: string, max = 400): string {
+  const out = redact(text)
+    .replace(KEY_IDS, '[redacted]')
+    .replace(AFTER_WORD, '$1[redacted]')
+    .replace(OPAQUE, (m) => (looksOpaque(m) ? '[redacted]' : m))
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return out.length > max ? `${out.slice(0, max)}…` : out;
 }
 
 const TLS_CODES = new Set([
@@ -147,7 +180,7 @@ export function fromHttpStatus(status: number, body: string, headers: Record<str
         status,
       );
     case 404:
-      return new KubeError('not-found', `The API server has no ${resourceName(ctx)} endpoint for ${where(ctx)} (404 Not Found).${said}`, status);
+      return new KubeError('not-found', `The API server has no ${resourceName(ctx)} endpoint ${where(ctx)} (404 Not Found).${said}`, status);
     case 410:
       return new KubeError('expired', `The resourceVersion to ${what} from is too old (410 Gone).`, status);
     case 429:

@@ -23,11 +23,15 @@ export class ClusterLookup {
 
   /** The live Pod holding `ip` now (hostNetwork Pods share their node's IP and are not returned). */
   async findPodByIp(ip: string): Promise<PodSummary | undefined> {
+    // A live watch of every Pod (the IP-history watch) knows the answer, "nobody" included.
+    let everyPod = false;
     for (const f of this.hub?.feeds() ?? []) {
       if (f.scope.context !== this.client.context || f.connection().state !== 'live') continue;
       const p = f.model.podByIp(ip);
       if (p) return p;
+      if (f.scope.namespace === undefined && f.scope.labelSelector === '') everyPod = true;
     }
+    if (everyPod) return undefined;
     return this.cached(`pod:${ip}`, async () => {
       let items: PodObject[];
       try {

@@ -11,6 +11,8 @@ export function run(): Promise<void> {
   const words = (process.env.POD_IP_LENS_TEST_FILES ?? '').split(',').filter(Boolean);
   const files = readdirSync(__dirname)
     .filter((f) => f.endsWith('.test.js'))
+    // *.restricted.test files run in their own pass, with the workspace untrusted (scripts/run-integration.mjs).
+    .filter((f) => f.includes('.restricted.') === (process.env.POD_IP_LENS_TEST_MODE === 'restricted'))
     .filter((f) => words.length === 0 || words.some((w) => f.includes(w)))
     .sort();
   if (files.length === 0) return Promise.reject(new Error(`no integration test files match ${words.join(',')}`));

@@ -81,7 +81,7 @@ spec:
             - name: WORKER
               value: 10.244.3.3:9090
             # pod-ip-lens-disable-next-line ip-literal
-            - {name: OLD, value: "10.244.9.9"}
+            - {name: OLD_HOST, value: "10.244.9.9"}
           ports:
             - containerPort: 80
               hostPort: 8081
@@ -189,7 +189,7 @@ describe('lint in the editor', function () {
     const doc = await write('client.yaml', CLIENT);
     const at = doc.getText().indexOf('            # pod-ip-lens-disable-next-line');
     const e = new vscode.WorkspaceEdit();
-    e.insert(doc.uri, doc.positionAt(at), '            - {name: NEW, value: "[fd00::42]:7000"}\n');
+    e.insert(doc.uri, doc.positionAt(at), '            - {name: NEW_HOST, value: "[fd00::42]:7000"}\n');
     assert.ok(await vscode.workspace.applyEdit(e));
     await waitForSummary(doc, ['host-network hostNetwork: true', 'ip-literal 10.244.1.7:8080', 'ip-literal 10.244.3.3:9090', 'ip-literal [fd00::42]:7000', 'host-port hostPort: 8081']);
     // Removing the suppression comment makes the line below it count again.
@@ -305,7 +305,7 @@ describe('lint in the editor', function () {
 
   it('skips a file over the size limit with one visible message', async () => {
     await vscode.workspace.getConfiguration('podIpLens.lint').update('maxFileSizeKb', 1, vscode.ConfigurationTarget.Global);
-    const big = `${CLIENT}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n${Array.from({ length: 60 }, (_, i) => `  k${i}: 10.1.0.${i}\n`).join('')}`;
+    const big = `${CLIENT}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n${Array.from({ length: 60 }, (_, i) => `  host_${i}: 10.1.0.${i}\n`).join('')}`;
     const doc = await write('big.yaml', big);
     const d = await waitFor('the skipped message', () => {
       const ds = lintDiagnostics(doc.uri);
@@ -320,8 +320,10 @@ describe('lint in the editor', function () {
   it('lints only manifests, unless the user opts a file in', async () => {
     const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: 'name: ci\nenv:\n  URL: http://10.1.2.3:8080/\n' });
     await vscode.window.showTextDocument(doc);
-    // Give the linter the time it would need (debounce, activation) to wrongly report something.
-    await new Promise((r) => setTimeout(r, 1500));
+    // A manifest opened after it is linted after it: once the sentinel has its diagnostic, the
+    // linter has seen (and, rightly, passed over) the file that is not a manifest.
+    const sentinel = await vscode.workspace.openTextDocument({ language: 'yaml', content: 'apiVersion: v1\nkind: ConfigMap\ndata: {db_host: 10.9.8.7}\n' });
+    await waitForSummary(sentinel, ['ip-literal 10.9.8.7']);
     assert.deepEqual(summary(doc), []);
     await vscode.commands.executeCommand('podIpLens.lint.lintThisFile');
     await waitForSummary(doc, ['ip-literal 10.1.2.3:8080']);
@@ -342,6 +344,24 @@ describe('lint in the editor', function () {
       await config.update('ignoreCidrs', undefined, vscode.ConfigurationTarget.Global);
     }
     await waitForSummary(doc, ['host-network hostNetwork: true', 'ip-literal 10.244.1.7:8080', 'ip-literal 10.244.3.3:9090', 'host-port hostPort: 8081']);
+  });
+
+  it('reports a repeated literal once with its other places, and an external address at its own severity', async () => {
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: routes, namespace: ${NS}}\ndata:\n  routes: |\n    upstream: 10.244.4.4:80\n    upstream: 10.244.4.4:80\n    upstream: 10.244.4.4:80\n  API_URL: https://52.94.236.248/v1\n  POOL: 10.244.5.0/24\n  GATEWAY_IP: 10.244.5.1\n`;
+    const doc = await write('routes.yaml', text);
+    await waitForSummary(doc, ['ip-literal 10.244.4.4:80', 'ip-literal 52.94.236.248']);
+    const [repeated, external] = lintDiagnostics(doc.uri).sort((a, b) => a.range.start.compareTo(b.range.start));
+    assert.deepEqual(repeated.relatedInformation?.map((r) => [r.location.uri.toString(), r.location.range.start.line]), [[doc.uri.toString(), 6], [doc.uri.toString(), 7]]);
+    assert.equal(repeated.severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(external.severity, vscode.DiagnosticSeverity.Information);
+    assert.match(external.message, /^Hard-coded external address 52\.94\.236\.248 — /);
+    const config = vscode.workspace.getConfiguration('podIpLens.lint');
+    try {
+      await config.update('externalSeverity', 'error', vscode.ConfigurationTarget.Global);
+      await waitFor('the external severity setting', () => (lintDiagnostics(doc.uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error) ? true : undefined));
+    } finally {
+      await config.update('externalSeverity', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('clears diagnostics when the document closes', async function () {

@@ -23,3 +23,16 @@ export async function screenshot(name: string): Promise<string | undefined> {
   const res = await fetch(`${bridge}/screenshot`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) }).catch(() => undefined);
   return res?.ok ? ((await res.json()) as { path: string }).path : undefined;
 }
+
+/**
+ * Evaluates `expression` in the workbench's own page (the editor, hovers, notifications) through
+ * the runner's loopback bridge; undefined without a bridge.
+ */
+export async function inWorkbench<T>(expression: string): Promise<T | undefined> {
+  const bridge = process.env.POD_IP_LENS_TEST_BROWSER;
+  if (!bridge) return undefined;
+  const res = await fetch(`${bridge}/frames/eval`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ selector: '.monaco-workbench', expression }) });
+  if (!res.ok) throw new Error(`bridge: ${res.status} ${await res.text()}`);
+  const frames = (await res.json()) as { result: T }[];
+  return frames[0]?.result;
+}

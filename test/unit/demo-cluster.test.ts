@@ -2,10 +2,12 @@
 // rolling updates, IP allocation modes, Services and EndpointSlices, cascading deletion, watch
 // semantics (bookmarks, timeouts, 410, sendInitialEvents, selector transitions) and faults.
 import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
 import * as https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDemoCluster, DemoCluster, RESOURCE, KubeObject } from '../../src/demo';
+import { startDemoCluster, DemoCluster, RESOURCE, KubeObject, Store, DemoApi } from '../../src/demo';
+import { ControlPlane, Timers } from '../../src/demo/controllers';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
@@ -156,7 +158,7 @@ describe('demo cluster over HTTPS', function () {
   it('serves /version and discovery (legacy and aggregated)', async () => {
     assert.equal((await request(c, 'GET', '/version')).json.gitVersion, 'v1.32.2');
     const groups = (await request(c, 'GET', '/apis')).json;
-    assert.deepEqual(groups.groups.map((g: Any) => g.name).sort(), ['apps', 'coordination.k8s.io', 'discovery.k8s.io']);
+    assert.deepEqual(groups.groups.map((g: Any) => g.name).sort(), ['apps', 'authentication.k8s.io', 'authorization.k8s.io', 'autoscaling', 'batch', 'coordination.k8s.io', 'discovery.k8s.io', 'networking.k8s.io']);
     const core = (await request(c, 'GET', '/api/v1')).json;
     const names = core.resources.map((r: Any) => r.name);
     for (const n of ['pods', 'pods/status', 'pods/log', 'services', 'nodes', 'namespaces', 'events', 'endpoints']) assert.ok(names.includes(n), n);
@@ -748,6 +750,132 @@ describe('demo cluster lifecycle', function () {
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('demo cluster: hostile requests, client dialects, status validation, CronJob schedules', function () {
+  this.timeout(60_000);
+  let c: DemoCluster;
+  const logged: string[] = [];
+
+  before(async () => {
+    c = await startDemoCluster({ speed: 10, systemWorkloads: false, log: (l) => logged.push(l) });
+  });
+  after(async () => {
+    await c?.stop();
+  });
+
+  it('a JSON body nested 2,000 deep is a 400, with no stack trace in the log', async () => {
+    for (const depth of [2000, 20000]) {
+      const raw = Buffer.from(`{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep"},"data":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`);
+      const r = await request(c, 'POST', '/api/v1/namespaces/default/configmaps', { raw });
+      assert.equal(r.status, 400, r.body);
+      assert.equal(r.json.reason, 'BadRequest');
+      assert.match(r.json.message, /nested too deeply/);
+    }
+    const patch = await request(c, 'PATCH', '/api/v1/namespaces/default/configmaps/kube-root-ca.crt', { raw: Buffer.from(`${'['.repeat(3000)}${']'.repeat(3000)}`), contentType: 'application/apply-patch+yaml' });
+    assert.equal(patch.status, 400);
+    assert.ok(!logged.some((l) => /internal error|Maximum call stack/.test(l)), logged.join('\n'));
+    assert.equal((await request(c, 'GET', '/version')).status, 200, 'still serving');
+  });
+
+  it('a body over the 3 MiB limit gets the 413, not a reset connection', async () => {
+    const big = Buffer.alloc(4 * 1024 * 1024, 0x20);
+    const r = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = https.request(`${c.url}/api/v1/namespaces/default/configmaps`, { method: 'POST', ca: c.caCert, headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json', 'content-length': String(big.length) } }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      // The server stops reading: writing the rest may fail once the answer is in.
+      req.on('error', (e) => reject(e));
+      req.end(big);
+    });
+    assert.equal(r.status, 413);
+    const s = JSON.parse(r.body);
+    assert.equal(s.reason, 'RequestEntityTooLarge');
+    assert.equal((await request(c, 'GET', '/version')).status, 200, 'still serving');
+  });
+
+  it('plain HTTP to the HTTPS port gets the API server\'s 400', async () => {
+    const r = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.get(`http://127.0.0.1:${c.port}/api`, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+    });
+    assert.equal(r.status, 400);
+    assert.equal(r.body, 'Client sent an HTTP request to an HTTPS server.\n');
+  });
+
+  it('reads boolean parameters like the API server: watch=True (and TRUE, 1, yes) watches, watch=false lists', async () => {
+    const list = await request(c, 'GET', '/api/v1/namespaces/default/configmaps?watch=false');
+    assert.equal(list.json.kind, 'ConfigMapList');
+    for (const v of ['True', 'TRUE', '1', 'yes']) {
+      const w = await watchLines(c, `/api/v1/namespaces/default/configmaps?watch=${v}&timeoutSeconds=1`, (ls) => ls.length >= 1);
+      assert.equal(w.lines[0].type, 'ADDED', `watch=${v}`);
+      assert.equal(w.lines[0].object.metadata.name, 'kube-root-ca.crt');
+    }
+  });
+
+  it('keeps status.podIP and status.podIPs in step and refuses invalid ones, as the API server does', async () => {
+    await request(c, 'POST', '/api/v1/namespaces/default/pods', { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ipcheck' }, spec: { nodeName: 'nowhere', containers: [{ name: 'c', image: 'nginx' }] } } });
+    const patch = (status: Any) => request(c, 'PATCH', '/api/v1/namespaces/default/pods/ipcheck/status', { body: { status }, contentType: 'application/merge-patch+json' });
+    let r = await patch({ podIP: '10.244.9.9', podIPs: [{ ip: '10.244.9.10' }] });
+    assert.equal(r.status, 200, r.body);
+    assert.equal(r.json.status.podIP, '10.244.9.9');
+    assert.deepEqual(r.json.status.podIPs, [{ ip: '10.244.9.9' }], 'podIP is authoritative');
+    r = await patch({ podIP: null, podIPs: [{ ip: '10.244.9.11' }, { ip: 'fd00::11' }] });
+    assert.equal(r.json.status.podIP, '10.244.9.11', 'podIP filled from podIPs[0]');
+    r = await patch({ podIP: 'not-an-ip', podIPs: null });
+    assert.equal(r.status, 422);
+    assert.match(r.json.message, /status\.podIPs\[0\]\.ip: Invalid value: "not-an-ip": must be a valid IP address/);
+    r = await patch({ podIP: '10.1.1.1', podIPs: [{ ip: '10.1.1.1' }, { ip: '10.1.1.2' }] });
+    assert.equal(r.status, 422);
+    assert.match(r.json.message, /may specify no more than one IP for each IP family/);
+  });
+});
+
+describe('demo CronJob controller', function () {
+  this.timeout(30_000);
+  it('creates a Job at the scheduled minute (named after it), skips with Forbid while one runs', async () => {
+    const store = new Store();
+    const api = new DemoApi(store);
+    const timers = new Timers(20);
+    const cp = new ControlPlane({ api, timers, log: () => {}, shape: { nodes: 2, podCidr: '10.244.0.0/16', ipAllocation: 'sequential', dualStack: false, clusterName: 'demo' } });
+    let now = Date.parse('2026-06-01T10:00:30Z');
+    cp.cronjobs.now = () => now;
+    cp.start({ systemWorkloads: false });
+    try {
+      api.create(RESOURCE.cronjobs, 'default', {
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: { name: 'every', creationTimestamp: undefined },
+        spec: { schedule: '*/2 * * * *', concurrencyPolicy: 'Forbid', successfulJobsHistoryLimit: 1, jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sleep', '30'] }] } } } } },
+      } as KubeObject);
+      // The CronJob was created "now" in wall-clock terms; move the controller's clock past 10:02.
+      const created = Date.parse(store.get(RESOURCE.cronjobs, 'default', 'every')!.metadata.creationTimestamp!);
+      const firstRun = Math.floor(created / 120_000) * 120_000 + 120_000;
+      now = firstRun + 30_000;
+      cp.cronjobs.syncNow('default', 'every');
+      const jobs = () => store.list(RESOURCE.jobs, 'default').items;
+      assert.equal(jobs().length, 1);
+      assert.equal(jobs()[0].metadata.name, `every-${Math.floor(firstRun / 60_000)}`);
+      assert.equal((jobs()[0].metadata.annotations as Any)['batch.kubernetes.io/cronjob-scheduled-timestamp'], new Date(firstRun).toISOString().replace('.000Z', 'Z'));
+      const cj = store.get(RESOURCE.cronjobs, 'default', 'every') as Any;
+      assert.equal(cj.status.active.length, 1);
+      assert.equal(Date.parse(cj.status.lastScheduleTime), firstRun);
+      // Two minutes later the first Job still runs (sleep 30 at speed 20 takes 1.5 s): Forbid skips.
+      now += 120_000;
+      cp.cronjobs.syncNow('default', 'every');
+      assert.equal(jobs().length, 1, 'Forbid: no second Job while the first runs');
+      assert.ok(store.list(RESOURCE.events, 'default').items.some((e: Any) => e.reason === 'JobAlreadyActive'));
+    } finally {
+      timers.stop();
+      cp.stop();
     }
   });
 });

@@ -1,23 +1,15 @@
 // Real kubectl against the demo cluster: the lesson's commands verbatim, then what a workshop
-// attendee types next. Assertions are on what kubectl prints. Needs /usr/bin/kubectl (or
+// attendee types next. Assertions are on what kubectl prints. Needs kubectl on PATH (or
 // $KUBECTL); without it the suite says so loudly and is skipped.
 import * as assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDemoCluster, DemoCluster, RESOURCE } from '../../src/demo';
+import { RESOURCE } from '../../src/demo';
+import { KUBECTL, useKubectl, waitFor } from '../kubectlHarness';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
-
-const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 interface Row {
   name: string;
@@ -39,52 +31,13 @@ function parsePodTable(text: string): { header: string[]; rows: Row[] } {
   return { header, rows };
 }
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 describe('demo cluster with real kubectl', function () {
   this.timeout(120_000);
-  let cluster: DemoCluster;
-  let dir: string;
-  let env: NodeJS.ProcessEnv;
+  const h = useKubectl('the real-kubectl tests of the demo cluster');
+  const kubectl = (...args: string[]) => h.kubectl(args);
+  const { ok } = h;
 
-  const kubectl = (...args: string[]): Promise<Run> =>
-    new Promise((resolve) => {
-      execFile(KUBECTL, args, { env, timeout: 60_000 }, (err, stdout, stderr) => {
-        const code = err ? (typeof (err as Any).code === 'number' ? (err as Any).code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      });
-    });
-  const ok = async (...args: string[]): Promise<string> => {
-    const r = await kubectl(...args);
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-    return r.stdout;
-  };
-
-  before(async function () {
-    if (!existsSync(KUBECTL)) {
-      console.warn(`\n  !!! ${KUBECTL} not found: SKIPPING the real-kubectl tests of the demo cluster (set KUBECTL=/path/to/kubectl) !!!\n`);
-      this.skip();
-    }
-    dir = mkdtempSync(join(tmpdir(), 'demo-kubectl-'));
-    const kubeconfig = join(dir, 'kubeconfig');
-    cluster = await startDemoCluster({ kubeconfigPath: kubeconfig, speed: 4 });
-    env = { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dir, 'cache'), HOME: dir };
-  });
-
-  after(async () => {
-    await cluster?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  const backendPods = () => cluster.store.list(RESOURCE.pods, 'default').items.filter((p) => p.metadata.labels?.app === 'backend') as Any[];
+  const backendPods = () => h.cluster.store.list(RESOURCE.pods, 'default').items.filter((p) => p.metadata.labels?.app === 'backend') as Any[];
 
   it('runs the lesson verbatim: IPs assigned, a rolling update replaces Pods, new IPs, old ones gone', async () => {
     assert.equal((await ok('create', 'deployment', 'backend', '--image=nginx:1.28', '--replicas=2')).trim(), 'deployment.apps/backend created');
@@ -107,7 +60,7 @@ describe('demo cluster with real kubectl', function () {
     assert.equal((await ok('set', 'image', 'deployment/backend', 'nginx=nginx:1.25')).trim(), 'deployment.apps/backend image updated');
 
     // `--watch` runs until interrupted: stop it (like Ctrl+C) once the rollout is over.
-    const watch = spawn(KUBECTL, ['get', 'pods', '-o', 'wide', '-l', 'app=backend', '--watch'], { env });
+    const watch = spawn(KUBECTL, ['get', 'pods', '-o', 'wide', '-l', 'app=backend', '--watch'], { env: h.env });
     let watched = '';
     let watchErr = '';
     watch.stdout.on('data', (d) => (watched += d));
@@ -115,7 +68,7 @@ describe('demo cluster with real kubectl', function () {
     const exited = new Promise<number | null>((r) => watch.on('exit', (code) => r(code)));
     try {
       await waitFor('rollout finished and old Pods gone', () => {
-        const d = cluster.store.get(RESOURCE.deployments, 'default', 'backend') as Any;
+        const d = h.cluster.store.get(RESOURCE.deployments, 'default', 'backend') as Any;
         const pods = backendPods();
         return d.status.observedGeneration === d.metadata.generation && d.status.updatedReplicas === 2 && d.status.availableReplicas === 2 && pods.length === 2 && pods.every((p) => p.spec.containers[0].image === 'nginx:1.25');
       });
@@ -259,7 +212,7 @@ describe('demo cluster with real kubectl', function () {
   });
 
   it('StatefulSet from a manifest: stable names, new IPs; rollout status and scale work', async () => {
-    const file = join(dir, 'sts.yaml');
+    const file = join(h.dir, 'sts.yaml');
     writeFileSync(
       file,
       `apiVersion: v1
@@ -301,7 +254,7 @@ spec:
   });
 
   it('kubectl takes the aggregated discovery (no per-group round trips)', async () => {
-    const r = await kubectl('get', 'pods', '-v=6', `--cache-dir=${join(dir, 'fresh-cache')}`);
+    const r = await kubectl('get', 'pods', '-v=6', `--cache-dir=${join(h.dir, 'fresh-cache')}`);
     assert.equal(r.code, 0, r.stderr);
     const gets = [...r.stderr.matchAll(/"GET" url="[^"]*?(\/[^"?]*)/g)].map((m) => m[1]);
     const fallback = [...r.stderr.matchAll(/GET https:\/\/[^ ]*?(\/ap[^ ?]*)/g)].map((m) => m[1]);
@@ -311,7 +264,7 @@ spec:
   });
 
   it('applies manifests (create, then update) and serves -o yaml with server defaults', async () => {
-    const file = join(dir, 'app.yaml');
+    const file = join(h.dir, 'app.yaml');
     const manifest = (image: string, replicas: number) => `apiVersion: apps/v1
 kind: Deployment
 metadata:

@@ -3,6 +3,7 @@
 // ready endpoints, and an IP nobody holds is unreachable.
 import * as assert from 'node:assert/strict';
 import { NetworkView, Step, connect, programOf, runPipeline } from '../../src/demo/controllers/programs';
+import { InteractiveShell, ScriptRunner, ShellContext, scriptOf } from '../../src/demo/shell';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
@@ -84,5 +85,79 @@ describe('demo container programs', () => {
     assert.deepEqual([texts(quiet), codes(quiet)], [[''], [0]], 'output discarded, exit code kept');
     const quietFail = runPipeline([['wget', '-qO-', 'http://10.244.9.9', '>', '/dev/null', '2>&1']], up, 'default', 'me');
     assert.deepEqual([texts(quietFail), codes(quietFail)], [[''], [1]]);
+  });
+});
+
+describe('the simulated shell of kubectl exec', () => {
+  const ctx = (over: Partial<ShellContext> = {}): ShellContext => ({
+    net: () => net({ services: [backendSvc], endpoints: { backend: [nginxPod('backend-1', '10.244.1.5')] }, pods: { '10.244.1.5': { pod: nginxPod('backend-1', '10.244.1.5'), ready: true } } }),
+    namespace: 'default',
+    podName: 'frontend-abc',
+    extras: { env: { HOSTNAME: 'frontend-abc' }, files: { '/etc/hostname': 'frontend-abc\n' } },
+    prompt: '/ # ',
+    ...over,
+  });
+  const collect = () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { out, err, io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t) } };
+  };
+
+  it('runs scripts: $? is the previous statement\'s code, variables expand, exit ends the script', async () => {
+    const c = collect();
+    const r = new ScriptRunner(ctx(), c.io, false);
+    assert.equal(await r.run('false; echo "code $?"; echo $HOSTNAME; cat /etc/hostname; exit 4; echo never'), 4);
+    assert.equal(c.out.join(''), 'code 1\nfrontend-abc\nfrontend-abc\n');
+  });
+
+  it('resolves and reaches cluster names: nslookup, getent, wget of a Service; an unknown command is 127', async () => {
+    const c = collect();
+    const r = new ScriptRunner(ctx(), c.io, false);
+    assert.equal(await r.run('nslookup backend'), 0);
+    assert.match(c.out.join(''), /Name:\tbackend\.default\.svc\.cluster\.local\nAddress: 10\.96\.5\.5/);
+    assert.equal(await r.run('getent hosts 10-244-1-5.default.pod'), 0);
+    assert.match(c.out.join(''), /10\.244\.1\.5\s+10-244-1-5\.default\.pod\.cluster\.local/);
+    assert.equal(await r.run('wget -qO- http://backend | grep -o "Welcome to nginx" | head -1'), 0);
+    assert.equal(await r.run('python3 app.py'), 127);
+    assert.match(c.err.join(''), /sh: python3: not found/);
+  });
+
+  it('an interrupt cuts a sleep short with 130', async () => {
+    const r = new ScriptRunner(ctx(), collect().io, false);
+    const started = Date.now();
+    const done = r.run('sleep 30; echo late');
+    setTimeout(() => r.interrupt(), 50);
+    assert.equal(await done, 130);
+    assert.ok(Date.now() - started < 5000);
+  });
+
+  it('interactive with a terminal: prompt, echo, backspace, Ctrl-C drops the line, exit ends it', async () => {
+    const c = collect();
+    const sh = new InteractiveShell(ctx(), c.io, true);
+    sh.start();
+    sh.input('echo hix\u007f\r');
+    await new Promise((r) => setTimeout(r, 20));
+    sh.input('nope\u0003');
+    sh.input('exit 2\r');
+    assert.equal(await sh.done, 2);
+    assert.equal(c.out.join(''), '/ # echo hix\b \b\r\nhi\r\n/ # nope^C\r\n/ # exit 2\r\n');
+  });
+
+  it('interactive from a pipe: runs each line, ends at end of input with the last code', async () => {
+    const c = collect();
+    const sh = new InteractiveShell(ctx(), c.io, false);
+    sh.start();
+    sh.input('echo a\nfal');
+    sh.input('se\n');
+    sh.endOfInput();
+    assert.equal(await sh.done, 1);
+    assert.equal(c.out.join(''), 'a\n');
+  });
+
+  it('exec argv becomes a script; a bare shell is interactive', () => {
+    assert.equal(scriptOf(['wget', '-qO-', 'http://x y']), "wget -qO- 'http://x y'");
+    assert.equal(scriptOf(['sh', '-c', 'echo $HOME']), 'echo $HOME');
+    assert.equal(scriptOf(['sh']), undefined);
+    assert.equal(scriptOf(['/bin/bash']), undefined);
   });
 });

@@ -6,13 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
-import {
-  decodeKubernetesProtobuf,
-  decodeRequestObject,
-  isKubernetesProtobuf,
-  supportedProtobufKinds,
-  UnsupportedMediaTypeError,
-} from '../../src/demo/protobuf';
+import { decodeKubernetesProtobuf, isKubernetesProtobuf, supportedProtobufKinds } from '../../src/demo/protobuf';
+import { decodeObject } from '../../src/demo/http/body';
+import { ApiError } from '../../src/demo/store';
+import { findKubectl } from '../kubectlPath';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'kubectl-wire');
 
@@ -485,8 +482,8 @@ describe('decodeKubernetesProtobuf', () => {
     });
 
     it('rejects a kind it does not know, listing the ones it does', () => {
-      const body = encodeObject('batch/v1', 'Job', 'ConfigMap', { metadata: { name: 'x' } });
-      assert.throws(() => decodeKubernetesProtobuf(body), /unsupported kind Job \(apiVersion batch\/v1\); supported: .*apps\/v1\/Deployment/);
+      const body = encodeObject('policy/v1', 'PodDisruptionBudget', 'ConfigMap', { metadata: { name: 'x' } });
+      assert.throws(() => decodeKubernetesProtobuf(body), /unsupported kind PodDisruptionBudget \(apiVersion policy\/v1\); supported: .*apps\/v1\/Deployment/);
     });
 
     it('rejects an envelope without type information', () => {
@@ -526,24 +523,25 @@ describe('decodeKubernetesProtobuf', () => {
     });
   });
 
-  describe('decodeRequestObject', () => {
+  describe('the request-body decoder (http/body.ts)', () => {
     it('reads protobuf by its content type, parameters allowed', () => {
       const { bin, expected } = fixture('create-namespace');
       assert.ok(isKubernetesProtobuf('application/vnd.kubernetes.protobuf; charset=binary'));
-      assert.deepEqual(decodeRequestObject('application/vnd.kubernetes.protobuf', bin), expected);
+      assert.deepEqual(decodeObject('application/vnd.kubernetes.protobuf', bin), expected);
     });
 
-    it('reads JSON, also without a content type', () => {
+    it('reads JSON, also without a content type, and YAML', () => {
       const body = Buffer.from('{"kind":"Pod","apiVersion":"v1","metadata":{"name":"tmp"}}');
       const pod = { kind: 'Pod', apiVersion: 'v1', metadata: { name: 'tmp' } };
-      assert.deepEqual(decodeRequestObject('application/json; charset=utf-8', body), pod);
-      assert.deepEqual(decodeRequestObject(undefined, body), pod);
+      assert.deepEqual(decodeObject('application/json; charset=utf-8', body), pod);
+      assert.deepEqual(decodeObject(undefined, body), pod);
+      assert.deepEqual(decodeObject('application/yaml', Buffer.from('kind: Pod')), { kind: 'Pod' });
     });
 
-    it('refuses other media types with an UnsupportedMediaTypeError, and bad JSON with the reason', () => {
-      assert.throws(() => decodeRequestObject('application/yaml', Buffer.from('kind: Pod')), (err: unknown) => err instanceof UnsupportedMediaTypeError && /application\/yaml/.test(err.message));
-      assert.throws(() => decodeRequestObject('application/json', Buffer.from('{"kind":')), /request body is not valid JSON/);
-      assert.throws(() => decodeRequestObject('application/json', Buffer.from('[1,2]')), /must be a JSON object/);
+    it('refuses other media types with a 415, and bad JSON or protobuf with a 400 and the reason', () => {
+      assert.throws(() => decodeObject('text/yaml', Buffer.from('kind: Pod')), (err: unknown) => err instanceof ApiError && err.code === 415 && /unknown format/.test(err.message));
+      assert.throws(() => decodeObject('application/json', Buffer.from('{"kind":')), (err: unknown) => err instanceof ApiError && err.code === 400 && /json parse error/.test(err.message));
+      assert.throws(() => decodeObject('application/vnd.kubernetes.protobuf', Buffer.from('nope')), (err: unknown) => err instanceof ApiError && err.code === 400 && /magic/.test(err.message));
     });
   });
 
@@ -552,7 +550,7 @@ describe('decodeKubernetesProtobuf', () => {
   // decoded object must equal what the same command prints with --dry-run=client -o json.
   describe('live: the installed kubectl', function () {
     this.timeout(60_000);
-    const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
+    const KUBECTL = findKubectl() ?? '';
     let server: http.Server | undefined;
     let home = '';
     let kubeconfig = '';
@@ -568,8 +566,8 @@ describe('decodeKubernetesProtobuf', () => {
     }
 
     before(async function () {
-      if (!existsSync(KUBECTL)) {
-        console.warn(`\n    !!! kubectl not found at ${KUBECTL}: the live kubectl protobuf tests are SKIPPED !!!\n`);
+      if (!KUBECTL || !existsSync(KUBECTL)) {
+        console.warn(`\n    !!! kubectl not found on PATH (or $KUBECTL): the live kubectl protobuf tests are SKIPPED !!!\n`);
         this.skip();
       }
       home = mkdtempSync(path.join(tmpdir(), 'demo-protobuf-kubectl-'));
@@ -585,7 +583,7 @@ describe('decodeKubernetesProtobuf', () => {
           if (req.method === 'GET' && url.pathname === '/version') return reply(200, { major: '1', minor: '32', gitVersion: 'v1.32.0' });
           if (req.method !== 'POST') return reply(404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 });
           try {
-            const object = decodeRequestObject(req.headers['content-type'], Buffer.concat(chunks));
+            const object = decodeObject(req.headers['content-type'], Buffer.concat(chunks));
             received.push({ path: url.pathname, contentType: req.headers['content-type'], object });
             const created = structuredClone(object) as { metadata?: Record<string, unknown> };
             created.metadata = { ...created.metadata, uid: 'e3b0c442-98fc-1c14-9afb-f4c8996fb924', resourceVersion: '1', creationTimestamp: '2026-11-26T07:00:00Z' };

@@ -90,6 +90,40 @@ describe('demo store', () => {
     s.watch('pods', 5, () => {})();
   });
 
+  it('compacts history in time as etcd does: a resourceVersion older than the window gets 410, newer ones resume', () => {
+    let now = 1_000_000;
+    const s = new Store({ windowMs: 5 * 60_000, now: () => now });
+    const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' } });
+    s.create('pods', pod('a')); // rv 1 at t0
+    now += 2 * 60_000;
+    s.create('pods', pod('b')); // rv 2 at t0+2m
+    now += 2 * 60_000;
+    s.create('pods', pod('c')); // rv 3 at t0+4m
+    const seen: number[] = [];
+    s.watch('pods', 0, (e) => seen.push(e.rv))();
+    assert.deepEqual(seen, [1, 2, 3], 'all within 5 minutes: a watch from 0 replays them');
+    now += 2 * 60_000; // t0+6m: event 1 is older than the window
+    assert.throws(() => s.watch('pods', 0, () => {}), (e: ApiError) => e.code === 410 && /too old resource version: 0 \(2\)/.test(e.message));
+    const after1: number[] = [];
+    s.watch('pods', 1, (e) => after1.push(e.rv))();
+    assert.deepEqual(after1, [2, 3], 'resuming from the compacted revision itself still works');
+    now += 4 * 60_000; // t0+10m: events 2 and 3 are gone too, with no new write to trigger it
+    assert.throws(() => s.watch('pods', 2, () => {}), (e: ApiError) => e.code === 410);
+    const fromHead: number[] = [];
+    s.watch('pods', 3, (e) => fromHead.push(e.rv))();
+    assert.deepEqual(fromHead, [], 'the current resourceVersion is always resumable');
+    assert.equal(s.oldestResourceVersion, 3);
+  });
+
+  it('compacts in count too, whichever limit comes first', () => {
+    const s = new Store({ windowSize: 2, windowMs: 3_600_000 });
+    for (const n of ['a', 'b', 'c', 'd']) s.create('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: n, namespace: 'default' } });
+    assert.throws(() => s.watch('configmaps', 1, () => {}), (e: ApiError) => e.code === 410);
+    const seen: number[] = [];
+    s.watch('configmaps', 2, (e) => seen.push(e.rv))();
+    assert.deepEqual(seen, [3, 4]);
+  });
+
   it('serialises an event once for every watcher', () => {
     const s = new Store();
     const lines: string[] = [];

@@ -48,16 +48,17 @@ describe('pod-ip-lens lint', function () {
   });
 
   it('walks directories, prints the JSON fields the issue specifies, and reads stdin as -', async () => {
-    const r = await cli([FIX, '-', '--format=json'], 'kind: ConfigMap\ndata: {a: "[fd00::7]:80"}\n');
+    const r = await cli([FIX, '-', '--format=json'], 'kind: ConfigMap\ndata: {upstream: "[fd00::7]:80"}\n');
     assert.equal(r.code, 1, r.stderr);
     const { findings } = JSON.parse(r.stdout) as { findings: Record<string, unknown>[] };
     const files = [...new Set(findings.map((f) => f.file))];
     assert.deepEqual(files, [`${FIX}/nginx-configmap.yaml`, `${FIX}/pod.json`, `${FIX}/shop.yaml`, `${FIX}/tree/nested/helm-deployment.yaml`, '-']);
     const stdin = findings.find((f) => f.file === '-');
     assert.deepEqual(stdin, {
-      file: '-', line: 2, column: 12, endLine: 2, endColumn: 24, rule: 'ip-literal', severity: 'warning',
-      message: 'Hard-coded IP [fd00::7]:80: Pod IPs change whenever a Pod is replaced (rollout, crash, eviction); address a Service instead.',
+      file: '-', line: 2, column: 19, endLine: 2, endColumn: 31, rule: 'ip-literal', severity: 'warning',
+      message: 'Hard-coded IP [fd00::7]:80 — Pod IPs change whenever a Pod is replaced (rollout, crash, eviction), node IPs when a node is; address a Service instead.',
       ip: 'fd00::7',
+      evidence: '“upstream” (upstream)',
     });
     const hn = findings.find((f) => f.rule === 'host-network' && f.file === `${FIX}/pod.json`);
     assert.equal(hn?.ip, null);
@@ -94,10 +95,10 @@ describe('pod-ip-lens lint', function () {
     const dir = mkdtempSync(join(tmpdir(), 'lint-cli-'));
     try {
       const big = join(dir, 'big.yaml');
-      writeFileSync(big, `kind: ConfigMap\ndata:\n${Array.from({ length: 200 }, (_, i) => `  k${i}: 10.0.0.${i % 250}\n`).join('')}`);
+      writeFileSync(big, `kind: ConfigMap\ndata:\n${Array.from({ length: 200 }, (_, i) => `  host_${i}: 10.0.0.${i % 250}\n`).join('')}`);
       const r = await cli([big, '--max-size-kb', '1']);
       assert.equal(r.code, 0);
-      assert.match(r.stderr, /note: .*big\.yaml: Pod IP Lens did not lint this file: it is 4 KB, over the 1 KB limit/);
+      assert.match(r.stderr, /note: .*big\.yaml: Pod IP Lens did not lint this file: it is 5 KB, over the 1 KB limit/);
       assert.equal((await cli([big, '--max-size-kb', '0'])).code, 1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -114,6 +115,42 @@ describe('pod-ip-lens lint', function () {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('lints only manifests in a directory search, and says which files it skipped with --verbose', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lint-cli-'));
+    try {
+      writeFileSync(join(dir, 'values.yaml'), 'backend:\n  host: 10.9.9.9\n');
+      writeFileSync(join(dir, 'package.json'), '{"name": "x", "config": {"host": "10.9.9.8"}}\n');
+      writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: ConfigMap\ndata: {db_host: 10.9.9.7}\n');
+      const quiet = await cli([dir, '--format', 'json']);
+      assert.deepEqual(JSON.parse(quiet.stdout).findings.map((f: { ip: string }) => f.ip), ['10.9.9.7']);
+      assert.match(quiet.stderr, /note: skipped 2 files without top-level apiVersion and kind \(--verbose lists them\)/);
+      const verbose = await cli([dir, '--verbose']);
+      assert.match(verbose.stderr, /skipped .*package\.json: no top-level apiVersion and kind \(not a Kubernetes manifest\)/);
+      assert.match(verbose.stderr, /skipped .*values\.yaml: no top-level apiVersion and kind/);
+      // A file named on the command line is linted whatever it looks like.
+      const named = await cli([join(dir, 'values.yaml'), '--format', 'json']);
+      assert.deepEqual(JSON.parse(named.stdout).findings.map((f: { ip: string }) => f.ip), ['10.9.9.9']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('lists the other places of a repeated literal, gives the evidence, and sets the external severity', async () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\ndata:\n  routes: |\n    upstream: 10.8.0.1:80\n    upstream: 10.8.0.1:80\n  API_URL: https://52.94.236.248/v1\n';
+    const json = await cli(['-', '--format', 'json'], text);
+    const [repeated, external] = JSON.parse(json.stdout).findings;
+    assert.deepEqual(repeated.related, [{ line: 6, column: 15, endLine: 6, endColumn: 26 }]);
+    assert.match(repeated.evidence, /upstream/);
+    assert.equal(external.severity, 'info');
+    assert.equal(json.code, 1);
+    const txt = await cli(['-'], text);
+    assert.match(txt.stdout, /-:5:15: warning \[ip-literal\] .* \(also at 6:15\)\n/);
+    const sarif = JSON.parse((await cli(['-', '--format', 'sarif', '--external-severity', 'error'], text)).stdout).runs[0].results;
+    assert.deepEqual(sarif[0].relatedLocations.map((l: any) => l.physicalLocation.region.startLine), [6]);
+    assert.equal(sarif[1].level, 'error');
+    assert.equal((await cli(['-', '--external-severity', 'loud'], text)).code, 2);
   });
 
   it('prints SARIF 2.1.0 with rules, levels and regions', async () => {

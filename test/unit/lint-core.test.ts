@@ -2,6 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
+import { manifestVerdict } from '../../src/core/manifest';
 import { LineIndex, ManifestIndex, ManifestLinter, findingsIn, lintText, looksLikeManifest, planServiceReplacements, splitDocuments } from '../../src/core/lint';
 
 const pod = (value: string, name = 'p') => `apiVersion: v1
@@ -12,7 +13,7 @@ spec:
   containers:
     - name: c
       env:
-        - {name: X, value: "${value}"}
+        - {name: BACKEND_HOST, value: "${value}"}
 `;
 
 describe('lint settings', () => {
@@ -24,8 +25,8 @@ describe('lint settings', () => {
   });
 
   it('ignores IPs inside configured ranges, and reports ranges it cannot read', () => {
-    const text = pod('10.1.2.3 169.254.169.254 fd00::5');
-    assert.deepEqual(lintText(text, { ignoreCidrs: ['169.254.0.0/16', 'fd00::/8'] }).findings.map((f) => f.ip), ['10.1.2.3']);
+    const text = pod('10.1.2.3 172.16.5.5 fd00::5');
+    assert.deepEqual(lintText(text, { ignoreCidrs: ['172.16.0.0/12', 'fd00::/8'] }).findings.map((f) => f.ip), ['10.1.2.3']);
     const r = lintText(text, { ignoreCidrs: ['10.0.0.0/33'], rules: { bogus: 'off' } as never });
     assert.equal(r.findings.length, 3);
     assert.equal(r.problems.length, 2);
@@ -47,11 +48,11 @@ describe('lint suppression', () => {
     const text = [
       'apiVersion: v1', 'kind: ConfigMap', 'data:',
       '  # pod-ip-lens-disable-next-line',
-      '  a: 10.0.0.1', '  b: 10.0.0.2',
+      '  a_host: 10.0.0.1', '  b_host: 10.0.0.2',
       '  # pod-ip-lens-disable-next-line host-network',
-      '  c: 10.0.0.3',
+      '  c_host: 10.0.0.3',
       '  # pod-ip-lens-disable-next-line host-port, ip-literal',
-      '  d: 10.0.0.4', '',
+      '  d_host: 10.0.0.4', '',
     ].join('\n');
     assert.deepEqual(lintText(text).findings.map((f) => f.ip), ['10.0.0.2', '10.0.0.3']);
   });
@@ -125,12 +126,12 @@ describe('lint Helm templates', () => {
     // The line scan still knows which fields are legitimate and what is a comment or block scalar.
     const svc = 'apiVersion: v1\nkind: Service\nspec:\n  {{- if .Values.ip }}\n  clusterIP: 10.96.0.9 # not 10.1.1.1\n  {{- end }}\n';
     assert.deepEqual(lintText(svc).findings, []);
-    const cm = 'kind: ConfigMap\ndata:\n  {{ .Values.x }}\n  conf: |\n    a: 10.1.2.3\n  hostNetwork: true\n';
+    const cm = 'kind: ConfigMap\ndata:\n  {{ .Values.x }}\n  conf: |\n    backend: 10.1.2.3\n  hostNetwork: true\n';
     assert.deepEqual(lintText(cm).findings.map((x) => [x.rule, x.literal]), [['ip-literal', '10.1.2.3']]);
   });
 
   it('lints a template that is valid YAML through the parser', () => {
-    const text = 'apiVersion: v1\nkind: ConfigMap\ndata:\n  a: "{{ .Values.a }}"\n  b: 10.1.2.3\n';
+    const text = 'apiVersion: v1\nkind: ConfigMap\ndata:\n  a: "{{ .Values.a }}"\n  backend: 10.1.2.3\n';
     const f = lintText(text).findings;
     assert.equal(f.length, 1);
     assert.equal(f[0].lineScan, false);
@@ -144,7 +145,7 @@ describe('lint Secret data', () => {
     assert.equal(f.ip, '10.0.0.7');
     assert.equal(f.port, 5432);
     assert.equal(f.encoding, 'base64');
-    assert.match(f.message, /^Hard-coded IP 10\.0\.0\.7:5432 \(base64 in Secret data\): /);
+    assert.match(f.message, /^Hard-coded IP 10\.0\.0\.7:5432 \(base64 in Secret data\) — /);
     const index = new ManifestIndex();
     index.update('s.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: shop}\nspec: {ports: [{port: 5432}]}\n');
     assert.deepEqual(planServiceReplacements(f, index.serviceCandidates(5432, 'shop')), []);
@@ -154,5 +155,17 @@ describe('lint Secret data', () => {
 describe('lint manifest detection with a byte order mark', () => {
   it('still sees apiVersion and kind', () => {
     assert.ok(looksLikeManifest('\uFEFFapiVersion: v1\nkind: Pod\n'));
+  });
+});
+
+describe('one notion of a manifest', () => {
+  it('knows block YAML, JSON and flow-style YAML manifests, and what is not one', () => {
+    assert.ok(manifestVerdict('a.yaml', 'apiVersion: v1\nkind: Pod\n').manifest);
+    assert.ok(manifestVerdict('a.json', '{"apiVersion": "v1", "kind": "Pod"}').manifest);
+    assert.ok(manifestVerdict('a.yaml', '---\n# a DaemonSet\n{\n  apiVersion: "apps/v1",\n  # comment\n  kind: "DaemonSet",\n}\n').manifest);
+    assert.ok(manifestVerdict('templates/_svc.tpl', 'apiVersion: v1\nkind: Service\n').manifest);
+    assert.deepEqual(manifestVerdict('values.yaml', 'image:\n  apiVersion: x\n  kind: y\n'), { manifest: false, reason: 'no top-level apiVersion and kind (not a Kubernetes manifest)' });
+    assert.deepEqual(manifestVerdict('notes.txt', 'apiVersion: v1\nkind: Pod\n'), { manifest: false, reason: 'not a .yaml, .yml, .json or .tpl file' });
+    assert.ok(manifestVerdict('Dockerfile.conf', 'apiVersion: v1\nkind: Pod\n', 'yaml').manifest, 'the editor language counts');
   });
 });

@@ -60,7 +60,7 @@ describe('lint fix: replace with a workspace Service', () => {
     assert.match(plans[1].title, /no targetPort of Service cache is 8080/);
     assert.ok(!plans[1].isPreferred);
     // A literal without a port becomes the bare DNS name.
-    const noPort = only('kind: ConfigMap\nmetadata: {namespace: shop}\ndata: {a: "10.244.1.7"}\n', 'ip-literal');
+    const noPort = only('kind: ConfigMap\nmetadata: {namespace: shop}\ndata: {backend_host: "10.244.1.7"}\n', 'ip-literal');
     const [p] = planServiceReplacements(noPort, await index.candidatesFor('10.244.1.7', undefined, 'shop'));
     assert.equal(p.edits[0].newText, 'backend.shop.svc.cluster.local');
     // The default namespace matches an unset one.
@@ -195,7 +195,7 @@ describe('lint fix: disable for this line', () => {
   });
 
   it('is not offered in JSON, where a comment would break the file', () => {
-    const json = '{"kind": "Pod", "spec": {"containers": [{"args": ["10.1.2.3"]}]}}';
+    const json = '{"kind": "Pod", "spec": {"containers": [{"args": ["--upstream=10.1.2.3"]}]}}';
     assert.deepEqual(planDisableLine(json, only(json, 'ip-literal')), []);
   });
 });

@@ -2,7 +2,7 @@
 export { LifecycleModel, ModelInputError } from './model';
 export type { IpTenure, LifecycleModelOptions } from './model';
 export type { EndpointSliceObject, ObjectMeta, PodCondition, PodObject, ServiceObject, WatchEventType } from './objects';
-export { selectorMatches, toIso } from './objects';
+export { ownerOf, selectorMatches, toIso } from './objects';
 export { parseConcatenatedJson, JsonStreamError } from './jsonStream';
 export type { JsonValueAt } from './jsonStream';
 export { replayKubectlWatch } from './replay';

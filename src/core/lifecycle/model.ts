@@ -24,6 +24,7 @@ import {
   type PodObject,
   type ServiceObject,
   type WatchEventType,
+  ownerOf,
   podKey,
   selectorMatches,
   toIso,
@@ -895,17 +896,6 @@ function findCondition(conds: PodCondition[] | undefined, type: string): PodCond
 function conditionTime(conds: PodCondition[] | undefined, type: string, status: string): string | undefined {
   const c = findCondition(conds, type);
   return c && c.status === status ? toIso(c.lastTransitionTime) : undefined;
-}
-
-/** The controller owner, resolved to the Deployment when it is a ReplicaSet named `<deployment>-<pod-template-hash>`. */
-function ownerOf(refs: { kind?: string; name?: string; controller?: boolean }[] | undefined, labels: Record<string, string>): OwnerRef | undefined {
-  const ref = refs?.find((r) => r?.controller) ?? refs?.[0];
-  if (!ref?.kind || !ref.name) return undefined;
-  const hash = labels['pod-template-hash'];
-  if (ref.kind === 'ReplicaSet' && hash && ref.name.endsWith(`-${hash}`)) {
-    return { kind: 'Deployment', name: ref.name.slice(0, -hash.length - 1) };
-  }
-  return { kind: ref.kind, name: ref.name };
 }
 
 function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {

@@ -1,6 +1,7 @@
 // The parts of Kubernetes objects the lifecycle model reads. Structural and partial on purpose:
 // the model is fed by client-node, by kubectl's JSON output and by hand-written tests, and must not
 // depend on any of them. Every field is optional because real streams do omit them.
+import type { OwnerRef } from '../events';
 
 export interface ObjectMeta {
   uid?: string;
@@ -87,4 +88,15 @@ export function selectorMatches(selector: Record<string, string> | undefined, la
   const keys = Object.keys(selector);
   if (keys.length === 0) return false;
   return keys.every((k) => labels?.[k] === selector[k]);
+}
+
+/** The controller owner, resolved to the Deployment when it is a ReplicaSet named `<deployment>-<pod-template-hash>`. */
+export function ownerOf(refs: { kind?: string; name?: string; controller?: boolean }[] | undefined, labels: Record<string, string>): OwnerRef | undefined {
+  const ref = refs?.find((r) => r?.controller) ?? refs?.[0];
+  if (!ref?.kind || !ref.name) return undefined;
+  const hash = labels['pod-template-hash'];
+  if (ref.kind === 'ReplicaSet' && hash && ref.name.endsWith(`-${hash}`)) {
+    return { kind: 'Deployment', name: ref.name.slice(0, -hash.length - 1) };
+  }
+  return { kind: ref.kind, name: ref.name };
 }

@@ -5,6 +5,7 @@ import { ConcatenatedJsonReader, type JsonStreamError, type JsonValueAt } from '
 import { LifecycleModel, type LifecycleModelOptions, ModelInputError } from './model';
 import type { PodObject, WatchEventType } from './objects';
 import { toIso } from './objects';
+import { podShapeProblem } from './podShape';
 
 export interface ReplayError {
   message: string;
@@ -21,7 +22,12 @@ export interface ReplayResult {
   typed: boolean;
   /** Things skipped that the reader should know about (not fatal). */
   warnings: string[];
-  /** The first bad input, if any; everything before it was applied. */
+  /**
+   * Objects skipped as bad data (wrong types, no uid, unknown watch event type), each at the
+   * position of its JSON value; everything else was applied.
+   */
+  skipped: ReplayError[];
+  /** Where the input stopped being readable JSON, if it did; everything before it was applied. */
   error?: ReplayError;
 }
 
@@ -32,7 +38,8 @@ const WATCH_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED']);
  * applied one at a time, so memory holds the model, not the input's parsed objects.
  */
 export function replayKubectlWatch(input: string | Iterable<string>, options: LifecycleModelOptions = {}): ReplayResult {
-  const model = new LifecycleModel({ maxEvents: Number.MAX_SAFE_INTEGER, ...options });
+  // A replay keeps its whole history.
+  const model = new LifecycleModel({ maxEvents: Number.MAX_SAFE_INTEGER, maxTenures: Number.MAX_SAFE_INTEGER, ...options });
   const events: LifecycleEvent[] = [];
   const warnings: string[] = [];
   const reader = new ConcatenatedJsonReader();
@@ -54,25 +61,44 @@ export function replayKubectlWatch(input: string | Iterable<string>, options: Li
     return new Date(clock);
   };
   const apply = (type: WatchEventType, pod: PodObject): void => {
+    const problem = podShapeProblem(pod);
+    if (problem) throw new ModelInputError(problem);
     for (const e of model.applyPod(type, pod, advance(pod))) events.push(e);
     applied++;
+  };
+  const skipped: ReplayError[] = [];
+  /** A List's items one by one: a bad item is skipped, its siblings are applied. */
+  const applyItems = (type: WatchEventType, items: unknown[], item: { line: number; column: number }): void => {
+    for (let i = 0; i < items.length; i++) {
+      const p = items[i] as PodObject | null;
+      if (p && typeof p === 'object' && typeof p.kind === 'string' && p.kind !== 'Pod') continue;
+      try {
+        apply(type, p as PodObject);
+      } catch (e) {
+        if (!(e instanceof ModelInputError)) throw e;
+        skipped.push({ message: `item ${i + 1}: ${e.message}; skipped this Pod`, line: item.line, column: item.column });
+      }
+    }
   };
 
   for (const item of values()) {
     const at = `line ${item.line}, column ${item.column}`;
     const v = item.value as Record<string, unknown> | null;
+    let what = 'object';
     try {
       if (!v || typeof v !== 'object' || Array.isArray(v)) {
         throw new ModelInputError('expected a JSON object');
       }
-      if (typeof v.type === 'string' && v.object && typeof v.object === 'object' && !('kind' in v && v.kind === 'Pod')) {
+      if (typeof v.type === 'string' && 'object' in v && !('kind' in v && v.kind === 'Pod')) {
         typed = true;
+        what = 'watch event';
         const type = v.type;
+        if (!v.object || typeof v.object !== 'object' || Array.isArray(v.object)) throw new ModelInputError(`the watch event's object must be an object, not ${JSON.stringify(v.object)?.slice(0, 40)}`);
         const obj = v.object as PodObject;
         if (type === 'BOOKMARK') continue;
         if (type === 'ERROR') {
-          const st = obj as { message?: string; code?: number };
-          warnings.push(`${at}: the watch reported an error${st.code ? ` (${st.code})` : ''}: ${st.message ?? 'no message'}`);
+          const st = obj as { message?: unknown; code?: unknown };
+          warnings.push(`${at}: the watch reported an error${typeof st.code === 'number' ? ` (${st.code})` : ''}: ${typeof st.message === 'string' ? st.message : 'no message'}`);
           continue;
         }
         if (!WATCH_TYPES.has(type)) throw new ModelInputError(`unknown watch event type ${JSON.stringify(type)}`);
@@ -80,20 +106,18 @@ export function replayKubectlWatch(input: string | Iterable<string>, options: Li
         if (Array.isArray(items)) {
           // When the initial list comes in chunks (more Pods than --chunk-size, 500 by default), kubectl
           // prints each chunk as one event wrapping the whole PodList: its items are the present.
-          for (const p of items as PodObject[]) if (!p?.kind || p.kind === 'Pod') apply(type as WatchEventType, p);
+          applyItems(type as WatchEventType, items, item);
           continue;
         }
-        if (obj.kind && obj.kind !== 'Pod') {
-          warnings.push(`${at}: skipped a ${obj.kind}, not a Pod`);
+        if (obj.kind !== undefined && obj.kind !== 'Pod') {
+          warnings.push(`${at}: skipped a ${String(obj.kind)}, not a Pod`);
           continue;
         }
         apply(type as WatchEventType, obj);
-      } else if (v.kind === 'List' || (typeof v.kind === 'string' && v.kind.endsWith('List'))) {
+      } else if (typeof v.kind === 'string' && v.kind.endsWith('List')) {
         // `kubectl get pods -o json` (no -w) prints one List: its items are the present.
-        for (const p of (v.items as PodObject[] | undefined) ?? []) {
-          if (p?.kind && p.kind !== 'Pod') continue;
-          apply('ADDED', p);
-        }
+        if (v.items !== undefined && v.items !== null && !Array.isArray(v.items)) throw new ModelInputError(`the ${v.kind}'s items must be a list`);
+        applyItems('ADDED', (v.items as unknown[] | undefined) ?? [], item);
       } else {
         if (v.kind !== undefined && v.kind !== 'Pod') {
           warnings.push(`${at}: skipped a ${String(v.kind)}, not a Pod`);
@@ -104,8 +128,9 @@ export function replayKubectlWatch(input: string | Iterable<string>, options: Li
       }
     } catch (e) {
       if (!(e instanceof ModelInputError)) throw e;
-      error = { message: e.message, line: item.line, column: item.column };
-      break;
+      // One bad object is skipped; the stream goes on (the API server never sends such objects, so
+      // this is a damaged or hand-edited capture, and the rest of it is still worth seeing).
+      skipped.push({ message: `${e.message}; skipped this ${what}`, line: item.line, column: item.column });
     }
   }
   if (!error) {
@@ -117,7 +142,7 @@ export function replayKubectlWatch(input: string | Iterable<string>, options: Li
       'the input has no watch event types, so a deletion looks like any other update: Pods deleted during the watch are not shown as deleted (run kubectl with --output-watch-events)',
     );
   }
-  return { model, events, applied, typed, warnings, error };
+  return { model, events, applied, typed, warnings, skipped, error };
 }
 
 function fromStreamError(e: JsonStreamError): ReplayError {

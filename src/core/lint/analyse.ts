@@ -4,15 +4,17 @@
 // exact for quoted strings with escapes, block scalars, flow collections and JSON. A document in
 // which no IP candidate and no hostNetwork/hostPort key occurs is not parsed at all.
 import { CST, Parser, parseDocument } from 'yaml';
-import { classifyIp, parseIp, type IpClass, type IpVersion } from './ip';
+import { classifyIp, isPublicResolver, isReportableClass, parseIp, type IpClass, type IpVersion } from './ip';
+import { literalRole, NAMED_VALUE_KEYS, type PathLevel, type ScalarMemo } from './role';
 import { scanIps, type IpMatch } from './scan';
 import {
   HOST_NETWORK_MESSAGE,
   LOAD_BALANCER_IP_MESSAGE,
+  externalIpMessage,
   hostPortMessage,
   ipLiteralMessage,
   isHostPortPath,
-  isLegitimateIpField,
+  isPodSpecPath,
   formatPath,
   type PathSegment,
   type RuleId,
@@ -52,6 +54,17 @@ export interface RawFinding {
   lineScan: boolean;
   /** The IP was found after decoding the value (Secret `data`); the range is the whole value. */
   encoding?: 'base64';
+  /**
+   * ip-literal: whom the address can belong to. `cluster`: a private address that could be a
+   * Pod, node or Service IP; `external`: a host outside the cluster.
+   */
+  audience?: 'cluster' | 'external';
+  /** ip-literal: why the literal counts as a client target (the evidence, in a few words). */
+  why?: string;
+  /** The same literal in the same field elsewhere in the document (one diagnostic, not a wall). */
+  related?: { start: number; end: number }[];
+  /** The field, with list positions left out but env var names kept: what repeats group by. */
+  field?: string;
 }
 
 const FIELD_KEY_RE = /host(?:Network|Port)|loadBalancerIP/;
@@ -74,7 +87,33 @@ export function analyseDocument(doc: string): RawFinding[] {
   }
   if (findings === undefined) findings = lineScan(doc, candidates);
   for (const f of findings) f.suppressed = isSuppressed(doc, f.start, f.rule);
-  return findings;
+  return groupRepeats(findings);
+}
+
+/**
+ * The same literal in the same field, repeated (31 routes through one gateway, ten containers
+ * with the same env var), is one finding with the other places as related locations. A
+ * suppressed place does not hide the others.
+ */
+function groupRepeats(findings: RawFinding[]): RawFinding[] {
+  if (findings.length < 2) return findings;
+  const first = new Map<string, RawFinding>();
+  const out: RawFinding[] = [];
+  for (const f of findings) {
+    if (f.rule !== 'ip-literal' || f.suppressed) {
+      out.push(f);
+      continue;
+    }
+    const key = `${f.literal}\u0000${f.field ?? f.path}`;
+    const primary = first.get(key);
+    if (!primary) {
+      first.set(key, f);
+      out.push(f);
+    } else {
+      (primary.related ??= []).push({ start: f.start, end: f.end });
+    }
+  }
+  return out;
 }
 
 /**
@@ -82,6 +121,8 @@ export function analyseDocument(doc: string): RawFinding[] {
  * many errors, and capturing a stack trace for each dominated the cost, so traces are off here.
  */
 function isValidYaml(doc: string): boolean {
+  // The full parser recurses (and on a few thousand levels of flow nesting runs out of memory).
+  if (nestingDepth(doc) > MAX_DEPTH / 2) return false;
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
@@ -104,33 +145,77 @@ function isSuppressed(doc: string, offset: number, rule: RuleId): boolean {
   return rules.length === 0 || rules.includes(rule);
 }
 
-function ipFinding(doc: string, c: IpMatch, res: Resource, path: readonly PathSegment[], canDisableLine: boolean, lineScan: boolean): RawFinding | undefined {
+/** Where a literal sits: the resource, the path to its scalar, and the scalar's range. */
+interface Place {
+  res: Resource;
+  levels: () => PathLevel[];
+  path: readonly PathSegment[];
+  valueStart: number;
+  valueEnd: number;
+  multiline: boolean;
+  memo: ScalarMemo;
+}
+
+const HTTP_SCHEME_BEFORE_RE = /(?:https?|wss?|grpcs?):\/\/(?:[^\s/@]*@)?\[?$/i;
+
+function ipFinding(doc: string, c: IpMatch, place: Place, canDisableLine: boolean, lineScan: boolean): RawFinding | undefined {
   if (c.cidr) return undefined;
   const parsed = parseIp(c.ip);
   if (!parsed) return undefined;
   const ipClass = classifyIp(parsed);
-  if (ipClass === 'loopback' || ipClass === 'unspecified') return undefined;
-  if (isLegitimateIpField(res.kind, path)) return undefined;
+  if (!isReportableClass(ipClass)) return undefined;
+  const last = lastKeyOf(place.path);
+  // Values that only look like addresses: image references and version fields.
+  if (last !== undefined && (last === 'image' || last === 'tag' || /version$/i.test(last))) return undefined;
   if (VERSION_BEFORE_RE.test(doc.slice(Math.max(0, c.start - 24), c.start))) return undefined;
+  // A public resolver is addressed by IP by design; only an HTTP(S) client of it (not DNS over
+  // HTTPS) is a client of something else that happens to use the address.
+  if (isPublicResolver(parsed) && !(HTTP_SCHEME_BEFORE_RE.test(doc.slice(Math.max(0, c.start - 64), c.start)) && c.port !== 53 && c.port !== 853 && !/^[:\d\]]*\/(?:dns-query|resolve)\b/.test(doc.slice(c.end, c.end + 16)))) return undefined;
+  const levels = place.levels();
+  const verdict = literalRole({
+    kind: place.res.kind,
+    levels,
+    doc,
+    valueStart: place.valueStart,
+    valueEnd: place.valueEnd,
+    start: c.start,
+    end: c.end,
+    multiline: place.multiline,
+    port: c.port,
+    memo: place.memo,
+  });
+  if (verdict.role !== 'target') return undefined;
   const literal = doc.slice(c.start, c.end);
+  const audience = ipClass === 'public' ? 'external' : 'cluster';
   return {
     rule: 'ip-literal',
     start: c.start,
     end: c.end,
-    message: ipLiteralMessage(literal),
+    message: audience === 'external' ? externalIpMessage(literal) : ipLiteralMessage(literal),
     literal,
     ip: c.ip,
     ipVersion: c.version,
     ipClass,
     port: c.port,
-    kind: res.kind,
-    name: res.name,
-    namespace: res.namespace,
-    path: formatPath(path),
+    kind: place.res.kind,
+    name: place.res.name,
+    namespace: place.res.namespace,
+    path: formatPath(place.path),
     canDisableLine,
     suppressed: false,
     lineScan,
+    audience,
+    why: verdict.why,
+    field: levels.map((l) => (typeof l.key === 'number' ? '[]' : l.mapName !== undefined ? `${l.key}(${l.mapName})` : l.key)).join('.'),
   };
+}
+
+function lastKeyOf(path: readonly PathSegment[]): string | undefined {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const p = path[i];
+    if (typeof p === 'string') return p;
+  }
+  return undefined;
 }
 
 /** `--version=1.2.3.4`, `VERSION: 1.2.3.4`, `tag 1.2.3.4`: a version written inside a string. */
@@ -145,8 +230,37 @@ class CstWalker {
   private ci = 0;
   private broken = false;
   private res: Resource = {};
+  /** The map or sequence that holds each segment of `path` (for `name` siblings, previous items). */
+  private readonly holders: CST.Token[] = [];
 
   constructor(private readonly doc: string, private readonly candidates: IpMatch[]) {}
+
+  private push(segment: PathSegment, holder: CST.Token): void {
+    this.path.push(segment);
+    this.holders.push(holder);
+    if (this.path.length > MAX_DEPTH) throw new NestingError(MAX_DEPTH);
+  }
+  private pop(): void {
+    this.path.pop();
+    this.holders.pop();
+  }
+
+  /** The path as the role model reads it, built only for a literal that needs it. */
+  private levels(): PathLevel[] {
+    return this.path.map((key, i) => {
+      const holder = this.holders[i];
+      if (typeof key === 'number') {
+        if (i !== this.path.length - 1 || !isSeq(holder)) return { key };
+        const prev = holder.items[key - 1]?.value;
+        return { key, previousItem: prev ? scalarValue(prev) : undefined };
+      }
+      if (!isMap(holder)) return { key };
+      const level: PathLevel = { key };
+      if (NAMED_VALUE_KEYS.has(key)) level.mapName = mapField(holder, 'name');
+      if (i === this.path.length - 1) level.mapType = mapField(holder, 'type');
+      return level;
+    });
+  }
 
   /** Findings, or undefined when the CST holds errors (then the caller falls back to a line scan). */
   run(): RawFinding[] | undefined {
@@ -158,6 +272,7 @@ class CstWalker {
     if (!values || values.length < 2) return undefined;
     this.out.length = 0;
     this.path.length = 0;
+    this.holders.length = 0;
     this.ci = 0;
     this.broken = false;
     return this.walk(values);
@@ -188,8 +303,10 @@ class CstWalker {
       // `{"type": "ADDED", "object": {...}}`: the object is the resource; its paths start there.
       this.skipCandidatesBefore(event.offset);
       const outer = this.path.splice(0);
+      const holders = this.holders.splice(0);
       this.resource(event);
       this.path.push(...outer);
+      this.holders.push(...holders);
     } else if (this.res.kind?.endsWith('List') && isMap(token)) {
       for (const item of token.items) {
         const key = keyOf(item.key);
@@ -198,8 +315,10 @@ class CstWalker {
           for (const it of item.value.items) {
             if (!it.value) continue;
             const outer = this.path.splice(0);
+            const holders = this.holders.splice(0);
             this.resource(it.value);
             this.path.push(...outer);
+            this.holders.push(...holders);
           }
         } else {
           this.entry(token, item, key);
@@ -223,9 +342,9 @@ class CstWalker {
       case 'block-seq':
         token.items.forEach((item, i) => {
           if (!item.value) return;
-          this.path.push(i);
+          this.push(i, token);
           this.node(item.value);
-          this.path.pop();
+          this.pop();
         });
         return;
       case 'flow-collection':
@@ -233,10 +352,10 @@ class CstWalker {
           for (const item of token.items) this.entry(token, item, keyOf(item.key));
         } else {
           token.items.forEach((item, i) => {
-            this.path.push(i);
+            this.push(i, token);
             if (item.key) this.entry(token, item, keyOf(item.key));
             else if (item.value) this.node(item.value);
-            this.path.pop();
+            this.pop();
           });
         }
         return;
@@ -244,7 +363,7 @@ class CstWalker {
       case 'single-quoted-scalar':
       case 'double-quoted-scalar': {
         const end = token.offset + token.source.length;
-        this.scalar(token.offset, end, !token.source.includes('\n'));
+        this.scalar(token.offset, end, !token.source.includes('\n'), false);
         if (this.isSecretData()) {
           const q = token.type === 'scalar' ? 0 : 1;
           this.secretValue(token.offset + q, end - q);
@@ -253,7 +372,7 @@ class CstWalker {
       }
       case 'block-scalar': {
         const start = blockScalarBodyStart(token);
-        this.scalar(start, start + token.source.length, true);
+        this.scalar(start, start + token.source.length, true, true);
         if (this.isSecretData()) this.secretValue(start, start + token.source.length);
         return;
       }
@@ -268,20 +387,26 @@ class CstWalker {
   private entry(map: CST.BlockMap | CST.FlowCollection | CST.Token, item: CollectionItem, key: string): void {
     if (item.key && typeof item.key === 'object' && item.key.type === 'error') this.broken = true;
     if (!item.value) return;
-    this.path.push(key);
+    this.push(key, map);
     if (key === 'hostNetwork' || key === 'hostPort' || key === 'loadBalancerIP') this.fieldRule(map, item, key);
     this.node(item.value);
-    this.path.pop();
+    this.pop();
   }
 
-  private scalar(start: number, end: number, singleLine: boolean): void {
+  private place(start: number, end: number, multiline: boolean): Place {
+    return { res: this.res, levels: () => this.levels(), path: this.path, valueStart: start, valueEnd: end, multiline, memo: {} };
+  }
+
+  private scalar(start: number, end: number, singleLine: boolean, block: boolean): void {
     const cands = this.candidates;
     this.skipCandidatesBefore(start);
+    let place: Place | undefined;
     while (this.ci < cands.length && cands[this.ci].end <= end) {
       const c = cands[this.ci++];
+      place ??= this.place(start, end, block || !singleLine);
       // In a multi-line quoted or plain scalar a comment line added above would become data;
       // block scalars (config files) keep their lines as text.
-      const f = ipFinding(this.doc, c, this.res, this.path, singleLine, false);
+      const f = ipFinding(this.doc, c, place, singleLine, false);
       if (f) this.out.push(f);
     }
   }
@@ -295,15 +420,16 @@ class CstWalker {
     if (end - start > 65536) return;
     const decoded = decodeBase64(this.doc.slice(start, end));
     if (decoded === undefined) return;
+    const place: Place = { res: this.res, levels: () => this.levels(), path: this.path, valueStart: 0, valueEnd: decoded.length, multiline: decoded.includes('\n'), memo: {} };
     for (const c of scanIps(decoded)) {
-      const f = ipFinding(decoded, c, this.res, this.path, true, false);
+      const f = ipFinding(decoded, c, place, true, false);
       if (!f) continue;
       this.out.push({
         ...f,
         start,
         end,
         literal: this.doc.slice(start, end),
-        message: ipLiteralMessage(`${f.literal} (base64 in Secret data)`),
+        message: (f.audience === 'external' ? externalIpMessage : ipLiteralMessage)(`${f.literal} (base64 in Secret data)`),
         encoding: 'base64',
       });
     }
@@ -312,24 +438,30 @@ class CstWalker {
   /** Rules about a field itself: hostNetwork, hostPort, a Service's loadBalancerIP. */
   private fieldRule(map: CST.Token, item: CollectionItem, key: string): void {
     const value = item.value;
-    if (!value || !item.key || !('source' in value) || value.type === 'block-scalar') return;
-    const v = value.source;
+    if (!value || !item.key || value.type === 'block-scalar') return;
+    // A Helm value (`hostPort: {{ .Values.x }}`) parses as a flow map; its text is what counts.
+    const v = 'source' in value ? value.source : templatedValue(this.doc, value.offset);
+    if (v === undefined) return;
+    const templated = v.startsWith('{{');
     let rule: RuleId;
     let message: string;
-    let removable = true;
+    let removable = !templated;
+    const at = this.path.slice(0, -1);
     if (key === 'loadBalancerIP') {
-      if (this.res.kind !== 'Service' || this.path.length !== 2 || this.path[0] !== 'spec' || /^(?:""|''|~|null)?$/.test(v)) return;
+      if (this.res.kind !== 'Service' || this.path.length !== 2 || this.path[0] !== 'spec' || /^(?:""|''|~|null)?$/.test(v) || templated) return;
       rule = 'load-balancer-ip';
       message = LOAD_BALANCER_IP_MESSAGE;
       // Removing it would give up the address; the replacement is provider-specific.
       removable = false;
     } else if (key === 'hostNetwork') {
-      // Pod specs live under `spec` (Pod, template.spec, jobTemplate.spec.template.spec).
-      if (this.path[0] !== 'spec' || !/^(?:true|True|TRUE)$/.test(v)) return;
+      // A template's value is unknown (usually false); only a Pod spec puts a Pod on the host.
+      if (!/^(?:true|True|TRUE)$/.test(v) || !(isPodSpecPath(this.res.kind, at) ?? hasKey(map, 'containers'))) return;
       rule = 'host-network';
       message = HOST_NETWORK_MESSAGE;
     } else {
-      if (!isHostPortPath(this.path) || !/^[1-9]\d*$/.test(v)) return;
+      if (!isHostPortPath(this.path) || !(templated || /^[1-9]\d*$/.test(v))) return;
+      const spec = at.slice(0, at.lastIndexOf('ports') - 2);
+      if (isPodSpecPath(this.res.kind, spec) === false) return;
       rule = 'host-port';
       message = hostPortMessage(v);
     }
@@ -341,7 +473,7 @@ class CstWalker {
       end,
       message,
       literal: this.doc.slice(start, end),
-      port: key === 'hostPort' ? Number(v) : undefined,
+      port: key === 'hostPort' && !templated ? Number(v) : undefined,
       kind: this.res.kind,
       name: this.res.name,
       namespace: this.res.namespace,
@@ -352,6 +484,70 @@ class CstWalker {
       lineScan: false,
     });
   }
+}
+
+/** Documents nested deeper than this are not linted (a stack-safe limit, far past real manifests). */
+export const MAX_DEPTH = 1000;
+
+/** Thrown for a document nested deeper than MAX_DEPTH; the linter reports it for that document only. */
+export class NestingError extends Error {
+  constructor(readonly depth: number) {
+    super(`nested more than ${depth} levels deep; not linted`);
+  }
+}
+
+/**
+ * The deepest flow nesting (`[`/`{` outside quotes) and block indentation of a text, cheaply, so
+ * that full parsers (which recurse) are not handed a hostile document.
+ */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let quote = 0;
+  let indent = 0;
+  let lineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === 92 /* \ */ && quote === 34) i++;
+      else if (c === quote) quote = 0;
+      continue;
+    }
+    if (lineStart) {
+      if (c === 32) {
+        indent++;
+        continue;
+      }
+      lineStart = false;
+      if (indent / 2 > max) max = indent / 2;
+    }
+    if (c === 10) {
+      lineStart = true;
+      indent = 0;
+    } else if (c === 34 || (c === 39 && depth > 0)) quote = c;
+    else if (c === 91 || c === 123) {
+      if (++depth > max) max = depth;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return max;
+}
+
+/** The text of a templated value (`{{ .Values.x }}`) up to the end of its line, if it is one. */
+function templatedValue(doc: string, offset: number): string | undefined {
+  if (!doc.startsWith('{{', offset)) return undefined;
+  const nl = doc.indexOf('\n', offset);
+  const line = doc.slice(offset, nl < 0 ? doc.length : nl).replace(/\s+(?:#.*)?$/, '');
+  return /^\{\{.*\}\}$/.test(line) ? line : undefined;
+}
+
+function hasKey(map: CST.Token, key: string): boolean {
+  return isMap(map) && map.items.some((it) => keyOf(it.key) === key);
+}
+
+/** A plain field of a map (an env var's `name`, a volume's `type`). */
+function mapField(map: CST.BlockMap | CST.FlowCollection, field: string): string | undefined {
+  for (const it of map.items) if (keyOf(it.key) === field) return scalarValue(it.value ?? undefined);
+  return undefined;
 }
 
 const WATCH_EVENT_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
@@ -514,7 +710,11 @@ function lineScan(doc: string, candidates: IpMatch[]): RawFinding[] {
     name: METADATA_NAME_RE.exec(doc)?.[1],
   };
   const stack: { indent: number; key: string }[] = [];
+  /** The `name:` of the list item (or map) whose keys sit at this indentation. */
+  const itemNames = new Map<number, string>();
+  const itemTypes = new Map<number, string>();
   let blockIndent = -1; // inside a block scalar whose header line had this indentation
+  let block: { start: number; end: number; memo: ScalarMemo } | undefined;
   let ci = 0;
   let lineStart = 0;
   while (lineStart <= doc.length) {
@@ -524,8 +724,10 @@ function lineScan(doc: string, candidates: IpMatch[]): RawFinding[] {
     const indent = /^[ \t]*/.exec(line)![0].length;
     const blank = indent === line.length;
     let inBlock = blockIndent >= 0 && (blank || indent > blockIndent);
-    if (!inBlock) blockIndent = -1;
-    let keyOnLine: string | undefined;
+    if (!inBlock) {
+      blockIndent = -1;
+      block = undefined;
+    }
     let commentAt = lineEnd;
     if (!inBlock && !blank) {
       const m = KEY_LINE_RE.exec(line);
@@ -533,11 +735,20 @@ function lineScan(doc: string, candidates: IpMatch[]): RawFinding[] {
         // `- name: x` opens a map whose keys sit where `name` does.
         const keyIndent = /^[ \t]*(?:-[ \t]+)*/.exec(line)![0].length;
         while (stack.length && stack[stack.length - 1].indent >= keyIndent) stack.pop();
-        keyOnLine = m[3].trim();
-        stack.push({ indent: keyIndent, key: keyOnLine });
+        for (const m of [itemNames, itemTypes]) {
+          if (keyIndent > indent) m.delete(keyIndent);
+          for (const k of m.keys()) if (k > keyIndent) m.delete(k);
+        }
+        const key = m[3].trim();
+        stack.push({ indent: keyIndent, key });
+        if (key === 'name' || key === 'type') {
+          const v = /:[ \t]*["']?([^"'#\s]+)/.exec(line.slice(m[0].length - 1));
+          if (v) (key === 'name' ? itemNames : itemTypes).set(keyIndent, v[1]);
+        }
         if (BLOCK_HEADER_RE.test(line)) {
           blockIndent = indent;
           inBlock = false;
+          block = { start: nl < 0 ? doc.length : nl + 1, end: blockEnd(doc, nl < 0 ? doc.length : nl + 1, indent), memo: {} };
         }
       }
       const hash = /(^|[ \t])#/.exec(line);
@@ -547,13 +758,26 @@ function lineScan(doc: string, candidates: IpMatch[]): RawFinding[] {
     while (ci < candidates.length && candidates[ci].start < lineEnd) {
       const c = candidates[ci++];
       if (c.start < lineStart || c.start >= commentAt) continue;
-      const f = ipFinding(doc, c, res, path, true, true);
+      const levels = (): PathLevel[] =>
+        stack.map((s, i) => ({
+          key: s.key,
+          ...(NAMED_VALUE_KEYS.has(s.key) && itemNames.has(s.indent) ? { mapName: itemNames.get(s.indent) } : {}),
+          ...(i === stack.length - 1 && itemTypes.has(s.indent) ? { mapType: itemTypes.get(s.indent) } : {}),
+        }));
+      const place: Place = inBlock && block
+        ? { res, levels, path, valueStart: block.start, valueEnd: block.end, multiline: true, memo: block.memo }
+        : { res, levels, path, valueStart: lineStart + indent, valueEnd: lineEnd, multiline: false, memo: {} };
+      const f = ipFinding(doc, c, place, true, true);
       if (f) out.push(f);
     }
-    const host = /^([ \t]*)(?:-[ \t]+)?(hostNetwork|hostPort)[ \t]*:[ \t]*(\S+)/.exec(line);
+    const host = /^([ \t]*)(?:-[ \t]+)?(hostNetwork|hostPort)[ \t]*:[ \t]*(\{\{.*?\}\}|[^\s#]+)/.exec(line);
     if (host && !inBlock) {
       const isNet = host[2] === 'hostNetwork';
-      const ok = isNet ? /^(?:true|True|TRUE)$/.test(host[3]) && path[0] === 'spec' : /^[1-9]\d*$/.test(host[3]) && path.includes('ports');
+      const templated = host[3].startsWith('{{');
+      const at = path.slice(0, -1);
+      const ok = isNet
+        ? /^(?:true|True|TRUE)$/.test(host[3]) && (isPodSpecPath(res.kind, at) ?? hasSiblingKey(doc, lineStart, indent, 'containers'))
+        : (templated || /^[1-9]\d*$/.test(host[3])) && isHostPortPath(path) && isPodSpecPath(res.kind, at.slice(0, at.lastIndexOf('ports') - 1)) !== false;
       if (ok) {
         const keyStart = lineStart + host[0].indexOf(host[2]);
         const end = lineStart + host[0].length;
@@ -563,12 +787,12 @@ function lineScan(doc: string, candidates: IpMatch[]): RawFinding[] {
           end,
           message: isNet ? HOST_NETWORK_MESSAGE : hostPortMessage(host[3]),
           literal: doc.slice(keyStart, end),
-          port: isNet ? undefined : Number(host[3]),
+          port: isNet || templated ? undefined : Number(host[3]),
           kind: res.kind,
           name: res.name,
           namespace: res.namespace,
           path: path.join('.'),
-          removal: /^[ \t]*$/.test(line.slice(0, host[0].indexOf(host[2])))
+          removal: !templated && /^[ \t]*$/.test(line.slice(0, host[0].indexOf(host[2])))
             ? { start: lineStart, end: nl < 0 ? doc.length : nl + 1, newText: '' }
             : undefined,
           canDisableLine: true,
@@ -581,4 +805,43 @@ function lineScan(doc: string, candidates: IpMatch[]): RawFinding[] {
     lineStart = nl + 1;
   }
   return out;
+}
+
+/** Where a block scalar that starts at `from` (its header line indented `indent`) ends. */
+function blockEnd(doc: string, from: number, indent: number): number {
+  let s = from;
+  while (s < doc.length) {
+    let e = doc.indexOf('\n', s);
+    if (e < 0) e = doc.length;
+    const line = doc.slice(s, e);
+    const ind = /^[ \t]*/.exec(line)![0].length;
+    if (ind < line.length && ind <= indent) return s > from ? s - 1 : s;
+    s = e + 1;
+  }
+  return doc.length;
+}
+
+/** A `key:` at the same indentation as the line at `lineStart`, in the same map (line scan). */
+function hasSiblingKey(doc: string, lineStart: number, indent: number, key: string): boolean {
+  const re = new RegExp(`^[ \\t]{${indent}}(?:-[ \\t]+)?${key}[ \\t]*:`);
+  for (const dir of [-1, 1]) {
+    let s = lineStart;
+    for (let n = 0; n < 400; n++) {
+      if (dir < 0) {
+        if (s === 0) break;
+        s = doc.lastIndexOf('\n', s - 2) + 1;
+      } else {
+        const e = doc.indexOf('\n', s);
+        if (e < 0) break;
+        s = e + 1;
+      }
+      const e = doc.indexOf('\n', s);
+      const line = doc.slice(s, e < 0 ? doc.length : e);
+      const ind = /^[ \t]*/.exec(line)![0].length;
+      if (ind === line.length || /^\s*(?:#|\{\{)/.test(line)) continue;
+      if (ind < indent) break;
+      if (re.test(line)) return true;
+    }
+  }
+  return false;
 }

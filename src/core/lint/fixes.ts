@@ -36,13 +36,16 @@ export function planServiceReplacements(finding: Finding, candidates: readonly S
   return candidates.map((c) => {
     const text = replacement(serviceDnsName(c.name, c.namespace), finding, c.port);
     let title = `Replace ${finding.literal} with ${text}`;
+    // The same literal in the same field elsewhere in the document is the same mistake: fix all.
+    const places = [{ start: finding.start, end: finding.end }, ...(finding.related ?? [])];
+    if (places.length > 1) title += ` (${places.length} places)`;
     if (finding.port !== undefined && !c.portMatches) title += ` (no targetPort of Service ${c.name} is ${finding.port})`;
     if (c.source !== 'workspace') title += ` (from ${c.source})`;
     return {
       title,
       rule: finding.rule,
       isPreferred: c.portMatches && matching === 1,
-      edits: [{ start: finding.start, end: finding.end, newText: text }],
+      edits: places.map((p) => ({ start: p.start, end: p.end, newText: text })),
     };
   });
 }

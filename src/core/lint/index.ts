@@ -4,5 +4,5 @@ export * from './lint';
 export * from './fixes';
 export * from './workspace';
 export { scanIps, mayContainIp, type IpMatch } from './scan';
-export { parseIp, parseCidr, cidrContains, classifyIp, ipVersion, type ParsedIp, type IpClass, type Cidr } from './ip';
+export { parseIp, parseCidr, cidrContains, classifyIp, formatIp, isPublicResolver, ipVersion, type ParsedIp, type IpClass, type Cidr } from './ip';
 export { splitDocuments, LineIndex, hashText, type DocumentSlice } from './documents';

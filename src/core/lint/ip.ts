@@ -141,7 +141,14 @@ function mappedV4(bytes: number[]): number[] | undefined {
   return bytes.slice(12);
 }
 
-export type IpClass = 'loopback' | 'unspecified' | 'link-local' | 'private' | 'shared' | 'multicast' | 'public';
+/**
+ * What kind of address it is, which decides whether and how the linter reports it:
+ * `private`/`shared` could be a Pod, node or Service IP; `public` is a host outside the cluster;
+ * the rest are never where a client in a Pod is pinned to another workload (loopback, the
+ * unspecified bind-all address, link-local incl. cloud metadata, multicast, the documentation
+ * ranges of RFC 5737/3849/9637, and reserved or broadcast space).
+ */
+export type IpClass = 'loopback' | 'unspecified' | 'link-local' | 'private' | 'shared' | 'multicast' | 'documentation' | 'reserved' | 'public';
 
 export function classifyIp(ip: ParsedIp): IpClass {
   let b = ip.bytes;
@@ -154,6 +161,8 @@ export function classifyIp(ip: ParsedIp): IpClass {
       if (b[0] === 0xfe && (b[1] & 0xc0) === 0x80) return 'link-local';
       if ((b[0] & 0xfe) === 0xfc) return 'private';
       if (b[0] === 0xff) return 'multicast';
+      if ((b[0] === 0x20 && b[1] === 0x01 && b[2] === 0x0d && b[3] === 0xb8) || (b[0] === 0x3f && b[1] === 0xff && (b[2] & 0xf0) === 0)) return 'documentation';
+      if (b.slice(0, 12).every((x) => x === 0)) return 'reserved'; // IPv4-compatible, deprecated
       return 'public';
     }
   }
@@ -161,9 +170,62 @@ export function classifyIp(ip: ParsedIp): IpClass {
   if (b[0] === 0 && b[1] === 0 && b[2] === 0 && b[3] === 0) return 'unspecified';
   if (b[0] === 169 && b[1] === 254) return 'link-local';
   if (b[0] === 10 || (b[0] === 172 && (b[1] & 0xf0) === 16) || (b[0] === 192 && b[1] === 168)) return 'private';
+  if (b[0] === 198 && (b[1] & 0xfe) === 18) return 'private'; // benchmarking, used like private space in labs
   if (b[0] === 100 && (b[1] & 0xc0) === 64) return 'shared';
   if (b[0] >= 224 && b[0] <= 239) return 'multicast';
+  if ((b[0] === 192 && b[1] === 0 && b[2] === 2) || (b[0] === 198 && b[1] === 51 && b[2] === 100) || (b[0] === 203 && b[1] === 0 && b[2] === 113)) return 'documentation';
+  if (b[0] === 0 || b[0] >= 240) return 'reserved';
   return 'public';
+}
+
+/** Classes of address the linter may report; the others are never a client's pinned dependency. */
+export function isReportableClass(c: IpClass): c is 'private' | 'shared' | 'public' {
+  return c === 'private' || c === 'shared' || c === 'public';
+}
+
+/**
+ * Public DNS resolvers run as anycast services whose address *is* their identity (a resolver is
+ * how names are found, so it cannot be found by name). Cloudflare, Google, Quad9, OpenDNS,
+ * AdGuard, CleanBrowsing, Comodo, Level3, Verisign, DNS.WATCH, Yandex.
+ */
+const RESOLVERS = new Set([
+  '1.1.1.1', '1.0.0.1', '1.1.1.2', '1.0.0.2', '1.1.1.3', '1.0.0.3', '8.8.8.8', '8.8.4.4', '9.9.9.9', '149.112.112.112',
+  '9.9.9.10', '149.112.112.10', '9.9.9.11', '149.112.112.11', '208.67.222.222', '208.67.220.220', '208.67.222.123',
+  '208.67.220.123', '94.140.14.14', '94.140.15.15', '94.140.14.15', '94.140.15.16', '185.228.168.9', '185.228.169.9',
+  '8.26.56.26', '8.20.247.20', '4.2.2.1', '4.2.2.2', '64.6.64.6', '64.6.65.6', '84.200.69.80', '84.200.70.40',
+  '77.88.8.8', '77.88.8.1', '76.76.2.0', '76.76.10.0',
+  '2606:4700:4700::1111', '2606:4700:4700::1001', '2001:4860:4860::8888', '2001:4860:4860::8844', '2620:fe::fe',
+  '2620:fe::9', '2620:119:35::35', '2620:119:53::53', '2a10:50c0::ad1:ff', '2a10:50c0::ad2:ff',
+]);
+
+export function isPublicResolver(ip: ParsedIp): boolean {
+  return RESOLVERS.has(formatIp(ip));
+}
+
+/** Canonical text of an address: dotted quad, or RFC 5952 IPv6 (lower case, longest zero run as `::`). */
+export function formatIp(ip: ParsedIp): string {
+  const b = ip.bytes;
+  if (ip.version === 4) return b.join('.');
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push((b[i] << 8) | b[i + 1]);
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
 }
 
 export interface Cidr {

@@ -1,6 +1,6 @@
 // The linter's entry points: lint a whole text (every document), with settings applied, and a
 // per-document cache so an edit re-lints only the documents whose text changed.
-import { analyseDocument, type RawFinding, type TextEdit } from './analyse';
+import { analyseDocument, NestingError, type RawFinding, type TextEdit } from './analyse';
 import { hashText, splitDocuments } from './documents';
 import { cidrContains, parseCidr, parseIp, type Cidr } from './ip';
 import { DEFAULT_SEVERITY, RULE_IDS, isRuleId, type RuleId, type RuleSetting, type Severity } from './rules';
@@ -8,6 +8,11 @@ import { DEFAULT_SEVERITY, RULE_IDS, isRuleId, type RuleId, type RuleSetting, ty
 export interface LintOptions {
   /** Severity per rule, or 'off'. Missing rules use DEFAULT_SEVERITY. */
   rules?: Partial<Record<RuleId, RuleSetting>>;
+  /**
+   * Severity of `ip-literal` for a public address (a host outside the cluster); the rule's own
+   * severity applies to private addresses. Default `info`; `ip-literal: off` turns both off.
+   */
+  externalSeverity?: RuleSetting;
   /** IPs inside these ranges (CIDR or single address) are not reported. */
   ignoreCidrs?: readonly string[];
   /** Texts longer than this many UTF-16 code units are skipped (0 or undefined: no limit). */
@@ -30,12 +35,22 @@ export interface LintResult {
   /** Settings that could not be understood (bad CIDRs, unknown rules), to show the user. */
   problems: string[];
   documents: number;
+  /** Documents that could not be linted (nested too deep), each with its range and the reason. */
+  errors: DocumentError[];
+}
+
+export interface DocumentError {
+  document: number;
+  start: number;
+  end: number;
+  message: string;
 }
 
 export { type TextEdit };
 
 interface ResolvedOptions {
   severity: Record<RuleId, Severity | 'off'>;
+  external: Severity | 'off';
   ignore: Cidr[];
   maxLength: number;
   problems: string[];
@@ -56,13 +71,18 @@ function resolveOptions(o: LintOptions = {}): ResolvedOptions {
     }
     severity[rule] = setting;
   }
+  let external: Severity | 'off' = 'info';
+  if (o.externalSeverity !== undefined) {
+    if (['error', 'warning', 'info', 'hint', 'off'].includes(o.externalSeverity)) external = o.externalSeverity;
+    else problems.push(`external address severity '${String(o.externalSeverity)}' is not one of error, warning, info, hint, off`);
+  }
   const ignore: Cidr[] = [];
   for (const text of o.ignoreCidrs ?? []) {
     const c = parseCidr(String(text));
     if (c) ignore.push(c);
     else problems.push(`ignored range '${String(text)}' is not a CIDR (e.g. 10.96.0.0/12) or an IP address`);
   }
-  return { severity, ignore, maxLength: o.maxLength ?? 0, problems };
+  return { severity, external, ignore, maxLength: o.maxLength ?? 0, problems };
 }
 
 function formatSize(n: number): string {
@@ -95,23 +115,37 @@ export class ManifestLinter {
   lint(text: string): LintResult {
     const o = this.opts;
     if (o.maxLength > 0 && text.length > o.maxLength) {
-      return { findings: [], skipped: skippedMessage(text.length, o.maxLength), problems: o.problems, documents: 0 };
+      return { findings: [], skipped: skippedMessage(text.length, o.maxLength), problems: o.problems, documents: 0, errors: [] };
     }
     const slices = splitDocuments(text);
     const findings: Finding[] = [];
+    const errors: DocumentError[] = [];
+    const analyse = (doc: string, index: number, slice: { start: number; end: number }): RawFinding[] => {
+      try {
+        return analyseDocument(doc);
+      } catch (err) {
+        // One hostile document (thousands of levels deep) must not cost the others their findings.
+        if (!(err instanceof NestingError || err instanceof RangeError)) throw err;
+        const reason = err instanceof NestingError ? err.message : 'too deeply nested to lint (the parser ran out of stack)';
+        errors.push({ document: index, start: slice.start, end: slice.end, message: `document ${index + 1}: ${reason}` });
+        return [];
+      }
+    };
     slices.forEach((slice, index) => {
       const doc = text.slice(slice.start, slice.end);
       let raw: RawFinding[] | undefined;
       if (this.cacheLimit <= 0) {
         // One-shot linting: hashing every document would only cost time.
-        raw = analyseDocument(doc);
+        raw = analyse(doc, index, slice);
         this.analysed++;
       } else {
         const key = `${hashText(doc)}:${doc.length}`;
         raw = this.cache.get(key);
         if (raw === undefined) {
-          raw = analyseDocument(doc);
+          const before = errors.length;
+          raw = analyse(doc, index, slice);
           this.analysed++;
+          if (errors.length > before) return; // not cached: the message must show again next time
           if (this.cache.size >= this.cacheLimit) this.cache.delete(this.cache.keys().next().value as string);
           this.cache.set(key, raw);
         } else {
@@ -130,13 +164,15 @@ export class ManifestLinter {
         }
       }
     });
-    return { findings, problems: o.problems, documents: slices.length };
+    return { findings, problems: o.problems, documents: slices.length, errors };
   }
 }
 
 function applySettings(r: RawFinding, o: ResolvedOptions, shift: number): Finding | undefined {
   if (r.suppressed) return undefined;
-  const severity = o.severity[r.rule];
+  let severity = o.severity[r.rule];
+  if (severity === 'off') return undefined;
+  if (r.audience === 'external') severity = o.external;
   if (severity === 'off') return undefined;
   if (r.ip !== undefined && o.ignore.length > 0) {
     const ip = parseIp(r.ip);
@@ -162,6 +198,9 @@ function applySettings(r: RawFinding, o: ResolvedOptions, shift: number): Findin
     canDisableLine: r.canDisableLine,
     lineScan: r.lineScan,
     encoding: r.encoding,
+    audience: r.audience,
+    why: r.why,
+    related: r.related?.map((p) => ({ start: p.start + shift, end: p.end + shift })),
     severity,
     document: 0,
     documentStart: 0,
@@ -182,10 +221,4 @@ export function findingsIn(text: string, options?: LintOptions): Finding[] {
   return lintText(text, options).findings;
 }
 
-/** Kubernetes manifests (YAML or JSON) carry `apiVersion` and `kind` at the top level. */
-export function looksLikeManifest(text: string): boolean {
-  return (
-    (/^\uFEFF?apiVersion[ \t]*:/m.test(text) && /^\uFEFF?kind[ \t]*:/m.test(text)) ||
-    (/"apiVersion"\s*:/.test(text) && /"kind"\s*:/.test(text))
-  );
-}
+export { looksLikeManifest } from '../manifest';

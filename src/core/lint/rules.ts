@@ -1,4 +1,4 @@
-// Rule ids, messages, default severities and the table of fields where an IP is legitimate.
+// Rule ids, messages, default severities, and where Pod specs and host ports live.
 // The ids are public: tools, suppression comments and settings refer to them.
 
 export const RULE_IDS = ['ip-literal', 'host-network', 'host-port', 'load-balancer-ip'] as const;
@@ -24,8 +24,13 @@ export function isRuleId(s: string): s is RuleId {
   return (RULE_IDS as readonly string[]).includes(s);
 }
 
+/** A private address a client is pinned to: it could be a Pod's, a node's or a Service's. */
 export function ipLiteralMessage(literal: string): string {
-  return `Hard-coded IP ${literal}: Pod IPs change whenever a Pod is replaced (rollout, crash, eviction); address a Service instead.`;
+  return `Hard-coded IP ${literal} — Pod IPs change whenever a Pod is replaced (rollout, crash, eviction), node IPs when a node is; address a Service instead.`;
+}
+/** A public address a client is pinned to: a host outside the cluster. */
+export function externalIpMessage(literal: string): string {
+  return `Hard-coded external address ${literal} — it breaks when that host is moved or re-provisioned; use its DNS name (or an ExternalName Service for clients in the cluster).`;
 }
 export const HOST_NETWORK_MESSAGE =
   'hostNetwork: true puts the Pod on its Node’s IP, which changes whenever the Pod is rescheduled to another Node; expose it through a Service instead.';
@@ -38,59 +43,37 @@ export const LOAD_BALANCER_IP_MESSAGE =
 
 export type PathSegment = string | number;
 
-const SERVICE_IP_FIELDS = new Set(['clusterIP', 'clusterIPs', 'externalIPs', 'loadBalancerSourceRanges', 'loadBalancerIP']);
+/** Where each workload kind keeps its Pod spec (the map that holds `containers`). */
+const POD_SPEC_PATHS: Record<string, string> = {
+  Pod: 'spec',
+  PodTemplate: 'template.spec',
+  Deployment: 'spec.template.spec',
+  ReplicaSet: 'spec.template.spec',
+  StatefulSet: 'spec.template.spec',
+  DaemonSet: 'spec.template.spec',
+  Job: 'spec.template.spec',
+  ReplicationController: 'spec.template.spec',
+  CronJob: 'spec.jobTemplate.spec.template.spec',
+};
 
 /**
- * True when an IP in this field is configuration of the network itself rather than a client
- * addressing a Pod: Service IPs, policy ranges, endpoint records, host aliases, DNS servers,
- * anything the cluster reports under `status`. `path` is relative to the resource (the document,
- * or one item of a `List`).
+ * Whether `path` (keys, with or without indices) is the Pod spec of a workload of this kind;
+ * undefined for other kinds (a custom resource that embeds a Pod template), where the caller
+ * looks at the map itself: a Pod spec is the map that has `containers`.
  */
-export function isLegitimateIpField(kind: string | undefined, path: readonly PathSegment[]): boolean {
-  if (path[0] === 'status') return true;
-  const last = lastKey(path);
-  // Values that only look like addresses: image references and version fields.
-  if (last !== undefined && (last === 'image' || /version$/i.test(last))) return true;
-  // kubectl's copy of the applied object: its IPs are the object's own fields, linted where they are.
-  if (last === 'kubectl.kubernetes.io/last-applied-configuration' || path.includes('managedFields')) return true;
-  switch (kind) {
-    case 'Service':
-      if (path[0] === 'spec' && typeof path[1] === 'string' && SERVICE_IP_FIELDS.has(path[1])) return true;
-      break;
-    case 'NetworkPolicy':
-      if (path.includes('ipBlock')) return true;
-      break;
-    case 'EndpointSlice':
-      if (path[0] === 'endpoints') return true;
-      break;
-    case 'Endpoints':
-      if (path[0] === 'subsets') return true;
-      break;
-    case 'Node':
-      if (path[0] === 'spec' && (path[1] === 'podCIDR' || path[1] === 'podCIDRs')) return true;
-      break;
-    case 'IPAddressPool': // MetalLB: the pool a load balancer hands addresses out of
-    case 'Gateway': // Gateway API: the address the Gateway asks for
-      if (path[0] === 'spec' && path[1] === 'addresses') return true;
-      break;
-  }
-  if (last === 'ip' && path.includes('hostAliases')) return true;
-  const dns = path.indexOf('dnsConfig');
-  if (dns >= 0 && path[dns + 1] === 'nameservers') return true;
-  return false;
+export function isPodSpecPath(kind: string | undefined, path: readonly PathSegment[]): boolean | undefined {
+  const want = kind !== undefined ? POD_SPEC_PATHS[kind] : undefined;
+  if (want === undefined) return undefined;
+  return path.filter((p) => typeof p === 'string').join('.') === want;
 }
 
-function lastKey(path: readonly PathSegment[]): string | undefined {
-  for (let i = path.length - 1; i >= 0; i--) {
-    const p = path[i];
-    if (typeof p === 'string') return p;
-  }
-  return undefined;
-}
+const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
 
-/** `ports[n].hostPort` (in the line-scan fallback indices are unknown, so any `ports` ancestor). */
+/** `containers[i].ports[j].hostPort` (in the line-scan fallback indices are unknown). */
 export function isHostPortPath(path: readonly PathSegment[]): boolean {
-  return path[path.length - 1] === 'hostPort' && path.includes('ports');
+  const keys = path.filter((p) => typeof p === 'string');
+  const n = keys.length;
+  return n >= 3 && keys[n - 1] === 'hostPort' && keys[n - 2] === 'ports' && CONTAINER_LISTS.has(keys[n - 3] as string);
 }
 
 export function formatPath(path: readonly PathSegment[]): string {

@@ -3,6 +3,7 @@
 // Candidate Services come from pluggable sources; this file holds the workspace-manifest source,
 // and a cluster-aware source can implement the same interface.
 import { parseAllDocuments } from 'yaml';
+import { MAX_DEPTH, nestingDepth } from './analyse';
 
 export interface ServicePortInfo {
   name?: string;
@@ -117,6 +118,8 @@ function collect(o: unknown, file: string, document: number, out: ManifestObject
 /** Services and workloads defined in one file's text. Never throws; broken documents are skipped. */
 export function extractObjects(text: string, file: string): ManifestObjects {
   const out: ManifestObjects = { services: [], workloads: [] };
+  // The full parser recurses; a hostile file thousands of levels deep is not indexed at all.
+  if (nestingDepth(text) > MAX_DEPTH / 2) return out;
   let docs;
   // Broken files produce many errors; their stack traces are never shown and cost the most.
   const limit = Error.stackTraceLimit;

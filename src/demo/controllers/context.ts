@@ -9,6 +9,8 @@ export interface ClusterShape {
   ipAllocation: IpAllocation;
   dualStack: boolean;
   clusterName: string;
+  /** The cluster CA, published in every namespace as the kube-root-ca.crt ConfigMap. */
+  caCert?: string;
 }
 
 export interface ControllerContext {

@@ -51,7 +51,8 @@ export class DaemonSetController {
     const wanted = this.nodes.filter((n) => {
       const node = api.store.get(RESOURCE.nodes, undefined, n.name) as Any;
       // DaemonSet Pods tolerate a cordon (node.kubernetes.io/unschedulable), so only taints and selectors count.
-      return node && fits(probe, n, { ...node, spec: { ...node.spec, unschedulable: false } });
+      const taints = (node?.spec?.taints ?? []).filter((t: Any) => t.key !== 'node.kubernetes.io/unschedulable');
+      return node && fits(probe, n, { ...node, spec: { ...node.spec, unschedulable: false, taints } });
     });
     for (const n of wanted) {
       const here = owned.filter((p) => p.spec.nodeName === n.name && isActivePod(p));

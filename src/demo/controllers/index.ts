@@ -10,6 +10,10 @@ import { EndpointsController } from './endpoints';
 import { GarbageCollector } from './gc';
 import { DaemonSetController } from './daemonset';
 import { StatefulSetController } from './statefulset';
+import { ServiceAccountsController } from './serviceaccounts';
+import { JobController } from './job';
+import { CronJobController } from './cronjob';
+import { NodeLifecycleController } from './nodelifecycle';
 
 export { Timers } from './timers';
 export type { ControllerContext, ClusterShape } from './context';
@@ -29,6 +33,10 @@ export class ControlPlane {
   private readonly gc: GarbageCollector;
   private readonly daemonsets: DaemonSetController;
   private readonly statefulsets: StatefulSetController;
+  private readonly serviceaccounts: ServiceAccountsController;
+  private readonly jobs: JobController;
+  readonly cronjobs: CronJobController;
+  private readonly nodeLifecycle: NodeLifecycleController;
   private unsubscribe?: () => void;
 
   constructor(private readonly ctx: ControllerContext) {
@@ -40,6 +48,10 @@ export class ControlPlane {
     this.gc = new GarbageCollector(ctx);
     this.daemonsets = new DaemonSetController(ctx, this.nodes);
     this.statefulsets = new StatefulSetController(ctx);
+    this.serviceaccounts = new ServiceAccountsController(ctx);
+    this.jobs = new JobController(ctx);
+    this.cronjobs = new CronJobController(ctx);
+    this.nodeLifecycle = new NodeLifecycleController(ctx);
   }
 
   /** Creates what a fresh cluster has (unless the store was restored), then starts reconciling. */
@@ -54,6 +66,10 @@ export class ControlPlane {
     this.gc.resume();
     this.daemonsets.resume();
     this.statefulsets.resume();
+    this.serviceaccounts.resume();
+    this.jobs.resume();
+    this.cronjobs.resume();
+    this.nodeLifecycle.resume();
     this.unsubscribe = store.subscribe((e) => this.dispatch(e));
     if (fresh) this.bootstrap(opts);
     this.renewLeases();
@@ -98,6 +114,10 @@ export class ControlPlane {
     this.gc.handle(e);
     this.daemonsets.handle(e);
     this.statefulsets.handle(e);
+    this.serviceaccounts.handle(e);
+    this.jobs.handle(e);
+    this.cronjobs.handle(e);
+    this.nodeLifecycle.handle(e);
   }
 
   private bootstrap(opts: ControlPlaneOptions): void {

@@ -8,7 +8,8 @@ import { NodeIpam, ipv6For } from '../ipam';
 import { ControllerContext, DELAYS } from './context';
 import { NodeInfo } from './nodes';
 import { AndOr, NetworkView, Program, Step, programOf, runPipeline } from './programs';
-import { labelSelectorMatches } from '../selectors';
+import { clusterNetwork } from '../network';
+import { containerId, normalizeImage } from '../images';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
@@ -21,6 +22,8 @@ interface PodState {
   node?: NodeInfo;
   /** Timers of the programs its containers run (curl loops, sleeps), by container. */
   programs?: Map<string, () => void>;
+  /** Containers being restarted because their image was changed in place. */
+  restarting?: Set<string>;
 }
 
 const BACKOFF_BASE_MS = 10_000;
@@ -52,6 +55,12 @@ export class KubeletSimulator {
 
   /** Adopts Pods that already exist (a restored snapshot): reserve their IPs, resume their stages. */
   resume(): void {
+    this.ctx.api.onContainerExit((uid, container, code) => {
+      for (const [key, st] of this.pods) {
+        if (st.uid !== uid || st.stage !== 'running' || !st.node) continue;
+        this.containerExited(key, st, container, code, { component: 'kubelet', host: st.node.name });
+      }
+    });
     for (const pod of this.ctx.api.store.list(RESOURCE.pods).items as Any[]) {
       const ipam = this.ipams.get(pod.spec?.nodeName);
       if (ipam && !pod.spec.hostNetwork) for (const p of pod.status?.podIPs ?? []) if (!p.ip.includes(':')) ipam.reserve(p.ip);
@@ -112,6 +121,7 @@ export class KubeletSimulator {
     if (pod.metadata.deletionTimestamp && st.stage !== 'terminating') {
       return this.startTermination(key, st, pod);
     }
+    if (st.stage === 'running' && !pod.metadata.deletionTimestamp) this.checkImages(key, st, pod);
     if (st.stage === 'scheduled' && pod.spec?.nodeName && !st.node) {
       // Bound by someone else (pods/binding).
       st.node = this.nodes.find((n) => n.name === pod.spec.nodeName);
@@ -287,9 +297,8 @@ export class KubeletSimulator {
         lastState: {},
         ready: false,
         restartCount: 0,
-        image: c.image.includes('/') ? c.image : `docker.io/library/${c.image}`,
-        imageID: `docker.io/library/${c.image.split(':')[0]}@sha256:${fakeDigest(c.image)}`,
-        containerID: `containerd://${fakeDigest(uid + c.name)}`,
+        ...normalizeImage(c.image),
+        containerID: containerId(uid, c.name, 0),
         started: true,
       }));
     });
@@ -325,34 +334,7 @@ export class KubeletSimulator {
   }
 
   private network(): NetworkView {
-    const store = this.ctx.api.store;
-    return {
-      podByIp: (ip) => {
-        for (const [k, s] of this.pods) {
-          if (!s.ips?.includes(ip)) continue;
-          const [ns, name] = k.split('/');
-          const p = store.get(RESOURCE.pods, ns, name) as Any;
-          if (!p || p.metadata.uid !== s.uid || p.spec.hostNetwork) continue;
-          const running = p.status?.phase === 'Running' && (p.status.containerStatuses ?? []).some((cs: Any) => cs.state?.running);
-          return { pod: p, ready: running };
-        }
-        return undefined;
-      },
-      serviceByIp: (ip) => store.list(RESOURCE.services).items.find((x: Any) => (x.spec?.clusterIPs ?? []).includes(ip)),
-      serviceByName: (name, ns) => store.get(RESOURCE.services, ns, name),
-      podByHostname: (hostname, subdomain, ns) => {
-        const p = (store.list(RESOURCE.pods, ns).items as Any[]).find((x) => x.spec?.hostname === hostname && x.spec?.subdomain === subdomain && !x.metadata.deletionTimestamp);
-        if (!p || !p.status?.podIP) return undefined;
-        return { pod: p, ready: p.status.phase === 'Running' && (p.status.containerStatuses ?? []).some((cs: Any) => cs.state?.running) };
-      },
-      readyEndpoints: (svc) =>
-        svc.spec?.selector
-          ? store
-              .list(RESOURCE.pods, svc.metadata.namespace)
-              .items.filter((p: Any) => !p.metadata.deletionTimestamp && isReady(p) && labelSelectorMatches({ matchLabels: svc.spec.selector }, p.metadata.labels))
-          : [],
-      nodeIps: () => this.nodes.map((n) => n.internalIP),
-    };
+    return clusterNetwork(this.ctx.api.store);
   }
 
   /**
@@ -493,6 +475,76 @@ export class KubeletSimulator {
     );
   }
 
+  /**
+   * An image changed in place (`kubectl set image pod/x`, a patch): like the kubelet, kill that
+   * container and start it again from the new image, counting a restart.
+   */
+  private checkImages(key: string, st: PodState, pod: Any): void {
+    for (const c of pod.spec.containers ?? []) {
+      const cs = (pod.status?.containerStatuses ?? []).find((x: Any) => x.name === c.name);
+      if (!cs?.state?.running || st.restarting?.has(c.name)) continue;
+      if (normalizeImage(c.image).image === normalizeImage(cs.image).image) continue;
+      (st.restarting ??= new Set()).add(c.name);
+      this.restartForImage(key, st, c.name, String(c.image));
+    }
+  }
+
+  private restartForImage(key: string, st: PodState, container: string, image: string): void {
+    const node = st.node;
+    if (!node) return;
+    const src = { component: 'kubelet', host: node.name };
+    const t = this.ctx.timers;
+    st.programs?.get(container)?.();
+    st.programs?.delete(container);
+    const killed = this.mutate(key, st.uid, (p) => {
+      const cs = (p.status.containerStatuses ?? []).find((x: Any) => x.name === container);
+      if (!cs) return;
+      const now = nowTimestamp();
+      cs.lastState = { terminated: { exitCode: 0, reason: 'Completed', startedAt: cs.state?.running?.startedAt ?? now, finishedAt: now, ...(cs.containerID ? { containerID: cs.containerID } : {}) } };
+      cs.state = { waiting: { reason: 'ContainerCreating' } };
+      cs.ready = false;
+      cs.started = false;
+      const notReady = `containers with unready status: [${container}]`;
+      setCondition(p, 'Ready', 'False', 'ContainersNotReady', notReady);
+      setCondition(p, 'ContainersReady', 'False', 'ContainersNotReady', notReady);
+    });
+    if (!killed) return;
+    this.ctx.api.recordEvent(killed, 'Normal', 'Killing', `Container ${container} definition changed, will be restarted`, src);
+    if (!imageIsPullable(image)) {
+      st.restarting?.delete(container);
+      st.cancel = t.after(DELAYS.containerStop, () => this.failPull(key, st, container, image, src));
+      return;
+    }
+    st.cancel = t.after(DELAYS.containerStop, () => {
+      const pod = this.ctx.api.store.get(RESOURCE.pods, ...(key.split('/') as [string, string])) as Any;
+      if (!pod || pod.metadata.uid !== st.uid) return;
+      this.ctx.api.recordEvent(pod, 'Normal', 'Pulling', `Pulling image "${image}"`, src);
+      st.cancel = t.after(DELAYS.imagePull, () => {
+        const secs = ((DELAYS.imagePull / 1000) * (0.8 + Math.random() * 0.4)).toFixed(3);
+        this.pulled.get(node.name)?.add(image);
+        const started = this.mutate(key, st.uid, (p) => {
+          const cs = (p.status.containerStatuses ?? []).find((x: Any) => x.name === container);
+          if (!cs) return;
+          cs.restartCount = (cs.restartCount ?? 0) + 1;
+          Object.assign(cs, normalizeImage(image));
+          cs.containerID = containerId(st.uid, container, cs.restartCount);
+          cs.state = { running: { startedAt: nowTimestamp() } };
+          cs.started = true;
+        });
+        st.restarting?.delete(container);
+        if (!started) return;
+        this.ctx.api.recordEvent(started, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${secs}s (${secs}s including waiting). Image size: 72188133 bytes.`, src);
+        this.ctx.api.recordEvent(started, 'Normal', 'Created', `Created container: ${container}`, src);
+        this.ctx.api.recordEvent(started, 'Normal', 'Started', `Started container ${container}`, src);
+        this.ctx.api.logs.rotate(st.uid, container);
+        const spec = started.spec.containers.find((c: Any) => c.name === container);
+        const prog = spec && programOf(spec);
+        if (prog) this.runProgram(key, st, container, prog, src);
+        this.scheduleReadiness(key, st);
+      });
+    });
+  }
+
   private stopPrograms(st: PodState): void {
     for (const cancel of st.programs?.values() ?? []) cancel();
     st.programs?.clear();
@@ -588,17 +640,6 @@ export function setCondition(p: Any, type: string, status: string, reason?: stri
   else p.status.conditions.push(next);
   const order = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
   p.status.conditions.sort((a: Any, b: Any) => order.indexOf(a.type) - order.indexOf(b.type));
-}
-
-function fakeDigest(s: string): string {
-  let h1 = 0x811c9dc5;
-  let out = '';
-  for (let round = 0; round < 8; round++) {
-    for (let i = 0; i < s.length; i++) h1 = Math.imul(h1 ^ s.charCodeAt(i), 0x01000193) >>> 0;
-    h1 = Math.imul(h1 ^ round, 0x01000193) >>> 0;
-    out += h1.toString(16).padStart(8, '0');
-  }
-  return out;
 }
 
 export type { KubeObject };

@@ -41,18 +41,31 @@ export interface Program {
   body: AndOr[];
 }
 
-const KNOWN_COMMANDS = new Set(['curl', 'wget', 'sleep', 'echo', 'true', 'false', ':', 'exit', 'date', 'hostname']);
+const KNOWN_COMMANDS = new Set(['curl', 'wget', 'sleep', 'echo', 'true', 'false', ':', 'exit', 'date', 'hostname', 'nslookup', 'getent', 'ping', 'cat', 'env', 'printenv', 'pwd', 'id', 'whoami', 'uname']);
 const FILTERS = new Set(['grep', 'head', 'tail', 'wc', 'cat']);
 
 const SHELL_IMAGES = /(^|\/)(busybox|alpine|curl|curlimages\/curl|netshoot|nicolaka\/netshoot|ubuntu|debian)(:|@|$)/;
 
-/** Splits a shell word list, honouring single and double quotes. */
-function words(s: string): string[] {
+/** Shell variables for `$NAME` / `${NAME}` expansion (outside single quotes); none: no expansion. */
+export type Vars = Record<string, string> | undefined;
+
+/** Splits a shell word list, honouring single and double quotes; expands variables when given. */
+function words(s: string, vars?: Vars): string[] {
   const out: string[] = [];
   let cur = '';
   let quote: string | undefined;
   let has = false;
-  for (const ch of s) {
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (vars && ch === '$' && quote !== "'") {
+      const m = s.slice(i).match(/^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*)|(\?))/);
+      if (m && m[0].length > 1) {
+        cur += m[3] !== undefined ? (vars['?'] ?? '0') : (vars[m[1] ?? m[2]] ?? '');
+        has = true;
+        i += m[0].length - 1;
+        continue;
+      }
+    }
     if (quote) {
       if (ch === quote) quote = undefined;
       else cur += ch;
@@ -99,12 +112,13 @@ function splitTop(s: string, seps: string[]): { part: string; sep?: string }[] {
   return out;
 }
 
-function statements(script: string): AndOr[] {
+/** A script's statements: `;`- and newline-separated, each `a | b && c || d`. */
+export function statements(script: string, vars?: Vars): AndOr[] {
   const out: AndOr[] = [];
   for (const { part } of splitTop(script, [';', '\n'])) {
     if (part.trim() === '') continue;
     const pieces = splitTop(part, ['&&', '||']);
-    const pipeline = (x: string): Pipeline => splitTop(x, ['|']).map((c) => words(c.part.trim())).filter((w) => w.length > 0);
+    const pipeline = (x: string): Pipeline => splitTop(x, ['|']).map((c) => words(c.part.trim(), vars)).filter((w) => w.length > 0);
     const first = pipeline(pieces[0].part);
     if (!first.length) continue;
     const rest: AndOr['rest'] = [];
@@ -114,6 +128,22 @@ function statements(script: string): AndOr[] {
   return out;
 }
 
+/** A script as a program: statements, or a prelude and a `while true; do …; done` body. */
+export function parseScript(script: string, vars?: Vars): Program {
+  const m = script.match(/^([\s\S]*?)\bwhile\s+(?:true|:)\s*;?\s*do\b([\s\S]*?)\bdone\b/);
+  return m ? { loop: true, prelude: statements(m[1], vars), body: statements(m[2], vars) } : { loop: false, prelude: [], body: statements(script, vars) };
+}
+
+/** Whether every command of a program is one the simulation runs (else: a server, run until stopped). */
+export function knownProgram(prog: Program): boolean {
+  // `cat` without a file reads its standard input: it waits, like a server.
+  const readsStdin = (p: Pipeline) => p[0]?.[0] === 'cat' && !p[0].slice(1).some((a) => !a.startsWith('-'));
+  return [...prog.prelude, ...prog.body].every((st) =>
+    !readsStdin(st.first) &&
+    [st.first, ...st.rest.map((r) => r.pipeline)].every((p) => KNOWN_COMMANDS.has(p[0]?.[0] ?? '') && p.slice(1).every((f) => FILTERS.has(f[0] ?? ''))),
+  );
+}
+
 /**
  * What the container runs, or undefined for a long-running server (nginx and the like, or an
  * image this simulation does not know).
@@ -121,23 +151,21 @@ function statements(script: string): AndOr[] {
 export function programOf(container: Any): Program | undefined {
   const argv: string[] = [...(container.command ?? []), ...(container.args ?? [])];
   if (argv.length === 0) {
-    // A shell image with no command runs its shell, which exits at once without a terminal.
+    // A shell image with no command runs its shell, which exits at once without a terminal
+    // (and waits for input with one: `kubectl run -it --image=busybox`).
+    if (container.stdin === true) return undefined;
     return SHELL_IMAGES.test(container.image ?? '') ? { loop: false, prelude: [], body: [] } : undefined;
   }
   let script: string;
   if ((argv[0] === 'sh' || argv[0] === '/bin/sh' || argv[0] === 'bash' || argv[0] === '/bin/bash') && argv[1] === '-c') script = argv.slice(2).join(' ');
   else script = argv.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ');
-  const m = script.match(/^([\s\S]*?)\bwhile\s+(?:true|:)\s*;?\s*do\b([\s\S]*?)\bdone\b/);
-  const prog: Program = m ? { loop: true, prelude: statements(m[1]), body: statements(m[2]) } : { loop: false, prelude: [], body: statements(script) };
+  const prog = parseScript(script);
   // Anything else (`nginx -g …`, `/coredns -conf …`, `python app.py`) is taken for a server
   // that runs until stopped, which is what such containers do.
-  const known = [...prog.prelude, ...prog.body].every((st) =>
-    [st.first, ...st.rest.map((r) => r.pipeline)].every((p) => KNOWN_COMMANDS.has(p[0]?.[0] ?? '') && p.slice(1).every((f) => FILTERS.has(f[0] ?? ''))),
-  );
-  return known ? prog : undefined;
+  return knownProgram(prog) ? prog : undefined;
 }
 
-const NGINX_PAGE = `<!DOCTYPE html>
+export const NGINX_PAGE = `<!DOCTYPE html>
 <html>
 <head>
 <title>Welcome to nginx!</title>
@@ -161,13 +189,72 @@ function parseTarget(arg: string): Target | undefined {
 }
 
 /** The page a Pod serves on a port, or undefined when nothing listens there. */
-function serve(pod: Any, port: number): string | undefined {
+export function serve(pod: Any, port: number): string | undefined {
   const containers: Any[] = pod.spec?.containers ?? [];
   const declared = containers.some((c) => (c.ports ?? []).some((p: Any) => p.containerPort === port));
   const nginx = containers.find((c) => /(^|\/)nginx(:|@|$)/.test(c.image ?? ''));
   if (nginx && (port === 80 || declared)) return NGINX_PAGE;
   if (declared) return `hello from ${pod.metadata.name}`;
   return undefined;
+}
+
+/** What cluster DNS (CoreDNS's kubernetes plugin) answers for a name, seen from `namespace`. */
+export interface Resolved {
+  fqdn: string;
+  addresses: string[];
+}
+
+const IPV4 = /^\d+\.\d+\.\d+\.\d+$/;
+export const CLUSTER_DNS_IP = '10.96.0.10';
+export const CLUSTER_DOMAIN = 'cluster.local';
+
+/**
+ * Resolves `svc`, `svc.ns`, `svc.ns.svc[.cluster.local]` (a ClusterIP, or the ready Pods of a
+ * headless Service), `pod.subdomain[.ns…]` (a StatefulSet Pod) and `a-b-c-d.ns.pod[.cluster.local]`.
+ * Names outside the cluster do not resolve: the demo cluster has no upstream DNS.
+ */
+export function resolveName(net: NetworkView, namespace: string, host: string): Resolved | undefined {
+  const name = host.replace(/\.$/, '').toLowerCase();
+  if (IPV4.test(name)) return { fqdn: name, addresses: [name] };
+  let parts = name.split('.');
+  if (parts.length >= 2 && parts.slice(-2).join('.') === CLUSTER_DOMAIN) parts = parts.slice(0, -2);
+  if (parts.length === 3 && parts[2] === 'pod' && /^\d+-\d+-\d+-\d+$/.test(parts[0])) {
+    return { fqdn: `${parts.join('.')}.${CLUSTER_DOMAIN}`, addresses: [parts[0].replace(/-/g, '.')] };
+  }
+  if (parts.length >= 2 && (parts.length === 2 || parts.length === 3 || (parts.length === 4 && parts[3] === 'svc'))) {
+    const ns = parts[2] ?? namespace;
+    const pod = net.podByHostname(parts[0], parts[1], ns);
+    if (pod?.pod.status?.podIP) return { fqdn: `${parts[0]}.${parts[1]}.${ns}.svc.${CLUSTER_DOMAIN}`, addresses: [pod.pod.status.podIP] };
+  }
+  if (parts.length === 1 || parts.length === 2 || (parts.length === 3 && parts[2] === 'svc')) {
+    const ns = parts[1] ?? namespace;
+    const svc = net.serviceByName(parts[0], ns);
+    if (!svc) return undefined;
+    const headless = svc.spec?.clusterIP === 'None';
+    const addresses: string[] = headless ? net.readyEndpoints(svc).map((p: Any) => p.status?.podIP).filter(Boolean) : (svc.spec?.clusterIPs ?? [svc.spec?.clusterIP]).filter(Boolean);
+    if (!addresses.length) return undefined;
+    return { fqdn: `${parts[0]}.${ns}.svc.${CLUSTER_DOMAIN}`, addresses };
+  }
+  return undefined;
+}
+
+/** The name a cluster IP has in DNS (a Service's ClusterIP), for reverse lookups. */
+function reverseName(net: NetworkView, ip: string): string | undefined {
+  const svc = net.serviceByIp(ip);
+  return svc ? `${svc.metadata.name}.${svc.metadata.namespace}.svc.${CLUSTER_DOMAIN}` : undefined;
+}
+
+/** Whether an IP answers ICMP echo: a Pod sandbox or node holds it. ClusterIPs are virtual (kube-proxy forwards TCP/UDP ports only). */
+function answersPing(net: NetworkView, ip: string): boolean {
+  return net.podByIp(ip) !== undefined || net.nodeIps().includes(ip) || ip.startsWith('127.');
+}
+
+/** What `exec` and container programs can see besides the network. */
+export interface ExecExtras {
+  /** Files `cat` can read (resolv.conf, hostname, the service account token…). */
+  files?: Record<string, string>;
+  /** The container's environment. */
+  env?: Record<string, string>;
 }
 
 type Outcome = { ok: true; body: string } | { ok: false; kind: 'resolve' | 'refused' | 'unreachable'; ms: number };
@@ -229,7 +316,7 @@ function optionValue(args: string[], names: string[]): string | undefined {
 const VALUE_OPTIONS = new Set(['-T', '-O', '-o', '-m', '-w', '-H', '-X', '-d', '-U', '--timeout', '--max-time', '--connect-timeout', '--output', '--header', '--request', '--data', '-Y', '-e']);
 
 /** Runs one command: what it prints, its exit code and how long it takes. */
-export function execute(argv: string[], net: NetworkView, namespace: string, podName: string): Step[] {
+export function execute(argv: string[], net: NetworkView, namespace: string, podName: string, extras: ExecExtras = {}): Step[] {
   const [cmd, ...args] = argv;
   const out = (text: string, exitCode = 0, delayMs = 0): Step => ({ kind: 'print', text, stream: 'out', exitCode, delayMs });
   const err = (text: string, exitCode: number, delayMs = 0): Step => ({ kind: 'print', text, stream: 'err', exitCode, delayMs });
@@ -293,6 +380,82 @@ export function execute(argv: string[], net: NetworkView, namespace: string, pod
             : `wget: can't connect to remote host (${target.host}): ${r.kind === 'refused' ? 'Connection refused' : 'No route to host'}`;
       return [err(msg, 1, ms)];
     }
+    case 'nslookup': {
+      const name = args.find((a) => !a.startsWith('-'));
+      if (!name) return [err('BusyBox v1.36.1 multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]', 1)];
+      const head = `Server:\t\t${CLUSTER_DNS_IP}\nAddress:\t${CLUSTER_DNS_IP}:53\n`;
+      if (IPV4.test(name)) {
+        const ptr = reverseName(net, name);
+        const arpa = `${name.split('.').reverse().join('.')}.in-addr.arpa`;
+        return ptr ? [out(`${head}\n${arpa}\tname = ${ptr}\n`, 0, 2)] : [out(`${head}\n** server can't find ${arpa}: NXDOMAIN\n`, 1, 2)];
+      }
+      const r = resolveName(net, namespace, name);
+      if (!r) return [out(`${head}\n** server can't find ${name.includes('.') ? name : `${name}.${namespace}.svc.${CLUSTER_DOMAIN}`}: NXDOMAIN\n`, 1, 2)];
+      return [out(`${head}\nName:\t${r.fqdn}\n${r.addresses.map((a) => `Address: ${a}`).join('\n')}\n`, 0, 2)];
+    }
+    case 'getent': {
+      if (args[0] !== 'hosts' && args[0] !== 'ahosts') return [err(`getent: unknown database: ${args[0] ?? ''}`, 1)];
+      const name = args[1];
+      if (!name) return [out('', 2)];
+      if (IPV4.test(name)) {
+        const ptr = reverseName(net, name);
+        return ptr ? [out(`${name.padEnd(15)} ${ptr}`, 0, 2)] : [out('', 2, 2)];
+      }
+      const r = resolveName(net, namespace, name);
+      return r ? [out(r.addresses.map((a) => `${a.padEnd(15)} ${r.fqdn}`).join('\n'), 0, 2)] : [out('', 2, 2)];
+    }
+    case 'ping': {
+      const count = Number(optionValue(args, ['-c']) ?? NaN);
+      const host = args.find((a, i) => !a.startsWith('-') && !['-c', '-W', '-w', '-i', '-s'].includes(args[i - 1]));
+      if (!host) return [err('BusyBox v1.36.1 multi-call binary.\n\nUsage: ping [OPTIONS] HOST', 1)];
+      const r = resolveName(net, namespace, host);
+      if (!r) return [err(`ping: bad address '${host}'`, 1, 5)];
+      const ip = r.addresses[0];
+      // Without -c, ping runs until interrupted: 1000 packets stand in for "forever".
+      const n = Number.isInteger(count) && count > 0 ? Math.min(count, 1000) : 1000;
+      const steps: Step[] = [out(`PING ${host} (${ip}): 56 data bytes`)];
+      const replies = answersPing(net, ip);
+      const times: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t = Math.round((0.05 + Math.random() * 0.1) * 1000) / 1000;
+        if (replies) {
+          times.push(t);
+          steps.push(out(`64 bytes from ${ip}: seq=${i} ttl=${ip === r.addresses[0] && net.podByIp(ip) ? 63 : 64} time=${t.toFixed(3)} ms`, 0, i === 0 ? 0 : 1000));
+        } else if (i > 0) steps.push({ kind: 'sleep', ms: 1000 });
+      }
+      const got = times.length;
+      const stats = `\n--- ${host} ping statistics ---\n${n} packets transmitted, ${got} packets received, ${Math.round(((n - got) / n) * 100)}% packet loss`;
+      const rtt = got ? `\nround-trip min/avg/max = ${Math.min(...times).toFixed(3)}/${(times.reduce((a, b) => a + b, 0) / got).toFixed(3)}/${Math.max(...times).toFixed(3)} ms` : '';
+      steps.push(out(stats + rtt, got ? 0 : 1, got ? 0 : 1000));
+      return steps;
+    }
+    case 'cat': {
+      const files = args.filter((a) => !a.startsWith('-'));
+      const texts: string[] = [];
+      for (const f of files) {
+        const text = extras.files?.[f];
+        if (text === undefined) return [...(texts.length ? [out(texts.join(''))] : []), err(`cat: can't open '${f}': No such file or directory`, 1)];
+        texts.push(text);
+      }
+      return [out(texts.join('').replace(/\n$/, ''))];
+    }
+    case 'env':
+    case 'printenv': {
+      const env = extras.env ?? {};
+      if (cmd === 'printenv' && args.length) {
+        const v = args.map((a) => env[a]).filter((x) => x !== undefined);
+        return [out(v.join('\n'), v.length === args.length ? 0 : 1)];
+      }
+      return [out(Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n'))];
+    }
+    case 'pwd':
+      return [out('/')];
+    case 'id':
+      return [out('uid=0(root) gid=0(root) groups=0(root),10(wheel)')];
+    case 'whoami':
+      return [out('root')];
+    case 'uname':
+      return [out(args.includes('-a') ? `Linux ${podName} 6.8.0-pod-ip-lens #1 SMP PREEMPT_DYNAMIC x86_64 GNU/Linux` : 'Linux')];
     default:
       return [err(`sh: ${cmd}: not found`, 127)];
   }
@@ -358,9 +521,9 @@ function redirections(argv: string[]): { argv: string[]; dropOut: boolean; dropE
 }
 
 /** Runs `a | b | c`: the first command for real, the rest as filters of its standard output. */
-export function runPipeline(pipeline: Pipeline, net: NetworkView, namespace: string, podName: string): Step[] {
+export function runPipeline(pipeline: Pipeline, net: NetworkView, namespace: string, podName: string, extras: ExecExtras = {}): Step[] {
   const r = redirections(pipeline[0]);
-  const steps = execute(r.argv, net, namespace, podName).map((s) =>
+  const steps = execute(r.argv, net, namespace, podName, extras).map((s) =>
     s.kind === 'print' && ((s.stream === 'out' && r.dropOut) || (s.stream === 'err' && r.dropErr)) ? { ...s, text: '' } : s,
   );
   if (pipeline.length === 1) return steps;

@@ -35,7 +35,7 @@ export function podFromTemplate(owner: Any, kind: string, naming: { name: string
       namespace: owner.metadata.namespace,
       labels: { ...(tpl.metadata?.labels ?? {}), ...labels },
       ...(tpl.metadata?.annotations ? { annotations: { ...tpl.metadata.annotations } } : {}),
-      ownerReferences: [{ apiVersion: 'apps/v1', kind, name: owner.metadata.name, uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [{ apiVersion: owner.apiVersion ?? 'apps/v1', kind, name: owner.metadata.name, uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true }],
     },
     spec: { ...structuredClone(tpl.spec), ...spec },
   } as KubeObject;

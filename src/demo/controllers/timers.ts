@@ -14,6 +14,10 @@ export class Timers {
     if (!(speed > 0) || !Number.isFinite(speed)) throw new Error(`speed must be a positive number, got ${speed}`);
   }
 
+  get speedFactor(): number {
+    return this.speed;
+  }
+
   setSpeed(speed: number): void {
     if (speed > 0 && Number.isFinite(speed)) this.speed = speed;
   }
