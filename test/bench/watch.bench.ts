@@ -314,8 +314,12 @@ async function clusterScale(dir: string): Promise<HostRow[]> {
     // HOST_BENCH_CAPTURE=FILE keeps the capture there (to profile the replay on its own).
     const capture = process.env.HOST_BENCH_CAPTURE ?? join(dir, 'rollout-capture.json');
     const captureFd = openSync(capture, 'w');
-    const watcher = spawn('kubectl', ['get', 'pods', '-A', '-w', '-o', 'json', '--output-watch-events'], { env, stdio: ['ignore', captureFd, 'ignore'] });
+    const watcher = spawn('kubectl', ['get', 'pods', '-A', '-w', '-o', 'json', '--output-watch-events'], { env, stdio: ['ignore', captureFd, 'pipe'] });
     closeSync(captureFd);
+    let watcherErr = '';
+    watcher.stderr!.on('data', (d: Buffer) => (watcherErr += d.toString()));
+    // Listened to from the start: kubectl may end on its own (the server ends a watch that falls too far behind).
+    const watcherExit = new Promise<number | null>((r) => watcher.on('exit', (code) => r(code)));
     let size = -1;
     await until(() => {
       const now = statSync(capture).size;
@@ -326,8 +330,10 @@ async function clusterScale(dir: string): Promise<HostRow[]> {
     c.api.patch('apps/deployments', 'default', 'web', 'merge', { spec: { template: { metadata: { annotations: { rev: '2' } } } } });
     await until(() => rolledOut(c, ROLLOUT, '2'), 'the captured rollout', 600_000);
     await sleep(2000);
+    const early = watcher.exitCode !== null || watcher.signalCode !== null;
     watcher.kill();
-    await new Promise((r) => watcher.on('exit', r));
+    await watcherExit;
+    if (early) console.log(`note: kubectl's watch ended before the rollout did (${watcherErr.trim() || `exit ${watcher.exitCode}`}): the capture may miss its end`);
     const bytes = statSync(capture).size;
     await c.stop();
 
