@@ -83,6 +83,13 @@ function start(): void {
       if (vscode) vscode.setState(s);
       else memoryState = s;
     },
+    drawn(seq) {
+      post({ type: 'drawn', seq });
+    },
+    requestSnapshot(reason) {
+      post({ type: 'request-snapshot', reason });
+      post({ type: 'log', level: 'warn', message: `timeline: ${reason}; asked for a fresh snapshot` });
+    },
   });
   window.podIpLensView = view;
 
@@ -94,7 +101,7 @@ function start(): void {
       return;
     }
     const m = parsed.value;
-    if (m.type === 'snapshot') view.setSnapshot(m.snapshot, m.now, m.live);
+    if (m.type === 'snapshot') view.setSnapshot(m.snapshot, m.now, m.live, m.seq);
     else if (m.type === 'events') view.applyEvents(m);
     else view.notice(m.level, m.message);
   });
@@ -113,7 +120,11 @@ function start(): void {
       view.notice('error', `The embedded timeline is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
     }
     const parsed = parseHostMessage(data);
-    if (parsed.ok && parsed.value.type === 'snapshot') view.setSnapshot(parsed.value.snapshot, parsed.value.now, parsed.value.live);
+    if (parsed.ok && parsed.value.type === 'snapshot') {
+      // Kept as text: a JSON export of a recording is then the recording itself.
+      view.recording = embedded.textContent;
+      view.setSnapshot(parsed.value.snapshot, parsed.value.now, parsed.value.live, parsed.value.seq);
+    }
     else if (!parsed.ok) view.notice('error', `The embedded timeline is malformed: ${parsed.error}`);
   }
   post({ type: 'ready', protocol: PROTOCOL_VERSION });

@@ -3,6 +3,7 @@
 // variables, so they are resolved to concrete colours here and re-read when the theme changes.
 import type { MarkerType } from './model';
 
+
 export interface Theme {
   fg: string;
   bg: string;
@@ -16,6 +17,8 @@ export interface Theme {
   markers: Record<MarkerType, string>;
   link: string;
   service: string;
+  /** Problems the view itself noticed (missed updates). */
+  error: string;
   fontFamily: string;
 }
 
@@ -65,6 +68,7 @@ export function readTheme(): Theme {
     },
     link: OKABE_ITO.vermillion,
     service: light ? '#5a5a5a' : '#b0b0b0',
+    error: cssVar(cs, '--vscode-errorForeground', light ? '#a1260d' : '#f48771'),
     fontFamily: cssVar(cs, '--vscode-font-family', 'system-ui, sans-serif'),
   };
 }

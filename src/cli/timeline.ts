@@ -1,6 +1,8 @@
 // `pod-ip-lens timeline FILE|-`: replays `kubectl get pods -w -o json` output (with or without
 // --output-watch-events) through the lifecycle model and prints each IP's story.
-import { readFile, writeFile } from 'node:fs/promises';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import type { LifecycleEvent, TimelineSnapshot } from '../core/events';
 import { replayKubectlWatch, type ReplayResult } from '../core/lifecycle';
 import { formatUsage, parseCommandLine } from './args';
@@ -60,11 +62,12 @@ export function parseTimelineArgs(args: string[]): ParsedArgs {
 
 /** Reads and replays an input; the snapshot is what a renderer (table, JSON, HTML) needs. */
 export async function loadTimeline(source: string): Promise<{ result: ReplayResult; snapshot: TimelineSnapshot; name: string }> {
-  return replayText(source === '-' ? await readStdin() : await readFile(source, 'utf8'), source === '-' ? '<stdin>' : source);
+  // Read and replayed piece by piece: a capture of a big cluster is hundreds of MB.
+  return replayInput(source === '-' ? await readStdin() : readFileInChunks(source), source === '-' ? '<stdin>' : source);
 }
 
-function replayText(text: string, name: string): { result: ReplayResult; snapshot: TimelineSnapshot; name: string } {
-  const result = replayKubectlWatch(text);
+function replayInput(input: string | Iterable<string>, name: string): { result: ReplayResult; snapshot: TimelineSnapshot; name: string } {
+  const result = replayKubectlWatch(input);
   return { result, snapshot: replaySnapshot(result, name), name };
 }
 
@@ -90,19 +93,24 @@ export async function run(args: string[]): Promise<number> {
   }
   const { source, format } = parsed.options;
   const shownSource = forTerminal(source);
-  let text: string;
+  let loaded: ReturnType<typeof replayInput>;
   try {
-    text = source === '-' ? await readStdin() : await readFile(source, 'utf8');
+    // Opened at once (a missing file fails here), then read and replayed in pieces.
+    loaded = replayInput(source === '-' ? await readStdin() : readFileInChunks(source), source === '-' ? '<stdin>' : source);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
+    if (err.code === undefined) throw e;
     const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
     process.stderr.write(`pod-ip-lens timeline: cannot read ${shownSource}: ${forTerminal(why)}\n`);
     return 2;
   }
-  const loaded = replayText(text, source === '-' ? '<stdin>' : source);
   const { result, name } = loaded;
   const shownName = forTerminal(name);
-  process.stdout.write(format === 'json' ? formatJson(result.events) : formatText(result, { all: parsed.options.all }));
+  if (format === 'json') {
+    const out = bufferedStdout();
+    writeJson(result.events, out.write);
+    out.flush();
+  } else process.stdout.write(formatText(result, { all: parsed.options.all }));
   if (parsed.options.html !== undefined) {
     const out = parsed.options.html;
     try {
@@ -131,7 +139,19 @@ export async function run(args: string[]): Promise<number> {
 
 /** The JSON shape the issue fixes: type, time, uid, pod, then ip and node where they apply; other facts after. */
 export function formatJson(events: LifecycleEvent[]): string {
-  const out = events.map((e) => {
+  const parts: string[] = [];
+  writeJson(events, (s) => parts.push(s));
+  return parts.join('');
+}
+
+/** formatJson, written in pieces (the same text as JSON.stringify({ events }, null, 2), escaped for a terminal). */
+export function writeJson(events: LifecycleEvent[], write: (s: string) => void): void {
+  if (events.length === 0) {
+    write('{\n  "events": []\n}\n');
+    return;
+  }
+  write('{\n  "events": [\n');
+  events.forEach((e, i) => {
     const o: Record<string, unknown> = { type: e.type, time: e.time };
     if (e.uid !== undefined) o.uid = e.uid;
     if (e.pod !== undefined) o.pod = e.pod;
@@ -141,9 +161,9 @@ export function formatJson(events: LifecycleEvent[]): string {
     for (const k of ['service', 'previousUid', 'previousPod', 'overlap', 'seenOnRelist', 'hostNetwork', 'from', 'to', 'reason', 'owner', 'revision'] as const) {
       if (e[k] !== undefined) o[k] = e[k];
     }
-    return o;
+    write(`${jsonForTerminal(JSON.stringify(o, null, 2)).replace(/^/gm, '    ')}${i + 1 < events.length ? ',' : ''}\n`);
   });
-  return `${jsonForTerminal(JSON.stringify({ events: out }, null, 2))}\n`;
+  write('  ]\n}\n');
 }
 
 const HEADER = ['TIME', 'EVENT', 'POD', 'IP', 'NODE', 'DETAILS'];
@@ -193,6 +213,25 @@ export function formatText(result: ReplayResult, options: { all?: boolean } = {}
   return `${lines.join('\n')}\n`;
 }
 
+/** Writes to stdout in blocks of about 1 MB rather than one call per line or one string of everything. */
+function bufferedStdout(): { write: (s: string) => void; flush: () => void } {
+  let parts: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (parts.length) process.stdout.write(parts.join(''));
+    parts = [];
+    size = 0;
+  };
+  return {
+    write: (s) => {
+      parts.push(s);
+      size += s.length;
+      if (size > 1 << 20) flush();
+    },
+    flush,
+  };
+}
+
 function details(e: LifecycleEvent): string {
   const d: string[] = [];
   if (e.uid) d.push(`uid ${e.uid.slice(0, 8)}`);
@@ -205,8 +244,31 @@ function details(e: LifecycleEvent): string {
   return d.join('; ');
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+async function readStdin(): Promise<string[]> {
+  const decoder = new StringDecoder('utf8');
+  const chunks: string[] = [];
+  for await (const c of process.stdin) chunks.push(decoder.write(c as Buffer));
+  chunks.push(decoder.end());
+  return chunks;
+}
+
+/** A file's text in pieces of 4 MiB (UTF-8 decoded across the cuts); opened at once so a missing file fails here. */
+function readFileInChunks(path: string): Iterable<string> {
+  if (statSync(path).isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
+  const fd = openSync(path, 'r');
+  return (function* () {
+    const buf = Buffer.allocUnsafe(4 << 20);
+    const decoder = new StringDecoder('utf8');
+    try {
+      for (;;) {
+        const n = readSync(fd, buf, 0, buf.length, null);
+        if (n === 0) break;
+        yield decoder.write(buf.subarray(0, n));
+      }
+      const rest = decoder.end();
+      if (rest) yield rest;
+    } finally {
+      closeSync(fd);
+    }
+  })();
 }

@@ -114,7 +114,16 @@ export interface TimelineSnapshot {
 /** A live source of lifecycle events for one scope (implemented in src/kube, consumed by the panel). */
 export interface TimelineFeed {
   readonly scope: WatchScope;
+  /** Everything, for a subscriber that starts from scratch (costs a copy of the history). */
   snapshot(): TimelineSnapshot;
-  /** Called with each batch of new events and the state they lead to. */
-  subscribe(listener: (events: LifecycleEvent[], snapshot: () => TimelineSnapshot) => void): { dispose(): void };
+  /** The seq of the newest event produced; a snapshot taken now ends there. */
+  lastSeq(): number;
+  /** The current summaries of these Pods (those a batch of events touched); cheap, unlike `snapshot`. */
+  podSummaries(uids: Iterable<string>): PodSummary[];
+  serviceSummaries(): ServiceSummary[];
+  /** Changes whenever a Service or its endpoints do, so a subscriber can resend them only then. */
+  servicesVersion(): number;
+  connection(): { state: ConnectionState; message?: string };
+  /** Called with each batch of new events (empty when only the connection changed). */
+  subscribe(listener: (events: LifecycleEvent[]) => void): { dispose(): void };
 }

@@ -1,19 +1,19 @@
-// The timeline WebviewPanel: streams a TimelineFeed to the d3 app in webview/, opens Pod YAML
-// read-only, saves exports through a save dialog, and is restored after a window reload by a
-// WebviewPanelSerializer. No retainContextWhenHidden: the view keeps its own small state with
-// setState, and the host sends a fresh snapshot whenever the panel becomes visible again, while
-// the feed subscription keeps running in the background.
+// The timeline WebviewPanel: streams a TimelineFeed to the d3 app in webview/ (through
+// src/core/protocol/stream: a packed snapshot, then adaptive batches chained by seq, acked by the
+// page), opens Pod YAML read-only, saves exports through a save dialog, and is restored after a
+// window reload by a WebviewPanelSerializer. No retainContextWhenHidden: the view keeps its own
+// small state with setState, and the host sends a fresh snapshot whenever the panel becomes
+// visible again, while the feed keeps running in the background.
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { stringify } from 'yaml';
-import type { LifecycleEvent, PodSummary, TimelineFeed, TimelineSnapshot, WatchScope } from '../core/events';
-import { Batcher, parseViewState, parseWebviewMessage, timelinePageHtml, type ExportFormat, type HostMessage, type WebviewMessage } from '../core/protocol';
+import type { PodSummary, TimelineFeed, WatchScope } from '../core/events';
+import { parseViewState, parseWebviewMessage, timelinePageHtml, type ExportFormat, type HostMessage, type WebviewMessage } from '../core/protocol';
+import { TimelineStream } from '../core/protocol/stream';
 
 export const TIMELINE_VIEW_TYPE = 'podIpLens.timeline';
 export const POD_YAML_SCHEME = 'pod-ip-lens-pod';
-/** At most one events message per this many milliseconds. */
-export const BATCH_INTERVAL_MS = 50;
 
 export interface TimelinePanelOptions {
   /** The live Pod manifest as YAML (e.g. from a GET on the API server); absent → last known summary. */
@@ -98,11 +98,9 @@ function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOp
 export class TimelinePanel {
   private ready = false;
   private readonly subs: vscode.Disposable[] = [];
-  private readonly batcher: Batcher<LifecycleEvent[]>;
-  private latest: () => TimelineSnapshot;
+  private readonly stream: TimelineStream;
   private disposed = false;
-  /** Messages posted, for tests and the output channel. */
-  readonly stats = { snapshots: 0, eventMessages: 0, events: 0, skippedWhileHidden: 0, webviewErrors: 0 };
+  private webviewErrors = 0;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -112,24 +110,9 @@ export class TimelinePanel {
     private readonly options: TimelinePanelOptions,
   ) {
     open.set(scopeKey(feed.scope), this);
-    this.latest = () => feed.snapshot();
-    this.batcher = new Batcher<LifecycleEvent[]>(BATCH_INTERVAL_MS, (batches) => this.sendEvents(batches.flat()), {
-      now: () => performance.now(),
-      setTimeout: (f, ms) => setTimeout(f, ms),
-      clearTimeout: (t) => clearTimeout(t as NodeJS.Timeout),
-    });
     // The feed keeps running while the panel is hidden; nothing is posted then, and a snapshot
     // brings the view up to date when it is shown again.
-    this.subs.push(
-      feed.subscribe((events, snapshot) => {
-        this.latest = snapshot;
-        if (!this.ready || !this.panel.visible) {
-          this.stats.skippedWhileHidden += events.length;
-          return;
-        }
-        this.batcher.push([events]);
-      }),
-    );
+    this.stream = new TimelineStream(feed, (m) => this.post(m));
     this.subs.push(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
     let wasVisible = panel.visible;
     this.subs.push(
@@ -145,12 +128,18 @@ export class TimelinePanel {
         } else if (!visible) {
           // The webview's page is torn down when hidden; it says `ready` again when shown.
           this.ready = false;
-          this.batcher.clear();
+          this.stream.suspend();
         }
       }),
     );
     this.subs.push(panel.onDidDispose(() => this.dispose()));
     panel.webview.html = this.html();
+  }
+
+  /** Messages posted, for tests and the output channel. */
+  get stats(): { snapshots: number; eventMessages: number; events: number; skippedWhileHidden: number; webviewErrors: number; largestBatch: number } {
+    const s = this.stream.stats;
+    return { snapshots: s.snapshots, eventMessages: s.eventMessages, events: s.events, skippedWhileHidden: s.skippedWhileInactive, webviewErrors: this.webviewErrors, largestBatch: s.largestBatch };
   }
 
   private html(): string {
@@ -176,26 +165,7 @@ export class TimelinePanel {
 
   sendSnapshot(): void {
     if (this.disposed) return;
-    this.batcher.clear();
-    this.stats.snapshots++;
-    this.post({ type: 'snapshot', snapshot: this.feed.snapshot(), now: new Date().toISOString(), live: true });
-  }
-
-  private sendEvents(events: LifecycleEvent[]): void {
-    if (this.disposed || !this.ready) return;
-    const snap = this.latest();
-    // Only the Pods these events touch; the webview already holds the rest.
-    const uids = new Set<string>();
-    for (const e of events) {
-      if (e.uid) uids.add(e.uid);
-      if (e.previousUid) uids.add(e.previousUid);
-    }
-    const pods: PodSummary[] = uids.size ? snap.pods.filter((p) => uids.has(p.uid)) : [];
-    this.stats.eventMessages++;
-    this.stats.events += events.length;
-    const m: HostMessage = { type: 'events', events, pods, services: snap.services, connection: snap.connection, now: new Date().toISOString() };
-    if (snap.connectionMessage !== undefined) m.connectionMessage = snap.connectionMessage;
-    this.post(m);
+    this.stream.sendSnapshot();
   }
 
   private onMessage(raw: unknown): void {
@@ -211,7 +181,11 @@ export class TimelinePanel {
         this.sendSnapshot();
         return;
       case 'request-snapshot':
+        if (m.reason) this.log.warn(`timeline: the webview asked for a fresh snapshot: ${m.reason}`);
         this.sendSnapshot();
+        return;
+      case 'drawn':
+        this.stream.drawn(m.seq);
         return;
       case 'open-pod':
         void this.openPodYaml(m.uid, m.pod);
@@ -220,14 +194,14 @@ export class TimelinePanel {
         void this.export(m.format, m.data);
         return;
       case 'log':
-        if (m.level === 'error') this.stats.webviewErrors++;
+        if (m.level === 'error') this.webviewErrors++;
         this.log[m.level === 'warn' ? 'warn' : m.level](`timeline webview: ${m.message}`);
         return;
     }
   }
 
   async openPodYaml(uid: string, podName?: string): Promise<vscode.TextEditor | undefined> {
-    const pod = this.latest().pods.find((p) => p.uid === uid);
+    const pod = this.feed.podSummaries([uid])[0];
     const name = pod ? `${pod.namespace}/${pod.name}` : podName ?? uid;
     const uri = vscode.Uri.from({ scheme: POD_YAML_SCHEME, path: `/${name}.yaml`, query: new URLSearchParams({ uid }).toString() });
     podSources.set(uid, { pod, name, getPodYaml: this.options.getPodYaml });
@@ -277,7 +251,7 @@ export class TimelinePanel {
     if (this.disposed) return;
     this.disposed = true;
     if (open.get(scopeKey(this.feed.scope)) === this) open.delete(scopeKey(this.feed.scope));
-    this.batcher.dispose();
+    this.stream.dispose();
     for (const s of this.subs.splice(0)) s.dispose();
     this.panel.dispose();
     try {

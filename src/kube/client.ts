@@ -156,28 +156,60 @@ export class KubeClient {
       resolveEnded(e);
     };
     let pending = '';
+    let draining = false;
+    let ending = false;
+    // Lines are handled in slices of about SLICE_MS: a burst (a rollout in a big cluster sends
+    // thousands of events at once) must not hold the event loop (in VS Code: the extension host)
+    // for longer than that. While a slice is deferred the response is paused, so order is kept and
+    // the socket applies backpressure.
+    const drain = (): void => {
+      const t0 = performance.now();
+      let from = 0;
+      let nl: number;
+      while (!done && (nl = pending.indexOf('\n', from)) >= 0) {
+        const line = pending.slice(from, nl);
+        from = nl + 1;
+        if (line.trim()) handlers.line(line);
+        if (performance.now() - t0 > SLICE_MS && pending.indexOf('\n', from) >= 0) {
+          pending = pending.slice(from);
+          draining = true;
+          res.pause();
+          setImmediate(drain);
+          return;
+        }
+      }
+      pending = pending.slice(from);
+      if (draining) {
+        draining = false;
+        res.resume();
+      }
+      if (ending) end();
+    };
+    const end = (): void => {
+      if (!done && pending.trim()) handlers.line(pending);
+      pending = '';
+      finish(null);
+    };
     res.setEncoding('utf8');
     res.on('data', (chunk: string) => {
       if (done) return;
       handlers.activity();
       pending += chunk;
-      let nl: number;
-      while (!done && (nl = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        if (line.trim()) handlers.line(line);
-      }
+      if (!draining) drain();
     });
     res.on('end', () => {
-      if (!done && pending.trim()) handlers.line(pending);
-      finish(null);
+      if (draining) ending = true;
+      else end();
     });
     res.on('aborted', () => finish(Object.assign(new Error('the server closed the watch mid-response'), { code: 'ECONNRESET' })));
     res.on('error', (e) => finish(signal.aborted ? toKubeError(signal.reason ?? e, ctx, true) : e));
     // 'close' without a complete body means the connection dropped mid-stream, not a clean end.
-    res.on('close', () =>
-      finish(signal.aborted ? toKubeError(signal.reason, ctx, true) : res.complete ? null : Object.assign(new Error('the connection closed mid-stream'), { code: 'ECONNRESET' })),
-    );
+    res.on('close', () => {
+      const e = signal.aborted ? toKubeError(signal.reason, ctx, true) : res.complete ? null : Object.assign(new Error('the connection closed mid-stream'), { code: 'ECONNRESET' });
+      // A clean end with lines still to handle ends when they are (see drain).
+      if (e === null && draining) ending = true;
+      else finish(e);
+    });
     return {
       ended,
       abort: (reason?: Error) => {
@@ -188,6 +220,9 @@ export class KubeClient {
     };
   }
 }
+
+/** Longest stretch of watch lines handled in one go (ms). */
+const SLICE_MS = 5;
 
 function toKubeError(e: unknown, ctx: RequestContext, aborted: boolean): KubeError {
   if (e instanceof KubeError) return e;

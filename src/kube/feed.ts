@@ -1,6 +1,6 @@
 // A live TimelineFeed for one scope: a Pod reflector (with the scope's label selector) and, in the
 // same namespace(s), Service and EndpointSlice reflectors, all feeding one LifecycleModel.
-import type { ConnectionState, LifecycleEvent, TimelineFeed, TimelineSnapshot, WatchScope } from '../core/events';
+import type { ConnectionState, LifecycleEvent, PodSummary, ServiceSummary, TimelineFeed, TimelineSnapshot, WatchScope } from '../core/events';
 import { type EndpointSliceObject, LifecycleModel, type LifecycleModelOptions, type PodObject, type ServiceObject } from '../core/lifecycle';
 import type { KubeClient } from './client';
 import type { KubeError } from './errors';
@@ -15,7 +15,7 @@ export interface PodWatchFeedOptions {
   log?: (message: string) => void;
 }
 
-type Listener = (events: LifecycleEvent[], snapshot: () => TimelineSnapshot) => void;
+type Listener = (events: LifecycleEvent[]) => void;
 
 interface Part {
   name: string;
@@ -97,6 +97,22 @@ export class PodWatchFeed implements TimelineFeed {
     return this.model.snapshot(this.scope, c.state, c.message);
   }
 
+  lastSeq(): number {
+    return this.model.lastSeq();
+  }
+
+  podSummaries(uids: Iterable<string>): PodSummary[] {
+    return this.model.podsByUid(uids);
+  }
+
+  serviceSummaries(): ServiceSummary[] {
+    return this.model.serviceSummaries();
+  }
+
+  servicesVersion(): number {
+    return this.model.servicesVersion();
+  }
+
   /** Counters per resource, for tests and benchmarks. */
   stats(): Record<string, Reflector<never>['stats']> {
     return Object.fromEntries(this.parts.map((p) => [p.name, { ...p.reflector.stats }]));
@@ -176,11 +192,9 @@ export class PodWatchFeed implements TimelineFeed {
 
   private emit(events: LifecycleEvent[], force = false): void {
     if (!events.length && !force) return;
-    let snap: TimelineSnapshot | undefined;
-    const snapshot = (): TimelineSnapshot => (snap ??= this.snapshot());
     for (const l of [...this.listeners]) {
       try {
-        l(events, snapshot);
+        l(events);
       } catch (e) {
         this.options.log?.(`a timeline listener failed: ${(e as Error).message}`);
       }

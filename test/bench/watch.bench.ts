@@ -7,19 +7,35 @@
 //    429, stall, restart). Afterwards: divergences between the model and the server (goal 0).
 //    Baseline under the same faults: client-node's own informer, restarted on error as its README
 //    advises; its cache is compared with the server the same way.
-// Environment: WATCH_BENCH_PODS (default 1000), WATCH_BENCH_CHAOS_SECONDS (default 60).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// 0. Cluster scale (first, on a quiet machine), each next to kubectl in the same run:
+//    - a 2,000-Pod rollout in a 20,000-Pod cluster (120 nodes): our model converged vs `kubectl
+//      rollout status`, and the longest event-loop stall of the process holding the feed and the
+//      panel's stream (test/bench/host-probe.ts: the extension host, apart from the cluster);
+//    - `pod-ip-lens timeline` replaying a capture of such a rollout (`kubectl get pods -A -w -o json
+//      --output-watch-events`): wall time and peak memory; and its parser next to JSON.parse of the
+//      same bytes;
+//    - 100,000 Pods: the feed's time to live and heap per Pod vs `kubectl get pods -A -o json`.
+//    The 18,000 (and 100,000) Pods that do not roll are created Ready directly through the API
+//    (bare Pods with addresses outside the node ranges), so building the cluster takes seconds.
+// Environment: WATCH_BENCH_PODS (default 1000), WATCH_BENCH_CHAOS_SECONDS (default 60),
+// HOST_BENCH_CLUSTER (default 20000; 0 skips the cluster-scale part), HOST_BENCH_ROLLOUT (default
+// 2000), HOST_BENCH_BIG (default 100000; 0 skips it), HOST_BENCH_CAPTURE (keep the capture there).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { LifecycleEvent } from '../../src/core/events';
-import { LifecycleModel, type PodObject, type WatchEventType } from '../../src/core/lifecycle';
+import { LifecycleModel, parseConcatenatedJson, type PodObject, type WatchEventType } from '../../src/core/lifecycle';
 import { type DemoCluster, startDemoCluster } from '../../src/demo';
 import { CoreV1Api, KubeConfig, makeInformer } from '@kubernetes/client-node';
 import { KubeClient, loadKubeConfig, PodWatchFeed } from '../../src/kube';
 
 const PODS = Number(process.env.WATCH_BENCH_PODS ?? 1000);
+const CLUSTER = Number(process.env.HOST_BENCH_CLUSTER ?? 20_000);
+const ROLLOUT = Number(process.env.HOST_BENCH_ROLLOUT ?? 2_000);
+const BIG = Number(process.env.HOST_BENCH_BIG ?? 100_000);
+const ROOT = join(__dirname, '..', '..');
 const CHAOS_SECONDS = Number(process.env.WATCH_BENCH_CHAOS_SECONDS ?? 60);
 const FAULT_EVERY_MS = 4000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -126,8 +142,263 @@ function divergences(c: DemoCluster, feed: PodWatchFeed, events: LifecycleEvent[
   return out;
 }
 
+// ---------------------------------------------------------------- 0. cluster scale
+
+/** Ready bare Pods, straight into the store through the API: a big cluster in seconds. */
+function addReadyPods(c: DemoCluster, n: number, prefix: string, namespaces: number): void {
+  const nodes = (c.api.list('nodes', undefined).items as unknown as { metadata: { name: string }; status?: { addresses?: { address: string }[] } }[]).filter((x) => !x.metadata.name.endsWith('control-plane'));
+  for (let k = 0; k < namespaces; k++) {
+    const name = `${prefix}-${k}`;
+    if (!c.api.store.get('namespaces', undefined, name)) c.api.create('namespaces', undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as never);
+  }
+  const at = new Date().toISOString();
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i % nodes.length];
+    // 10.128.0.0/9: outside the nodes' 10.244.N.0/24, so the kubelets never hand these out again.
+    const ip = `10.${128 + ((i >> 16) & 127)}.${(i >> 8) & 255}.${i & 255}`;
+    const cond = (type: string) => ({ type, status: 'True', lastTransitionTime: at });
+    c.api.create('pods', `${prefix}-${i % namespaces}`, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `${prefix}-${i}`, labels: { app: `${prefix}-${i % 200}`, tier: i % 2 ? 'backend' : 'frontend' } },
+      spec: { nodeName: node.metadata.name, containers: [{ name: 'app', image: 'nginx:1.28', ports: [{ containerPort: 80 }] }] },
+      status: {
+        phase: 'Running',
+        hostIP: node.status?.addresses?.[0]?.address,
+        podIP: ip,
+        podIPs: [{ ip }],
+        startTime: at,
+        conditions: [cond('PodReadyToStartContainers'), cond('Initialized'), cond('ContainersReady'), cond('Ready'), cond('PodScheduled')],
+        containerStatuses: [{ name: 'app', ready: true, restartCount: 0, image: 'nginx:1.28', imageID: 'docker.io/library/nginx@sha256:0', started: true, state: { running: { startedAt: at } } }],
+      },
+    } as never);
+  }
+}
+
+function newHashFor(c: DemoCluster, ns: string, rev: string): string | undefined {
+  const rs = (c.api.list('apps/replicasets', ns).items as unknown as { metadata: { labels?: Record<string, string> }; spec: { template?: { metadata?: { annotations?: Record<string, string> } } } }[]).find(
+    (r) => r.spec.template?.metadata?.annotations?.rev === rev,
+  );
+  return rs?.metadata.labels?.['pod-template-hash'];
+}
+
+/** The extension host stand-in (test/bench/host-probe.ts) in its own process. */
+class Probe {
+  private readonly child: ChildProcess;
+  private buf = '';
+  private readonly waiters: { test: (o: Record<string, unknown>) => boolean; resolve: (o: Record<string, unknown>) => void }[] = [];
+  readonly exited: Promise<number | null>;
+
+  constructor(kubeconfig: string) {
+    // HOST_PROBE_PROFILE=DIR writes the probe's CPU profile there (to see what a stall is made of).
+    const prof = process.env.HOST_PROBE_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HOST_PROBE_PROFILE}`] : [];
+    this.child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', ...prof, '--import', 'tsx', join(__dirname, 'host-probe.ts')], { env: { ...process.env, KUBECONFIG_TEXT: kubeconfig }, stdio: ['pipe', 'pipe', 'inherit'] });
+    this.child.stdout!.setEncoding('utf8');
+    this.child.stdout!.on('data', (d: string) => {
+      this.buf += d;
+      let i: number;
+      while ((i = this.buf.indexOf('\n')) >= 0) {
+        const o = JSON.parse(this.buf.slice(0, i)) as Record<string, unknown>;
+        this.buf = this.buf.slice(i + 1);
+        if (o.error) console.log(`probe: ${String(o.error)}`);
+        const w = this.waiters.findIndex((x) => x.test(o));
+        if (w >= 0) this.waiters.splice(w, 1)[0].resolve(o);
+      }
+    });
+    this.exited = new Promise((r) => this.child.on('exit', (code) => r(code)));
+  }
+  send(o: object): void {
+    this.child.stdin!.write(`${JSON.stringify(o)}\n`);
+  }
+  wait(key: string, ms: number): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      // Cleared when answered: a pending timer would keep this process alive for `ms`.
+      const timer = setTimeout(() => reject(new Error(`the probe did not report '${key}' within ${ms / 1000} s`)), ms);
+      this.waiters.push({
+        test: (o) => key in o,
+        resolve: (o) => {
+          clearTimeout(timer);
+          resolve(o);
+        },
+      });
+    });
+  }
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.send({ cmd: 'stop' });
+    const timer = setTimeout(() => this.child.kill(), 10_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+/** Runs a command to completion, timing it; stdout to a file or nowhere. */
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, stdoutFile?: string): Promise<{ ms: number; code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const fd = openSync(stdoutFile ?? '/dev/null', 'w');
+    const t0 = performance.now();
+    const k = spawn(cmd, args, { env, stdio: ['ignore', fd, 'pipe'] });
+    let stderr = '';
+    k.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    k.on('exit', (code) => {
+      closeSync(fd);
+      resolve({ ms: performance.now() - t0, code, stderr });
+    });
+  });
+}
+
+interface HostRow {
+  what: string;
+  measured: string;
+  goal: string;
+  met: boolean;
+}
+
+async function clusterScale(dir: string): Promise<HostRow[]> {
+  const rows: HostRow[] = [];
+  const kubeconfigPath = join(dir, 'scale-config');
+  const nodes = Math.ceil(CLUSTER / 170) + 1;
+  let c = await startDemoCluster({ speed: 20, nodes, systemWorkloads: false, recordEvents: false, bookmarkIntervalMs: 1000, historySize: 400_000 });
+  writeFileSync(kubeconfigPath, c.kubeconfig, { mode: 0o600 });
+  const env = { ...process.env, KUBECONFIG: kubeconfigPath };
+  const probe = new Probe(c.kubeconfig);
+  try {
+    let t = performance.now();
+    addReadyPods(c, CLUSTER - ROLLOUT, 'bulk', 20);
+    c.api.create('apps/deployments', 'default', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: {
+        replicas: ROLLOUT,
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' }, annotations: { rev: '0' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
+      },
+    } as never);
+    c.api.create('services', 'default', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } } as never);
+    await until(() => rolledOut(c, ROLLOUT, '0'), `${ROLLOUT} web Pods up`, 600_000);
+    console.log(`cluster: ${c.api.store.count('pods')} Pods on ${nodes} nodes (${CLUSTER - ROLLOUT} Ready bare Pods, Deployment web ×${ROLLOUT}) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+    probe.send({ cmd: 'start', scope: { context: c.contextName, labelSelector: '' } });
+    const live = await probe.wait('live', 300_000);
+    console.log(`feed (all namespaces, every Pod) live in ${Number(live.ms).toFixed(0)} ms with ${String(live.pods)} Pods, heap ${(Number(live.heapBytes) / Number(live.pods)).toFixed(0)} bytes per Pod`);
+
+    // ---- the rollout, with kubectl rollout status started at the same moment
+    probe.send({ cmd: 'label', label: 'app=web', count: ROLLOUT });
+    await sleep(1000);
+    probe.send({ cmd: 'stall-start' });
+    await sleep(200);
+    const t0 = performance.timeOrigin + performance.now();
+    c.api.patch('apps/deployments', 'default', 'web', 'merge', { spec: { template: { metadata: { annotations: { rev: '1' } } } } });
+    const kubectl = timed('kubectl', ['rollout', 'status', 'deployment/web', '-n', 'default', '--timeout=10m'], env);
+    let hash: string | undefined;
+    await until(() => (hash = newHashFor(c, 'default', '1')) !== undefined, 'the new ReplicaSet', 60_000);
+    const converged = probe.wait('converged', 600_000);
+    probe.send({ cmd: 'converge', hash });
+    const [k, m] = await Promise.all([kubectl, converged]);
+    await sleep(500);
+    probe.send({ cmd: 'stall-stop' });
+    const stall = (await probe.wait('stall', 30_000)) as { stall: { max: number; p99: number; mean: number; long: { at: number; ms: number }[] }; messages: number; bytes: number; largest: number };
+    const modelMs = Number(m.at) - t0;
+    if (k.code !== 0) console.log(`kubectl rollout status exited ${k.code}: ${k.stderr.trim()}`);
+    console.log(`rollout of ${ROLLOUT} Pods in a ${CLUSTER}-Pod cluster: model converged after ${(modelMs / 1000).toFixed(2)} s; kubectl rollout status returned after ${(k.ms / 1000).toFixed(2)} s; ratio ${(modelMs / k.ms).toFixed(2)}`);
+    console.log(`  extension-host stand-in: event-loop delay max ${stall.stall.max.toFixed(1)} ms, p99 ${stall.stall.p99.toFixed(1)} ms, mean ${stall.stall.mean.toFixed(2)} ms; ${stall.messages} messages to the webview (${(stall.bytes / 2 ** 20).toFixed(1)} MiB of JSON, largest batch ${stall.largest} events)`);
+    if (stall.stall.long.length) console.log(`  tasks over 30 ms (start after the patch, length): ${stall.stall.long.map((x) => `${x.at} ms: ${x.ms} ms`).join(', ')}`);
+    rows.push({ what: `${ROLLOUT.toLocaleString('en-US')}-Pod rollout in a ${CLUSTER.toLocaleString('en-US')}-Pod cluster: model converged vs kubectl rollout status`, measured: `${(modelMs / 1000).toFixed(2)} s vs ${(k.ms / 1000).toFixed(2)} s (${(modelMs / k.ms).toFixed(2)}×)`, goal: '≤ 1.0×', met: modelMs <= k.ms });
+    rows.push({ what: 'longest event-loop stall during that rollout', measured: `${stall.stall.max.toFixed(1)} ms (p99 ${stall.stall.p99.toFixed(1)} ms)`, goal: '≤ 50 ms', met: stall.stall.max <= 50 });
+    await until(() => rolledOut(c, ROLLOUT, '1'), 'the rollout', 600_000);
+    await probe.stop();
+
+    // ---- a capture of another rollout, as a user would make one, replayed by the CLI
+    // HOST_BENCH_CAPTURE=FILE keeps the capture there (to profile the replay on its own).
+    const capture = process.env.HOST_BENCH_CAPTURE ?? join(dir, 'rollout-capture.json');
+    const captureFd = openSync(capture, 'w');
+    const watcher = spawn('kubectl', ['get', 'pods', '-A', '-w', '-o', 'json', '--output-watch-events'], { env, stdio: ['ignore', captureFd, 'pipe'] });
+    closeSync(captureFd);
+    let watcherErr = '';
+    watcher.stderr!.on('data', (d: Buffer) => (watcherErr += d.toString()));
+    // Listened to from the start: kubectl may end on its own (the server ends a watch that falls too far behind).
+    const watcherExit = new Promise<number | null>((r) => watcher.on('exit', (code) => r(code)));
+    let size = -1;
+    await until(() => {
+      const now = statSync(capture).size;
+      const settled = now > 0 && now === size;
+      size = now;
+      return settled;
+    }, 'kubectl to print the current Pods', 300_000).catch(() => undefined);
+    c.api.patch('apps/deployments', 'default', 'web', 'merge', { spec: { template: { metadata: { annotations: { rev: '2' } } } } });
+    await until(() => rolledOut(c, ROLLOUT, '2'), 'the captured rollout', 600_000);
+    await sleep(2000);
+    const early = watcher.exitCode !== null || watcher.signalCode !== null;
+    watcher.kill();
+    await watcherExit;
+    if (early) console.log(`note: kubectl's watch ended before the rollout did (${watcherErr.trim() || `exit ${watcher.exitCode}`}): the capture may miss its end`);
+    const bytes = statSync(capture).size;
+    await c.stop();
+
+    const cli = join(ROOT, 'dist', 'cli.js');
+    const replay = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', process.execPath, cli, 'timeline', capture], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * 2 ** 20 });
+    const tm = /TIME ([\d.]+) (\d+)/.exec(replay.stderr ?? '');
+    const secs = tm ? Number(tm[1]) : NaN;
+    const rssMb = tm ? Number(tm[2]) / 1024 : NaN;
+    console.log(`replay: pod-ip-lens timeline of a ${(bytes / 2 ** 20).toFixed(0)} MiB capture (a ${ROLLOUT}-Pod rollout in the ${CLUSTER}-Pod cluster): ${secs.toFixed(2)} s, peak ${rssMb.toFixed(0)} MiB (exit ${replay.status})`);
+    rows.push({ what: `pod-ip-lens timeline replay of a ${CLUSTER.toLocaleString('en-US')}-Pod rollout capture (${(bytes / 2 ** 20).toFixed(0)} MiB)`, measured: `${secs.toFixed(2)} s, ${rssMb.toFixed(0)} MiB`, goal: '≤ 2 s, ≤ 300 MB', met: secs <= 2 && rssMb * 1.048576 <= 300 });
+    // The stream parser next to JSON.parse of the same values (what any reader pays just to read them).
+    const text = readFileSync(capture, 'utf8');
+    const parsed = parseConcatenatedJson(text);
+    const slices = parsed.values.map((v, i) => text.slice(v.offset, i + 1 < parsed.values.length ? parsed.values[i + 1].offset : text.length));
+    const p0 = performance.now();
+    parseConcatenatedJson(text);
+    const scan = performance.now() - p0;
+    const j0 = performance.now();
+    for (const x of slices) JSON.parse(x);
+    const plain = performance.now() - j0;
+    console.log(`  parseConcatenatedJson: ${scan.toFixed(0)} ms for ${parsed.values.length} values; JSON.parse of the same values: ${plain.toFixed(0)} ms; ratio ${(scan / plain).toFixed(2)}`);
+    rows.push({ what: '  its JSON stream parser vs JSON.parse of the same bytes', measured: `${scan.toFixed(0)} ms vs ${plain.toFixed(0)} ms (${(scan / plain).toFixed(2)}×)`, goal: 'measured', met: true });
+
+    // ---- 100,000 Pods: time to live and heap per Pod, next to kubectl get -o json
+    if (BIG > 0) {
+      t = performance.now();
+      c = await startDemoCluster({ nodes: 256, systemWorkloads: false, recordEvents: false, historySize: 1000, podCidr: '10.0.0.0/8' });
+      writeFileSync(kubeconfigPath, c.kubeconfig, { mode: 0o600 });
+      addReadyPods(c, BIG, 'big', 50);
+      console.log(`\ncluster: ${c.api.store.count('pods')} Ready Pods on 256 nodes in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      const kget = await timed('kubectl', ['get', 'pods', '-A', '-o', 'json'], env);
+      if (kget.code !== 0) console.log(`kubectl get exited ${kget.code}: ${kget.stderr.trim()}`);
+      const big = new Probe(c.kubeconfig);
+      big.send({ cmd: 'start', scope: { context: c.contextName, labelSelector: '' } });
+      const bl = await big.wait('live', 600_000);
+      await big.stop();
+      await c.stop();
+      const perPod = Number(bl.heapBytes) / Number(bl.pods);
+      console.log(`${BIG} Pods: feed live in ${(Number(bl.ms) / 1000).toFixed(2)} s (${String(bl.pods)} Pods), heap ${(perPod / 1024).toFixed(2)} KiB per Pod; kubectl get pods -A -o json ${(kget.ms / 1000).toFixed(2)} s; ratio ${(Number(bl.ms) / kget.ms).toFixed(2)}`);
+      rows.push({
+        what: `${BIG.toLocaleString('en-US')} Pods (generated): time to live vs kubectl get -o json, heap per Pod`,
+        measured: `${(Number(bl.ms) / 1000).toFixed(2)} s vs ${(kget.ms / 1000).toFixed(2)} s (${(Number(bl.ms) / kget.ms).toFixed(2)}×), ${(perPod / 1024).toFixed(2)} KiB`,
+        goal: '≤ 0.5×, ≤ 2 KB',
+        met: Number(bl.ms) <= 0.5 * kget.ms && perPod <= 2000,
+      });
+    }
+  } finally {
+    await probe.stop().catch(() => undefined);
+    await c.stop().catch(() => undefined);
+  }
+  return rows;
+}
+
+function printHostRows(rows: HostRow[]): void {
+  if (!rows.length) return;
+  const w = [Math.max(...rows.map((r) => r.what.length)), Math.max(8, ...rows.map((r) => r.measured.length)), 16];
+  console.log('\nhost side, same run as kubectl (goal vs measured)');
+  console.log(`| ${'what'.padEnd(w[0])} | ${'measured'.padEnd(w[1])} | ${'goal'.padEnd(w[2])} | met |`);
+  console.log(`|${'-'.repeat(w[0] + 2)}|${'-'.repeat(w[1] + 2)}|${'-'.repeat(w[2] + 2)}|-----|`);
+  for (const r of rows) console.log(`| ${r.what.padEnd(w[0])} | ${r.measured.padEnd(w[1])} | ${r.goal.padEnd(w[2])} | ${r.goal === 'measured' ? '   ' : r.met ? 'yes' : 'NO '} |`);
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'pil-watch-bench-'));
+  const hostRows = CLUSTER > 0 ? await clusterScale(dir) : [];
   const kubeconfigPath = join(dir, 'config');
   const nodes = Math.max(3, Math.ceil((PODS * 1.3) / 200) + 1);
   const c = await startDemoCluster({ speed: 20, nodes, systemWorkloads: false, recordEvents: false, bookmarkIntervalMs: 1000, historySize: 200_000 });
@@ -371,6 +642,7 @@ async function main(): Promise<void> {
     await c.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+  printHostRows(hostRows);
 }
 
 main().catch((e) => {

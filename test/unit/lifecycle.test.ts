@@ -371,6 +371,56 @@ describe('lifecycle model', () => {
     assert.deepEqual(m.applyPod('MODIFIED', pod({ uid: 'u0', node: 'node-a', ip: '10.0.1.0' }), arrival(9)), []);
   });
 
+  it('never drops what live Pods did, however small the history budget', () => {
+    const m = new LifecycleModel({ maxEvents: 10, maxDeletedPods: 5 });
+    for (let i = 0; i < 50; i++) startPod(m, `live${i}`, `10.0.2.${i}`);
+    assert.equal(m.allEvents().length, 200, 'four events per running Pod, all kept');
+    for (let i = 0; i < 40; i++) m.applyPod('DELETED', pod({ uid: `live${i}`, node: 'node-a', ip: `10.0.2.${i}` }), arrival(30 + i));
+    const kept = m.allEvents();
+    const stillLive = kept.filter((e) => Number(e.uid!.slice(4)) >= 40);
+    assert.equal(stillLive.length, 40, 'the ten running Pods keep their whole story');
+    const gone = kept.filter((e) => Number(e.uid!.slice(4)) < 40);
+    assert.ok(gone.length <= 10, `at most the budget of gone Pods' events: ${gone.length}`);
+    // What is kept of the gone is the most recent: the last Pods deleted.
+    assert.ok(gone.every((e) => Number(e.uid!.slice(4)) >= 37), `kept gone: ${[...new Set(gone.map((e) => e.uid))].join(', ')}`);
+    assert.deepEqual(kept.map((e) => e.seq), [...kept.map((e) => e.seq)].sort((a, b) => a - b), 'still in seq order');
+    const st = m.stats();
+    assert.equal(st.livePods, 10);
+    assert.ok(st.historyEvents <= 10);
+  });
+
+  it('drops the history of Pods gone for longer than maxAgeMs, and their tenures with it', () => {
+    const m = new LifecycleModel({ maxAgeMs: 60_000 });
+    startPod(m, 'old', '10.0.3.1');
+    m.applyPod('DELETED', pod({ uid: 'old', node: 'node-a', ip: '10.0.3.1' }), arrival(10));
+    startPod(m, 'next', '10.0.3.1');
+    assert.deepEqual(m.holdersOf('10.0.3.1').map((t) => t.uid), ['old', 'next']);
+    assert.ok(m.historyOf('old').length > 0);
+    // A minute and more later, the gone Pod's story is dropped; the running one's is not.
+    m.applyPod('MODIFIED', pod({ uid: 'next', node: 'node-a', ip: '10.0.3.1', sandboxAt: 2, ready: false, readyAt: 80 }), arrival(80));
+    assert.deepEqual(m.historyOf('old'), []);
+    assert.deepEqual(m.holdersOf('10.0.3.1').map((t) => t.uid), ['next']);
+    assert.deepEqual(types(m.historyOf('next')), ['created', 'scheduled', 'ip-assigned', 'ip-reused', 'ready', 'unready']);
+    // The tombstone outlives the history: a late update still cannot bring the Pod back.
+    assert.deepEqual(m.applyPod('MODIFIED', pod({ uid: 'old', node: 'node-a', ip: '10.0.3.1' }), arrival(81)), []);
+  });
+
+  it('counts an address once per Service even when two slices name it', () => {
+    const m = new LifecycleModel();
+    m.applyService('ADDED', { metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, clusterIP: '10.96.0.10' } }, arrival(0));
+    startPod(m, 'u1', '10.0.0.1');
+    const slice = (name: string, ips: string[]) => ({
+      metadata: { name, namespace: 'default', labels: { 'kubernetes.io/service-name': 'web' } },
+      endpoints: ips.map((ip) => ({ addresses: [ip], conditions: { ready: true }, targetRef: { kind: 'Pod', name: 'web-u1', namespace: 'default', uid: 'u1' } })),
+    });
+    assert.deepEqual(types(m.applyEndpointSlice('ADDED', slice('a', ['10.0.0.1']), arrival(1))), ['endpoint-added']);
+    assert.deepEqual(m.applyEndpointSlice('ADDED', slice('b', ['10.0.0.1']), arrival(2)), [], 'already an endpoint through slice a');
+    assert.deepEqual(m.applyEndpointSlice('MODIFIED', slice('a', []), arrival(3)), [], 'still named by slice b');
+    assert.deepEqual(m.serviceSummaries()[0].endpoints, ['10.0.0.1']);
+    assert.deepEqual(types(m.applyEndpointSlice('DELETED', slice('b', []), arrival(4))), ['endpoint-removed']);
+    assert.deepEqual(m.serviceSummaries()[0].endpoints, []);
+  });
+
   it('produces a TimelineSnapshot of the present', () => {
     const m = new LifecycleModel();
     startPod(m, 'u1', '10.0.0.5');

@@ -1,11 +1,16 @@
 // Browser-side pieces of the timeline bench (bundled by test/bench/timeline.bench.ts with esbuild):
 //  - NaiveSvgTimeline: the baseline — one SVG <rect> per segment in a keyed d3 data join, every
 //    segment of every lane, re-joined on each pan/zoom step (what a first d3 version would do);
-//  - the host side of the latency run: synthetic watch events pushed through the real Batcher.
+//  - the host side of the latency run: synthetic watch events through the host's real
+//    TimelineStream (flow-controlled by the page's acks) for the view, and through a fixed 50 ms
+//    Batcher (what the naive version had) for the baseline;
+//  - packSnapshot, to send the big snapshots as the host does.
 import * as d3 from 'd3';
-import type { LifecycleEvent, PodSummary, TimelineSnapshot } from '../../src/core/events';
-import { Batcher, type EventsMessage } from '../../src/core/protocol';
-import { TimelineModel, type Segment } from '../../webview/model';
+import type { LifecycleEvent, PodSummary, ServiceSummary, TimelineFeed, TimelineSnapshot } from '../../src/core/events';
+import { packSnapshot } from '../../src/core/protocol/packedSnapshot';
+import { Batcher, type EventsMessage, type HostMessage, type WebviewMessage } from '../../src/core/protocol';
+import { TimelineStream } from '../../src/core/protocol/stream';
+import { TimelineModel, type Segment } from './naiveModel';
 import { bigHistory } from './synthetic';
 import { seededRandom as mulberry32 } from '../seededRandom';
 
@@ -86,19 +91,15 @@ export function runningPods(n: number, start: number): { snapshot: TimelineSnaps
   return { snapshot: { scope: { context: 'bench', labelSelector: '' }, connection: 'live', events, pods, services: [] }, pods };
 }
 
+/** What the churn produces, for one of the two transports below. */
+export type Churn = (events: LifecycleEvent[]) => void;
+
 /**
  * Produces churn like a rolling restart at `rate` events/s for `seconds`: Pods terminate, release
- * their IP and go; replacements are created, get an IP (often a freed one) and become ready.
- * Each event goes through the real 50 ms Batcher into `deliver`; its creation time is recorded.
+ * their IP and go; replacements are created, get an IP (often a freed one) and become ready. Each
+ * event's creation time is recorded in `sentAt`.
  */
-export function streamChurn(opts: {
-  firstSeq: number;
-  pods: number;
-  rate: number;
-  seconds: number;
-  deliver: (m: EventsMessage) => void;
-  sentAt: Map<number, number>;
-}): Promise<void> {
+export function streamChurn(opts: { firstSeq: number; pods: number; rate: number; seconds: number; emit: Churn; sentAt: Map<number, number> }): Promise<void> {
   const rnd = mulberry32(7);
   let seq = opts.firstSeq;
   let nextPod = opts.pods;
@@ -122,17 +123,12 @@ export function streamChurn(opts: {
       queue.push({ type: 'created', uid, pod: `ns-0/${uid}`, owner, revision: 'r1' }, { type: 'ip-assigned', uid, pod: `ns-0/${uid}`, ip, node: `node-${i % 40}`, owner, revision: 'r1' }, { type: 'ready', uid, pod: `ns-0/${uid}` });
     }
   };
-  const batcher = new Batcher<LifecycleEvent>(
-    50,
-    (events) => opts.deliver({ type: 'events', events, pods: [], services: [], connection: 'live', now: new Date().toISOString() }),
-    { now: () => performance.now(), setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (t) => clearTimeout(t as number) },
-  );
   const total = opts.rate * opts.seconds;
   let produced = 0;
   const t0 = performance.now();
   return new Promise((resolve) => {
     const tick = () => {
-      // Catch up to the schedule: events due by now at `rate` per second.
+      // Catch up to the schedule: events due by now at `rate` per second, as the watch delivers them.
       const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * opts.rate));
       const batch: LifecycleEvent[] = [];
       while (produced < due) {
@@ -143,19 +139,64 @@ export function streamChurn(opts: {
         batch.push(ev);
         produced++;
       }
-      if (batch.length) batcher.push(batch);
-      if (produced >= total) {
-        batcher.flush();
-        resolve();
-      } else setTimeout(tick, 2);
+      if (batch.length) opts.emit(batch);
+      if (produced >= total) resolve();
+      else setTimeout(tick, 2);
     };
     tick();
   });
 }
 
+/**
+ * The host side for the real view: a feed of the churn, streamed by the host's own TimelineStream
+ * into the page (window.postMessage), acked by the page's 'drawn' messages.
+ */
+export function hostStream(snapshot: TimelineSnapshot): { emit: Churn; stream: TimelineStream } {
+  const listeners = new Set<(e: LifecycleEvent[]) => void>();
+  let last = snapshot.events.length ? snapshot.events[snapshot.events.length - 1].seq : 0;
+  const feed: TimelineFeed = {
+    scope: snapshot.scope,
+    snapshot: () => snapshot,
+    lastSeq: () => last,
+    podSummaries: (): PodSummary[] => [],
+    serviceSummaries: (): ServiceSummary[] => [],
+    servicesVersion: () => 0,
+    connection: () => ({ state: 'live' }),
+    subscribe(l) {
+      listeners.add(l);
+      return { dispose: () => listeners.delete(l) };
+    },
+  };
+  const stream = new TimelineStream(feed, (m: HostMessage) => window.postMessage(m, '*'));
+  (window as { __host?: (m: WebviewMessage) => void }).__host = (m) => {
+    if (m.type === 'drawn') stream.drawn(m.seq);
+  };
+  const emit: Churn = (events) => {
+    last = events[events.length - 1].seq;
+    for (const l of listeners) l(events);
+  };
+  return { emit, stream };
+}
+
+/** The naive version's transport: a fixed 50 ms batching window, no flow control. */
+export function fixedBatches(firstSeq: number, deliver: (m: EventsMessage) => void): Churn {
+  let announced = firstSeq;
+  const batcher = new Batcher<LifecycleEvent>(
+    50,
+    (events) => {
+      const prevSeq = announced;
+      announced = events.length ? events[events.length - 1].seq : announced;
+      deliver({ type: 'events', prevSeq, seq: announced, events, pods: [], services: [], connection: 'live', now: new Date().toISOString() });
+    },
+    { now: () => performance.now(), setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (t) => clearTimeout(t as number) },
+  );
+  return (events) => batcher.push(events);
+}
+
+const harness = { NaiveSvgTimeline, runningPods, streamChurn, hostStream, fixedBatches, bigHistory, packSnapshot };
 declare global {
   interface Window {
-    benchHarness?: { NaiveSvgTimeline: typeof NaiveSvgTimeline; runningPods: typeof runningPods; streamChurn: typeof streamChurn; bigHistory: typeof bigHistory };
+    benchHarness?: typeof harness;
   }
 }
-window.benchHarness = { NaiveSvgTimeline, runningPods, streamChurn, bigHistory };
+window.benchHarness = harness;

@@ -1,27 +1,69 @@
-// The webview's data model (pure, runs in node): events folded into segments, markers, links,
-// gaps and lanes.
+// The webview's data model (pure, runs in node): events folded into columns of segments,
+// markers, links, gaps, endpoint intervals and lanes, from plain events and from packed snapshots.
 import * as assert from 'node:assert/strict';
-import { TimelineModel, compareIp } from '../../webview/model';
-import { EventWriter, pod, rolloutScenario } from './synthetic';
+import { packSnapshot } from '../../src/core/protocol/packedSnapshot';
+import { TimelineModel, compareIp, markerTypeName, type LaneLayout } from '../../webview/model';
+import { EventWriter, bigHistory, pod, rolloutScenario } from './synthetic';
 
 const T = Date.parse('2026-01-01T00:00:00Z');
 
+function segmentsOf(m: TimelineModel): string[] {
+  const out: string[] = [];
+  for (let l = 0; l < m.lifeCount; l++) for (const s of m.segmentsOf(l)) out.push(`${m.uidOf(l)} ${m.ipOfSeg(s)} ${m.sEnd.a[s] === Infinity ? 'open' : 'closed'}`);
+  return out.sort();
+}
+function markersOf(m: TimelineModel, uid: string): string[] {
+  const l = m.findLife(uid) >= 0 ? m.findLife(uid) : m.findRecentLife(uid);
+  const out: { t: number; type: string }[] = [];
+  for (let k = m.lMarkHead.a[l]; k >= 0; k = m.mNext.a[k]) out.push({ t: m.mT.a[k], type: markerTypeName(m.mType.a[k]) });
+  return out.sort((a, b) => a.t - b.t).map((x) => x.type);
+}
+function labels(m: TimelineModel, L: LaneLayout): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < L.length; i++) {
+    const id = L.ids[i];
+    out.push(id < 0 ? L.groups[-id - 1].label : L.groupBy === 'ip' ? m.ipV.list[id] : m.nameOf(id));
+  }
+  return out;
+}
+
 describe('timeline model', () => {
-  it('turns a rollout into segments, markers, a reuse link and Service changes', () => {
+  it('turns a rollout into segments, markers, a reuse link and Service endpoint intervals', () => {
     const sc = rolloutScenario(T);
     const m = TimelineModel.fromSnapshot(sc.snapshot);
     m.applySummaries(sc.finalPods, [sc.finalService]);
     m.apply(sc.rollout);
-    const segs = [...m.pods.values()].flatMap((l) => l.segments.map((s) => `${l.uid} ${s.ip} ${s.end === undefined ? 'open' : 'closed'}`)).sort();
-    assert.deepEqual(segs, ['new-1 10.244.0.21 open', 'new-2 10.244.0.22 open', 'new-3 10.244.0.11 open', 'old-1 10.244.0.11 closed', 'old-2 10.244.0.12 closed', 'old-3 10.244.0.13 closed']);
-    const old1 = m.pods.get('old-1')!;
-    assert.deepEqual(old1.markers.map((x) => x.type), ['created', 'ready', 'terminating', 'unready', 'deleted']);
-    assert.equal(old1.segments[0].end, T + 10_000 + 2600);
-    assert.deepEqual(m.links.map((l) => `${l.ip} ${l.fromUid}→${l.toUid}`), ['10.244.0.11 old-1→new-3']);
-    const svc = m.services.get('demo/web')!;
-    assert.equal(svc.changes.filter((c) => c.added).length, 6);
-    assert.equal(svc.changes.filter((c) => !c.added).length, 3);
+    assert.deepEqual(segmentsOf(m), ['new-1 10.244.0.21 open', 'new-2 10.244.0.22 open', 'new-3 10.244.0.11 open', 'old-1 10.244.0.11 closed', 'old-2 10.244.0.12 closed', 'old-3 10.244.0.13 closed']);
+    // Scheduled is kept (for the table), not drawn.
+    assert.deepEqual(markersOf(m, 'old-1'), ['created', 'scheduled', 'ready', 'terminating', 'unready', 'deleted']);
+    const old1 = m.findRecentLife('old-1');
+    assert.equal(m.sEnd.a[m.segmentsOf(old1)[0]], T + 10_000 + 2600);
+    assert.equal(m.linkCount, 1);
+    assert.equal(`${m.ipV.list[m.kIp.a[0]]} ${m.uidOf(m.kFrom.a[0])}→${m.uidOf(m.kTo.a[0])}`, '10.244.0.11 old-1→new-3');
+    const svc = [...m.services.values()][0];
+    assert.equal(svc.key, 'demo/web');
+    assert.equal(svc.changes, 9);
+    // Six endpoint intervals: three old ones closed at their removal, three new ones open, in at most four rows.
+    const idx = m.serviceIndex(svc);
+    const ivs = Array.from(idx.ids.a.subarray(0, idx.ids.n), (iv) => `${m.ipV.list[m.iIp.a[iv]]} ${m.uidOf(m.iLife.a[iv])} ${m.iEnd.a[iv] === Infinity ? 'open' : 'closed'}`);
+    assert.deepEqual(ivs.sort(), ['10.244.0.11 new-3 open', '10.244.0.11 old-1 closed', '10.244.0.12 old-2 closed', '10.244.0.13 old-3 closed', '10.244.0.21 new-1 open', '10.244.0.22 new-2 open']);
+    assert.ok(svc.rows >= 3 && svc.rows <= 4, `${svc.rows} rows`);
     assert.deepEqual(m.counts(), { pods: 6, running: 3, ips: 5, reusedIps: 1, events: 46, gaps: 0, services: 1 });
+  });
+
+  it('loads a packed snapshot into the same model as the plain one, and reads its events back', () => {
+    const sc = rolloutScenario(T);
+    const all = { ...sc.snapshot, events: [...sc.snapshot.events, ...sc.rollout], pods: sc.finalPods, services: [sc.finalService] };
+    const plain = TimelineModel.fromSnapshot(all);
+    const packed = TimelineModel.fromSnapshot(packSnapshot(all));
+    assert.deepEqual(segmentsOf(packed), segmentsOf(plain));
+    assert.deepEqual(packed.counts(), plain.counts());
+    // Back as events: the same facts, renumbered (the log keeps order, not the host's seq numbers).
+    const back = packed.exportEvents();
+    assert.equal(back.length, all.events.length);
+    const norm = (e: object) => JSON.stringify(Object.entries(e).filter(([k]) => k !== 'seq').sort());
+    const bySeq = new Map(all.events.map((e) => [norm(e), e]));
+    for (const e of back) assert.ok(bySeq.has(norm(e)), `not in the input: ${JSON.stringify(e)}`);
   });
 
   it('skips events it has already seen (a batch racing a snapshot)', () => {
@@ -30,7 +72,7 @@ describe('timeline model', () => {
     assert.equal(m.apply(sc.snapshot.events), 0);
     assert.equal(m.apply(sc.rollout.slice(0, 3)), 3);
     assert.equal(m.apply(sc.rollout.slice(0, 5)), 2);
-    assert.equal(m.events.length, sc.snapshot.events.length + 5);
+    assert.equal(m.log.n, sc.snapshot.events.length + 5);
   });
 
   it('closes every open segment when a Pod is deleted without an ip-released, and keeps gaps', () => {
@@ -41,29 +83,51 @@ describe('timeline model', () => {
     w.add({ type: 'deleted', t: T + 9000, uid: 'a', pod: 'ns/a', seenOnRelist: true });
     const m = new TimelineModel();
     m.apply(w.events);
-    assert.deepEqual(m.pods.get('a')!.segments.map((s) => [s.ip, s.end, s.endSeenOnRelist]), [
+    const a = m.findLife('a');
+    assert.deepEqual(m.segmentsOf(a).map((s) => [m.ipOfSeg(s), m.sEnd.a[s], (m.sFlags.a[s] & 2) !== 0]).sort(), [
       ['10.0.0.1', T + 9000, true],
       ['fd00::1', T + 9000, true],
     ]);
     assert.deepEqual(m.gaps.map((g) => [g.from, g.to, g.reason]), [[T + 5000, T + 9000, 'watch expired']]);
-    assert.equal(m.pods.get('a')!.deleted, true);
+    assert.equal(m.isDeleted(a), true);
+    assert.equal(m.counts().running, 0);
   });
 
   it('lays out lanes by owner and revision in order of appearance, or by IP in numeric order', () => {
     const sc = rolloutScenario(T);
     const m = TimelineModel.fromSnapshot(sc.snapshot);
     m.apply(sc.rollout);
-    const byPod = m.lanes({ groupBy: 'pod', filter: '', hideDeleted: false }).map((l) => l.label);
-    assert.deepEqual(byPod, ['demo · Deployment web · rev aaa111', 'web-aaa111-1', 'web-aaa111-2', 'web-aaa111-3', 'demo · Deployment web · rev bbb222', 'web-bbb222-1', 'web-bbb222-2', 'web-bbb222-3']);
-    const byIp = m.lanes({ groupBy: 'ip', filter: '', hideDeleted: false }).map((l) => l.label);
-    assert.deepEqual(byIp, ['10.244.0.11', '10.244.0.12', '10.244.0.13', '10.244.0.21', '10.244.0.22']);
-    assert.deepEqual(m.lanes({ groupBy: 'pod', filter: 'NODE-B', hideDeleted: true }).map((l) => l.label).slice(1), ['web-bbb222-1', 'web-bbb222-2', 'web-bbb222-3']);
-    const reused = m.lanes({ groupBy: 'ip', filter: '', hideDeleted: true }).find((l) => l.label === '10.244.0.11');
-    assert.ok(reused && reused.kind === 'ip');
-    assert.deepEqual(m.laneSegments(reused).map((s) => s.uid), ['new-3'], 'the deleted holder is hidden, its segment too');
+    assert.deepEqual(labels(m, m.lanes({ groupBy: 'pod', filter: '', hideDeleted: false })), ['demo · Deployment web · rev aaa111', 'web-aaa111-1', 'web-aaa111-2', 'web-aaa111-3', 'demo · Deployment web · rev bbb222', 'web-bbb222-1', 'web-bbb222-2', 'web-bbb222-3']);
+    assert.deepEqual(labels(m, m.lanes({ groupBy: 'ip', filter: '', hideDeleted: false })), ['10.244.0.11', '10.244.0.12', '10.244.0.13', '10.244.0.21', '10.244.0.22']);
+    assert.deepEqual(labels(m, m.lanes({ groupBy: 'pod', filter: 'NODE-B'.toLowerCase(), hideDeleted: true })).slice(1), ['web-bbb222-1', 'web-bbb222-2', 'web-bbb222-3']);
+    const byIp = m.lanes({ groupBy: 'ip', filter: '', hideDeleted: true });
+    const lane = byIp.laneOf[m.ipV.find('10.244.0.11')];
+    assert.ok(lane >= 0 && byIp.visible, 'the reused IP keeps its lane');
+    assert.equal(byIp.visible[m.findRecentLife('old-1')], 0, 'the deleted holder is hidden, its segment too');
+    assert.equal(byIp.visible[m.findLife('new-3')], 1);
   });
 
-  it('keeps a bounded history: old events and long-gone Pods are dropped, running ones stay', () => {
+  it('finds the segments of an IP that reach into a window by binary search, through out-of-order arrivals', () => {
+    const w = new EventWriter();
+    // One IP, held by 200 Pods in turn; one holding arrives late (its timestamps are earlier).
+    for (let i = 0; i < 200; i++) {
+      if (i === 150) continue;
+      w.add({ type: 'ip-assigned', t: T + i * 1000, uid: `u${i}`, pod: `ns/p${i}`, ip: '10.0.0.1' });
+      w.add({ type: 'ip-released', t: T + i * 1000 + 800, uid: `u${i}`, pod: `ns/p${i}`, ip: '10.0.0.1' });
+    }
+    w.add({ type: 'ip-assigned', t: T + 150_000, uid: 'u150', pod: 'ns/p150', ip: '10.0.0.1' });
+    w.add({ type: 'ip-released', t: T + 150_800, uid: 'u150', pod: 'ns/p150', ip: '10.0.0.1' });
+    const m = new TimelineModel();
+    m.apply(w.events);
+    const idx = m.ipIndex(m.ipV.find('10.0.0.1'));
+    assert.equal(idx.ids.n, 200);
+    for (let i = 1; i < idx.ids.n; i++) assert.ok(idx.start(i) >= idx.start(i - 1), 'sorted by start');
+    const k = idx.firstReaching(T + 150_500);
+    assert.equal(m.uidOf(m.sLife.a[idx.ids.a[k]]), 'u150', 'the late holding is found in its place');
+    assert.equal(idx.firstReaching(T + 149_900), k, 'a time between holdings finds the next');
+  });
+
+  it('keeps a bounded history: past maxEvents the longest-gone Pods are dropped, running ones stay', () => {
     const w = new EventWriter();
     w.add({ type: 'ip-assigned', t: T, uid: 'long-running', pod: 'ns/long-running', ip: '10.9.9.9' });
     for (let i = 0; i < 100; i++) {
@@ -74,13 +138,12 @@ describe('timeline model', () => {
     }
     const m = new TimelineModel(100);
     m.apply(w.events);
-    assert.ok(m.events.length <= 125 && m.events.length >= 100, `${m.events.length} events kept`);
-    const oldest = Date.parse(m.events[0].time);
-    assert.ok(m.pods.has('long-running'), 'a Pod still holding its IP is never dropped');
-    assert.ok(!m.pods.has('u0') && m.pods.has('u99'));
-    for (const l of m.pods.values()) if (l.uid !== 'long-running') assert.ok(l.last >= oldest || !l.deleted);
-    for (const list of m.segmentsByIp.values()) for (const sg of list) assert.ok(m.pods.has(sg.uid));
+    assert.ok(m.log.n <= 125 && m.log.n >= 90, `${m.log.n} events kept`);
+    assert.ok(m.findLife('long-running') >= 0, 'a Pod still holding its IP is never dropped');
+    assert.equal(m.findRecentLife('u0'), -1);
+    assert.ok(m.findRecentLife('u99') >= 0);
     assert.equal(m.first, T, 'the running Pod keeps the start of the timeline');
+    assert.equal(m.maxSeq, w.events.at(-1)!.seq, 'still knows what it has seen');
   });
 
   it('orders IPv4 numerically and puts other addresses after', () => {
@@ -95,6 +158,23 @@ describe('timeline model', () => {
     const v = m.structureVersion;
     m.applySummaries([pod('x', 'x', '10.1.1.1', { revision: 'r9' })], []);
     assert.ok(m.structureVersion > v, 'lanes are recomputed');
-    assert.equal(m.lanes({ groupBy: 'pod', filter: '', hideDeleted: false })[0].label, 'demo · Deployment web · rev r9');
+    assert.equal(labels(m, m.lanes({ groupBy: 'pod', filter: '', hideDeleted: false }))[0], 'demo · Deployment web · rev r9');
+  });
+
+  it('holds a 50,000-segment history in columns, and lays it out without sorting what arrived in order', () => {
+    const snap = bigHistory(50_000, 2_000, T, 6 * 3_600_000);
+    const m = TimelineModel.fromSnapshot(packSnapshot(snap));
+    assert.equal(m.segCount, 50_000);
+    assert.equal(m.lifeCount, 50_000);
+    const byIp = m.lanes({ groupBy: 'ip', filter: '', hideDeleted: false });
+    assert.equal(byIp.length, 2_000);
+    const byPod = m.lanes({ groupBy: 'pod', filter: '', hideDeleted: false });
+    assert.equal(byPod.length - byPod.groups.length, 50_000);
+    // Within a group, lanes are in order of first appearance.
+    for (let i = 1; i < byPod.length; i++) {
+      const a = byPod.ids[i - 1];
+      const b = byPod.ids[i];
+      if (a >= 0 && b >= 0) assert.ok(m.lFirst.a[a] <= m.lFirst.a[b]);
+    }
   });
 });

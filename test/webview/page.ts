@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { timelinePageHtml, type HostMessage, type TimelineViewState } from '../../src/core/protocol';
+import type { LifecycleEvent, PodSummary, ServiceSummary, ConnectionState } from '../../src/core/events';
+import { timelinePageHtml, type EventsMessage, type HostMessage, type TimelineViewState } from '../../src/core/protocol';
 
 export const ROOT = join(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist', 'webview');
@@ -85,7 +86,7 @@ export class TimelinePageServer {
       window.__sent = []; window.__csp = []; window.__state = ${JSON.stringify(o.state ?? null)};
       document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
       window.acquireVsCodeApi = () => ({
-        postMessage: (m) => window.__sent.push(JSON.parse(JSON.stringify(m))),
+        postMessage: (m) => { window.__sent.push(JSON.parse(JSON.stringify(m))); if (window.__host) window.__host(m); },
         getState: () => window.__state,
         setState: (s) => { window.__state = s; },
       });
@@ -134,4 +135,19 @@ export async function renderedSeq(page: Page, seq: number): Promise<void> {
 
 export async function sent(page: Page): Promise<{ type: string; [k: string]: unknown }[]> {
   return page.evaluate(() => (window as unknown as { __sent: { type: string }[] }).__sent);
+}
+
+/**
+ * An events message as the host sends it: chained to the previous one by seq (`prevSeq` defaults
+ * to just before the first event, i.e. nothing was missed).
+ */
+export function batch(
+  events: LifecycleEvent[],
+  o: { prevSeq?: number; seq?: number; pods?: PodSummary[]; services?: ServiceSummary[]; connection?: ConnectionState; connectionMessage?: string } = {},
+): EventsMessage {
+  const prevSeq = o.prevSeq ?? (events.length ? events[0].seq - 1 : 0);
+  const m: EventsMessage = { type: 'events', prevSeq, seq: o.seq ?? (events.length ? events[events.length - 1].seq : prevSeq), events, pods: o.pods ?? [], connection: o.connection ?? 'live', now: new Date().toISOString() };
+  if (o.services) m.services = o.services;
+  if (o.connectionMessage !== undefined) m.connectionMessage = o.connectionMessage;
+  return m;
 }

@@ -104,19 +104,28 @@ export function rolloutScenario(start: number): { snapshot: TimelineSnapshot; ro
 /**
  * A long history: `lives` Pod lives over `spanMs`, drawing IPs from a pool of `ipPool` addresses
  * (so IPs are reused, as in a real /24 per node), each with created/ready/terminating/deleted.
+ * `deletedSummaries` bounds the summaries of deleted Pods, as the host does (its default keeps
+ * the 2,000 most recently deleted); by default every life has one.
  */
-export function bigHistory(lives: number, ipPool: number, start: number, spanMs: number, seed = 1): TimelineSnapshot {
+export function bigHistory(lives: number, ipPool: number, start: number, spanMs: number, seed = 1, deletedSummaries = Infinity): TimelineSnapshot {
   // Lifetimes sized so the pool can hold every life: about 70% of an IP's share of the span.
   const meanLife = ((ipPool * spanMs) / lives) * 0.7;
   const rnd = mulberry32(seed);
-  const w = new EventWriter();
+  const events: LifecycleEvent[] = [];
+  // Sort keys: whole milliseconds since `start`, then creation order (2^22 events at most per ms bucket key).
+  const keys: number[] = [];
+  const add = (e: Omit<LifecycleEvent, 'seq' | 'timeSource' | 'time'> & { t: number }) => {
+    const { t, ...rest } = e;
+    keys.push(Math.floor(t - start + 1000) * 4_194_304 + events.length);
+    events.push({ seq: 0, timeSource: 'object', ...rest, time: new Date(t).toISOString() });
+  };
   const pods: PodSummary[] = [];
+  const deleted: { end: number; p: PodSummary }[] = [];
   const freeAt = new Array<number>(ipPool).fill(start);
   const deployments = 40;
-  // Lives are spread evenly over the span; each takes the IP that has been free longest.
-  const order: { t: number; i: number }[] = [];
-  for (let i = 0; i < lives; i++) order.push({ t: start + (i / lives) * spanMs * 0.9, i });
-  for (const { t: t0, i } of order) {
+  // Lives are spread evenly over the span; each takes the IP that has been free longest (of a few probed).
+  for (let i = 0; i < lives; i++) {
+    const t0 = start + (i / lives) * spanMs * 0.9;
     let best = Math.floor(rnd() * ipPool);
     for (let k = 0, probes = Math.min(ipPool, 8); k < probes; k++) {
       const c = Math.floor(rnd() * ipPool);
@@ -134,17 +143,17 @@ export function bigHistory(lives: number, ipPool: number, start: number, spanMs:
     const owner = { kind: 'Deployment', name: dep };
     const life = meanLife * (0.3 + rnd() * 1.4);
     const end = t + life;
-    w.add({ type: 'created', t: t - 300, uid, pod: p, owner, revision: rev });
-    w.add({ type: 'ip-assigned', t, uid, pod: p, ip, node: `node-${best % 50}`, owner, revision: rev });
-    w.add({ type: 'ready', t: t + 800, uid, pod: p, owner, revision: rev });
+    add({ type: 'created', t: t - 300, uid, pod: p, owner, revision: rev });
+    add({ type: 'ip-assigned', t, uid, pod: p, ip, node: `node-${best % 50}`, owner, revision: rev });
+    add({ type: 'ready', t: t + 800, uid, pod: p, owner, revision: rev });
     const ended = end < start + spanMs;
     if (ended) {
-      w.add({ type: 'terminating', t: end - 500, uid, pod: p });
-      w.add({ type: 'ip-released', t: end, uid, pod: p, ip });
-      w.add({ type: 'deleted', t: end + 100, uid, pod: p });
+      add({ type: 'terminating', t: end - 500, uid, pod: p });
+      add({ type: 'ip-released', t: end, uid, pod: p, ip });
+      add({ type: 'deleted', t: end + 100, uid, pod: p });
       freeAt[best] = end + 100;
     } else freeAt[best] = Infinity;
-    pods.push({
+    const summary: PodSummary = {
       uid,
       namespace: `ns-${i % 7}`,
       name,
@@ -158,9 +167,19 @@ export function bigHistory(lives: number, ipPool: number, start: number, spanMs:
       revision: rev,
       node: `node-${best % 50}`,
       phase: 'Running',
-    });
+    };
+    if (ended) deleted.push({ end, p: summary });
+    else pods.push(summary);
   }
-  w.events.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
-  w.events.forEach((e, i) => (e.seq = i + 1));
-  return { scope: { context: 'bench', labelSelector: '' }, connection: 'live', events: w.events, pods, services: [] };
+  if (deletedSummaries < deleted.length) deleted.sort((a, b) => b.end - a.end);
+  for (const d of deleted.slice(0, Math.min(deleted.length, deletedSummaries))) pods.push(d.p);
+  // In time order (the order a watch reports them), numbered as the host would.
+  const order = Float64Array.from(keys).sort();
+  const sorted: LifecycleEvent[] = new Array(order.length);
+  for (let i = 0; i < order.length; i++) {
+    const e = events[order[i] % 4_194_304];
+    e.seq = i + 1;
+    sorted[i] = e;
+  }
+  return { scope: { context: 'bench', labelSelector: '' }, connection: 'live', events: sorted, pods, services: [] };
 }

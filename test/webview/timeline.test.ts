@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { LifecycleEvent } from '../../src/core/events';
-import { ROOT, TimelinePageServer, launch, openTimeline, pageErrors, post, renderedSeq, sent } from './page';
+import { ROOT, TimelinePageServer, batch, launch, openTimeline, pageErrors, post, renderedSeq, sent } from './page';
 import { EventWriter, bigHistory, pod, rolloutScenario, WEB_SERVICE } from './synthetic';
 
 const SHOTS = join(ROOT, 'test-results', 'webview');
@@ -65,7 +65,7 @@ describe('timeline webview (headless Chromium)', function () {
   it('loads under the strict CSP, upgrades the controls and says ready', async () => {
     page = await openTimeline(browser, server);
     await page.waitForFunction(() => (window as unknown as { __sent: unknown[] }).__sent.length > 0);
-    assert.deepEqual(await sent(page), [{ type: 'ready', protocol: 1 }]);
+    assert.deepEqual(await sent(page), [{ type: 'ready', protocol: 2 }]);
     const upgraded = await page.evaluate(() => ['vscode-button', 'vscode-single-select', 'vscode-textfield', 'vscode-checkbox'].map((t) => !!customElements.get(t) && !!document.querySelector(t)?.shadowRoot));
     assert.deepEqual(upgraded, [true, true, true, true]);
     // Lit styles the controls through adoptedStyleSheets, which CSP does not block: a styled button has a size.
@@ -101,9 +101,9 @@ describe('timeline webview (headless Chromium)', function () {
 
     // The rollout arrives in host-sized batches, as the 50 ms batcher would deliver it.
     for (let i = 0; i < sc.rollout.length; i += 5) {
-      const batch = sc.rollout.slice(i, i + 5);
-      const uids = new Set(batch.map((e) => e.uid));
-      await post(page, { type: 'events', events: batch, pods: sc.finalPods.filter((p) => uids.has(p.uid)), services: [sc.finalService], connection: 'live', now: new Date().toISOString() });
+      const b = sc.rollout.slice(i, i + 5);
+      const uids = new Set(b.map((e) => e.uid));
+      await post(page, batch(b, { pods: sc.finalPods.filter((p) => uids.has(p.uid)), services: [sc.finalService] }));
     }
     await renderedSeq(page, sc.rollout[sc.rollout.length - 1].seq);
     const segs = await segments(page);
@@ -116,7 +116,8 @@ describe('timeline webview (headless Chromium)', function () {
     assert.match((await page.textContent('#chart path.reuse-link title')) ?? '', /IP 10\.244\.0\.11 reused: demo\/web-aaa111-1 → demo\/web-bbb222-3/);
     // The Service keeps its ClusterIP; its endpoints are now the new Pods'.
     assert.equal(await page.textContent('#chart .service text.cluster-ip'), '10.96.0.50 · 3 endpoints');
-    assert.equal(await page.locator('#chart .service .endpoint-ticks line').count(), 9);
+    // Its endpoint history: the three old Pods' endpoints ended, the three new ones' are open.
+    assert.equal(await page.locator('#chart rect.endpoint').count(), 6);
     const counts = (await page.textContent('#counts')) ?? '';
     assert.match(counts, /^6 Pods \(3 holding an IP\) · 5 IPs · 1 reused · 1 Services · 46 events/);
     const markers = await page.$$eval('#chart path.marker', (ps) => ps.map((p) => p.getAttribute('class')));
@@ -128,7 +129,7 @@ describe('timeline webview (headless Chromium)', function () {
   it('switches to lanes by IP, filters and hides deleted Pods', async () => {
     page = await openTimeline(browser, server);
     const sc = await liveRollout(page);
-    await post(page, { type: 'events', events: sc.rollout, pods: sc.finalPods, services: [sc.finalService], connection: 'live', now: new Date().toISOString() });
+    await post(page, batch(sc.rollout, { pods: sc.finalPods, services: [sc.finalService] }));
     await renderedSeq(page, sc.rollout[sc.rollout.length - 1].seq);
     await page.click('#group-by');
     await page.click('#group-by [role="option"]:has-text("Lanes by IP")');
@@ -245,7 +246,7 @@ describe('timeline webview (headless Chromium)', function () {
   it('shows a table view with the same events, newest first', async () => {
     page = await openTimeline(browser, server);
     const sc = await liveRollout(page);
-    await post(page, { type: 'events', events: sc.rollout, pods: sc.finalPods, services: [sc.finalService], connection: 'live', now: new Date().toISOString() });
+    await post(page, batch(sc.rollout, { pods: sc.finalPods, services: [sc.finalService] }));
     await renderedSeq(page, sc.rollout[sc.rollout.length - 1].seq);
     assert.equal(await page.isVisible('#table-view'), false);
     await page.click('#table-toggle');
@@ -280,7 +281,7 @@ describe('timeline webview (headless Chromium)', function () {
     page = await openTimeline(browser, server);
     const sc = await liveRollout(page);
     await page.click('#pause');
-    await post(page, { type: 'events', events: sc.rollout, pods: sc.finalPods, services: [sc.finalService], connection: 'live', now: new Date().toISOString() });
+    await post(page, batch(sc.rollout, { pods: sc.finalPods, services: [sc.finalService] }));
     await page.waitForFunction((n) => document.getElementById('app')!.dataset.queued === String(n), sc.rollout.length);
     assert.equal((await segments(page)).length, 3);
     assert.equal(await page.textContent('#pause'), 'Resume');
@@ -293,12 +294,12 @@ describe('timeline webview (headless Chromium)', function () {
     page = await openTimeline(browser, server);
     const sc = await liveRollout(page);
     const from = Date.now() - 12_000;
-    const gap: LifecycleEvent = { seq: 100, type: 'gap', time: new Date(from + 8000).toISOString(), timeSource: 'arrival', from: new Date(from).toISOString(), to: new Date(from + 8000).toISOString(), reason: 'watch closed: connection reset' };
-    await post(page, { type: 'events', events: [], pods: [], services: [sc.finalService], connection: 'reconnecting', connectionMessage: 'Pods: backoff', now: new Date().toISOString() });
+    const gap: LifecycleEvent = { seq: 16, type: 'gap', time: new Date(from + 8000).toISOString(), timeSource: 'arrival', from: new Date(from).toISOString(), to: new Date(from + 8000).toISOString(), reason: 'watch closed: connection reset' };
+    await post(page, batch([], { prevSeq: 15, services: [sc.finalService], connection: 'reconnecting', connectionMessage: 'Pods: backoff' }));
     await page.waitForFunction(() => document.getElementById('connection')!.dataset.state === 'reconnecting');
     assert.match((await page.textContent('#connection')) ?? '', /— reconnecting: Pods: backoff$/);
-    await post(page, { type: 'events', events: [gap], pods: [], services: [sc.finalService], connection: 'live', now: new Date().toISOString() });
-    await renderedSeq(page, 100);
+    await post(page, batch([gap], { services: [sc.finalService] }));
+    await renderedSeq(page, 16);
     assert.equal(await page.getAttribute('#connection', 'data-state'), 'live');
     const band = await page.$eval('#chart rect.gap', (r) => ({ w: Number(r.getAttribute('width')), title: r.querySelector('title')?.textContent }));
     assert.ok(band.w > 20, `the 8 s gap is ${band.w} px wide`);
@@ -309,7 +310,7 @@ describe('timeline webview (headless Chromium)', function () {
   it('reports a malformed message instead of drawing it', async () => {
     page = await openTimeline(browser, server);
     await liveRollout(page);
-    await post(page, { type: 'events', events: [{ seq: 99, type: 'teleported', time: 'now' }], pods: [], services: [], connection: 'live', now: new Date().toISOString() });
+    await post(page, { type: 'events', prevSeq: 15, seq: 16, events: [{ seq: 16, type: 'teleported', time: 'now' }], pods: [], services: [], connection: 'live', now: new Date().toISOString() });
     await page.waitForFunction(() => document.getElementById('notice')!.textContent !== '');
     assert.match((await page.textContent('#notice')) ?? '', /Ignored a malformed update: message\.events\[0\]\.type: 'teleported' is not one of/);
     const logs = (await sent(page)).filter((m) => m.type === 'log');
@@ -388,6 +389,133 @@ describe('timeline webview (headless Chromium)', function () {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('notices a missed message: marks the place, asks for a fresh snapshot once, and is whole after it', async () => {
+    page = await openTimeline(browser, server);
+    const sc = await liveRollout(page);
+    const pods = { pods: sc.finalPods, services: [sc.finalService] };
+    // The chain: the snapshot ends at 15; 16–20 arrive; the message with 21–25 is lost.
+    await post(page, batch(sc.rollout.slice(0, 5), pods));
+    await renderedSeq(page, 20);
+    assert.equal((await sent(page)).filter((m) => m.type === 'request-snapshot').length, 0, 'no gap, no request');
+    await post(page, batch(sc.rollout.slice(10, 15), pods));
+    await post(page, batch(sc.rollout.slice(18, 20), { ...pods, prevSeq: 33 }));
+    await page.waitForFunction(() => document.querySelector('#chart rect.missed-updates') !== null);
+    const requests = (await sent(page)).filter((m) => m.type === 'request-snapshot');
+    assert.equal(requests.length, 1, 'one request while the snapshot is on its way, though two holes were seen');
+    assert.match(String(requests[0].reason), /^missed seq 21–25 \(last seen 20, next message after 25\)$/);
+    assert.match((await page.textContent('#notice')) ?? '', /^Missed updates from the host \(seq 31–33\); reloading$/, 'the notice names the latest hole');
+    const marks = await page.$$eval('#chart rect.missed-updates', (rs) => rs.map((r) => ({ seqs: r.getAttribute('data-seqs'), title: r.querySelector('title')?.textContent ?? '', w: Number(r.getAttribute('width')) })));
+    assert.deepEqual(marks.map((x) => x.seqs), ['21–25', '31–33']);
+    assert.ok(marks.every((x) => x.w >= 3), 'visible even when the hole is a few milliseconds');
+    assert.match(marks[0].title, /^Missed updates from the host \(seq 21–25\) between .* and .*: a fresh snapshot was requested$/);
+    // The host answers with everything; the view is whole again and the marks stay, saying so.
+    const all = { ...sc.snapshot, events: [...sc.snapshot.events, ...sc.rollout], pods: sc.finalPods, services: [sc.finalService] };
+    await post(page, { type: 'snapshot', snapshot: all, seq: sc.rollout.at(-1)!.seq, now: new Date().toISOString(), live: true });
+    await renderedSeq(page, sc.rollout.at(-1)!.seq);
+    assert.equal((await segments(page)).length, 6);
+    assert.match((await page.textContent('#notice')) ?? '', /^Reloaded from a fresh snapshot after missed updates/);
+    assert.match((await page.$eval('#chart rect.missed-updates title', (t) => t.textContent)) ?? '', /reloaded from a fresh snapshot at /);
+    // The chain goes on from the snapshot's seq: no new hole.
+    const next: LifecycleEvent = { seq: sc.rollout.at(-1)!.seq + 1, type: 'scheduled', time: new Date().toISOString(), timeSource: 'arrival', uid: 'new-1', pod: 'demo/web-bbb222-1', node: 'node-b' };
+    await post(page, batch([next]));
+    await renderedSeq(page, next.seq);
+    assert.equal((await sent(page)).filter((m) => m.type === 'request-snapshot').length, 1);
+    // And the host hears, for each message, that it was taken in (its flow control).
+    const acks = (await sent(page)).filter((m) => m.type === 'drawn').map((m) => m.seq as number);
+    assert.ok(acks.includes(next.seq), `acks: ${acks.join(', ')}`);
+    assert.deepEqual(pageErrors(page), []);
+  });
+
+  it('takes a snapshot that came while paused as the new start of the chain (no false alarm)', async () => {
+    page = await openTimeline(browser, server);
+    const sc = await liveRollout(page);
+    await page.click('#pause');
+    const all = { ...sc.snapshot, events: [...sc.snapshot.events, ...sc.rollout.slice(0, 10)], pods: sc.finalPods, services: [sc.finalService] };
+    await post(page, { type: 'snapshot', snapshot: all, seq: 25, now: new Date().toISOString(), live: true });
+    await post(page, batch(sc.rollout.slice(10, 20), { pods: sc.finalPods }));
+    await page.waitForFunction(() => document.getElementById('app')!.dataset.queued === '10');
+    await page.click('#pause');
+    await renderedSeq(page, 35);
+    assert.equal((await sent(page)).filter((m) => m.type === 'request-snapshot').length, 0);
+    assert.equal(await page.locator('#chart rect.missed-updates').count(), 0);
+  });
+
+  it('keeps the current IP readable when its segment is too short to hold it', async () => {
+    page = await openTimeline(browser, server);
+    await liveRollout(page);
+    // A Pod that got its IP a moment ago: its segment is a sliver at "now", near the right edge.
+    const t = Date.now();
+    const owner = { kind: 'Deployment', name: 'web' };
+    const fresh: LifecycleEvent[] = [
+      { seq: 16, type: 'created', time: new Date(t - 400).toISOString(), timeSource: 'object', uid: 'fresh', pod: 'demo/web-aaa111-9', owner, revision: 'aaa111' },
+      { seq: 17, type: 'ip-assigned', time: new Date(t - 200).toISOString(), timeSource: 'object', uid: 'fresh', pod: 'demo/web-aaa111-9', ip: '10.244.0.99', node: 'node-a', owner, revision: 'aaa111' },
+    ];
+    await post(page, batch(fresh, { pods: [pod('fresh', 'web-aaa111-9', '10.244.0.99', { revision: 'aaa111' })] }));
+    await renderedSeq(page, 17);
+    const inColumn = await page.$$eval('#chart text.current-ip.in-column', (ts) => ts.map((x) => ({ key: x.getAttribute('data-key'), text: x.textContent, x: Number(x.getAttribute('x')) })));
+    assert.deepEqual(inColumn.map((x) => [x.key, x.text]), [['pod:fresh', '10.244.0.99']], 'pinned in the label column (no room right of "now")');
+    // Its lane label makes room for it rather than running under it.
+    const label = await page.$eval('#chart text.lane-label[data-key="pod:fresh"]', (x) => x.textContent);
+    assert.equal(label, 'web-aaa111-9');
+    // The long-running Pods show their IP inside their segments: nothing pinned for them.
+    assert.equal(await page.locator('#chart text.current-ip[data-key="pod:old-1"]').count(), 0);
+    assert.ok((await segments(page)).some((x) => x.uid === 'old-1'));
+    // With room right of the segment (the window reaches past now), the IP sits at its end instead.
+    await page.evaluate(() => {
+      const v = window.podIpLensView!;
+      const [a] = v.visibleDomain;
+      v.showWindow(a, Date.now() + 20_000);
+    });
+    await page.waitForFunction(() => document.querySelector('#chart text.current-ip.at-edge') !== null);
+    const atEdge = await page.$eval('#chart text.current-ip.at-edge', (x) => ({ uid: x.getAttribute('data-uid'), text: x.textContent, x: Number(x.getAttribute('x')) }));
+    const seg = await page.$eval('#chart g.segment[data-uid="fresh"] rect', (r) => Number(r.getAttribute('x')) + Number(r.getAttribute('width')));
+    assert.equal(atEdge.uid, 'fresh');
+    assert.equal(atEdge.text, '10.244.0.99');
+    assert.ok(atEdge.x >= seg && atEdge.x - seg < 8, `pinned just right of the segment's end (${seg} → ${atEdge.x})`);
+    assert.equal(await page.locator('#chart text.current-ip.in-column').count(), 0);
+    await page.screenshot({ path: join(SHOTS, 'current-ip.png') });
+  });
+
+  it('draws the Service as one ClusterIP bar with its endpoint history under it', async () => {
+    page = await openTimeline(browser, server);
+    const sc = await liveRollout(page);
+    await post(page, batch(sc.rollout, { pods: sc.finalPods, services: [sc.finalService] }));
+    await renderedSeq(page, sc.rollout.at(-1)!.seq);
+    const bars = await page.$$eval('#chart .service rect.cluster-ip-bar', (rs) => rs.map((r) => ({ x: Number(r.getAttribute('x')), w: Number(r.getAttribute('width')) })));
+    assert.equal(bars.length, 1, 'the ClusterIP is one unbroken bar');
+    const eps = await page.$$eval('#chart rect.endpoint', (rs) =>
+      rs.map((r) => ({ ip: r.getAttribute('data-ip'), uid: r.getAttribute('data-uid'), open: r.getAttribute('data-open'), x0: Number(r.getAttribute('x')), x1: Number(r.getAttribute('x')) + Number(r.getAttribute('width')), y: Number(r.getAttribute('y')), title: r.querySelector('title')?.textContent ?? '' })),
+    );
+    assert.deepEqual(eps.map((e) => `${e.uid} ${e.ip} ${e.open}`).sort(), ['new-1 10.244.0.21 true', 'new-2 10.244.0.22 true', 'new-3 10.244.0.11 true', 'old-1 10.244.0.11 false', 'old-2 10.244.0.12 false', 'old-3 10.244.0.13 false']);
+    // Under the bar, in rows: never more rows than endpoints at once (three, and one more while the rollout overlaps).
+    const rows = new Set(eps.map((e) => e.y));
+    assert.ok(rows.size >= 3 && rows.size <= 4, `${rows.size} rows`);
+    assert.ok(eps.every((e) => e.y > 0), 'below the axis');
+    // Old endpoints end when they were removed; new ones reach the bar's end (now).
+    const bar = bars[0];
+    for (const e of eps) {
+      if (e.open === 'true') assert.ok(Math.abs(e.x1 - (bar.x + bar.w)) < 3, `${e.ip} open until now`);
+      else assert.ok(e.x1 < bar.x + bar.w - 20, `${e.ip} ended before now`);
+    }
+    // Endpoints of the same row do not overlap.
+    for (const y of rows) {
+      const inRow = eps.filter((e) => e.y === y).sort((a, b) => a.x0 - b.x0);
+      for (let i = 1; i < inRow.length; i++) assert.ok(inRow[i].x0 >= inRow[i - 1].x1 - 1, `row ${y} overlaps`);
+    }
+    assert.match(eps.find((e) => e.uid === 'new-1')!.title, /^Endpoint 10\.244\.0\.21 \(demo\/web-bbb222-1\) of Service demo\/web: from .* until now$/);
+    assert.match(eps.find((e) => e.uid === 'old-2')!.title, /^Endpoint 10\.244\.0\.12 \(demo\/web-aaa111-2\) of Service demo\/web: from .* to .*$/);
+    // Hovering one says the same; hovering the bar names the Service and its endpoints now.
+    const box = (await page.locator('#chart rect.endpoint[data-uid="new-2"]').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForSelector('#tooltip:not([hidden])');
+    assert.match((await page.textContent('#tooltip')) ?? '', /Endpoint 10\.244\.0\.22 \(demo\/web-bbb222-2\)/);
+    const barBox = (await page.locator('#chart .service rect.cluster-ip-bar').boundingBox())!;
+    await page.mouse.move(barBox.x + barBox.width / 2, barBox.y + barBox.height / 2);
+    await page.waitForFunction(() => document.getElementById('tooltip')!.textContent!.includes('Endpoints now'));
+    assert.match((await page.textContent('#tooltip')) ?? '', /ClusterIP: 10\.96\.0\.50.*Endpoints now: 10\.244\.0\.21, 10\.244\.0\.22, 10\.244\.0\.11/);
+    await page.screenshot({ path: join(SHOTS, 'service-endpoints.png') });
   });
 
   it('follows the VS Code theme, including high contrast', async () => {

@@ -26,79 +26,180 @@ export interface JsonStreamResult {
   error?: JsonStreamError;
 }
 
+/** All values of a text at once (the reader below, fed the whole text). */
 export function parseConcatenatedJson(text: string): JsonStreamResult {
-  const values: JsonValueAt[] = [];
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
-  const pos = (offset: number): { line: number; column: number } => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - lineStarts[lo] + 1 };
-  };
-  const fail = (message: string, offset: number): JsonStreamResult => {
-    const p = pos(offset);
-    return { values, error: new JsonStreamError(message, p.line, p.column, offset) };
-  };
+  const r = new ConcatenatedJsonReader();
+  const values = [...r.push(text)];
+  const error = r.end();
+  return error ? { values, error } : { values };
+}
 
-  let i = 0;
-  const n = text.length;
-  // A UTF-8 byte order mark is not content.
-  if (text.charCodeAt(0) === 0xfeff) i = 1;
-  while (i < n) {
-    const c = text[i];
-    if (c === ' ' || c === '\n' || c === '\r' || c === '\t') {
-      i++;
-      continue;
-    }
-    if (c !== '{' && c !== '[') {
-      return fail(`expected the start of a JSON object ('{'), found ${describe(text, i)}`, i);
-    }
-    const start = i;
-    let depth = 0;
-    let inString = false;
-    let end = -1;
-    for (; i < n; i++) {
-      const ch = text.charCodeAt(i);
-      if (inString) {
-        if (ch === 92 /* \ */) i++;
-        else if (ch === 34 /* " */) inString = false;
-        continue;
+/**
+ * The same, for text that arrives in pieces (a file read in chunks, a pipe): `push` yields each
+ * value as soon as it is complete, so only one value's text is held at a time, not the input.
+ * Speed: string contents (most of kubectl's output) are skipped with indexOf, not char by char.
+ */
+export class ConcatenatedJsonReader {
+  private buf = '';
+  /** Offset in the whole input of buf[0]. */
+  private base = 0;
+  /** Where scanning resumes in buf. */
+  private i = 0;
+  /** Start of the value being read, in buf; -1 between values. */
+  private start = -1;
+  private depth = 0;
+  private inString = false;
+  /** Line of position i, and the offset (in the input) where that line starts. */
+  private line = 1;
+  private lineStart = 0;
+  private startLine = 0;
+  private startColumn = 0;
+  private failed?: JsonStreamError;
+  /** Position in buf of the next newline at or after the scan (kubectl's lines can be megabytes long). */
+  private nextNl = -1;
+
+  *push(chunk: string): Generator<JsonValueAt> {
+    if (this.failed) return;
+    // buf holds only the value being read (if any); positions i and start are relative to it.
+    const s = this.buf.length ? this.buf + chunk : chunk;
+    this.buf = s;
+    this.nextNl = -1;
+    const n = s.length;
+    let i = this.i;
+    while (i < n) {
+      if (this.start < 0) {
+        const c = s.charCodeAt(i);
+        if (c === 32 || c === 9 || c === 13) {
+          i++;
+          continue;
+        }
+        if (c === 10) {
+          i++;
+          this.line++;
+          this.lineStart = this.base + i;
+          continue;
+        }
+        // A UTF-8 byte order mark is not content.
+        if (c === 0xfeff && this.base + i === 0) {
+          i++;
+          continue;
+        }
+        if (c !== 123 && c !== 91) {
+          this.fail(`expected the start of a JSON object ('{'), found ${describe(s, i)}`, this.base + i, this.line, this.base + i - this.lineStart + 1);
+          return;
+        }
+        // Fast path: kubectl prints each watch event as one compact line. A complete line that
+        // closes what it opens is tried as one value; anything else (pretty-printed, two values
+        // on a line, bad JSON) is read by the scanner below, which also reports errors.
+        let nl = this.nextNl;
+        if (nl < i) {
+          const k = s.indexOf('\n', i);
+          nl = this.nextNl = k < 0 ? Infinity : k;
+        }
+        if (nl !== Infinity) {
+          let e = nl;
+          while (e > i && (s.charCodeAt(e - 1) === 13 || s.charCodeAt(e - 1) === 32)) e--;
+          const last = s.charCodeAt(e - 1);
+          if (e - i > 1 && ((c === 123 && last === 125) || (c === 91 && last === 93))) {
+            let value: unknown;
+            let ok = true;
+            try {
+              value = JSON.parse(s.slice(i, e));
+            } catch {
+              ok = false;
+            }
+            if (ok) {
+              yield { value, line: this.line, column: this.base + i - this.lineStart + 1, offset: this.base + i };
+              i = e;
+              continue;
+            }
+          }
+        }
+        this.start = i;
+        this.startLine = this.line;
+        this.startColumn = this.base + i - this.lineStart + 1;
+        this.depth = 0;
+        this.inString = false;
       }
-      if (ch === 34) inString = true;
-      else if (ch === 123 || ch === 91) depth++;
-      else if (ch === 125 || ch === 93) {
-        depth--;
-        if (depth === 0) {
-          end = i + 1;
+      if (this.inString) {
+        const q = s.indexOf('"', i);
+        const to = q < 0 ? n : q;
+        this.countLines(s, i, to);
+        if (q < 0) {
+          i = n;
           break;
         }
+        // An odd run of backslashes before it escapes the quote.
+        let b = q - 1;
+        while (b >= this.start && s.charCodeAt(b) === 92) b--;
+        i = q + 1;
+        if ((q - 1 - b) % 2 === 0) this.inString = false;
+        continue;
+      }
+      const c = s.charCodeAt(i++);
+      if (c === 34) this.inString = true;
+      else if (c === 123 || c === 91) this.depth++;
+      else if (c === 125 || c === 93) {
+        if (--this.depth === 0) {
+          const value = this.parse(s, this.start, i);
+          if (this.failed) return;
+          yield { value, line: this.startLine, column: this.startColumn, offset: this.base + this.start };
+          this.start = -1;
+        }
+      } else if (c === 10) {
+        this.line++;
+        this.lineStart = this.base + i;
       }
     }
-    if (end < 0) {
-      const p = pos(start);
-      return fail(`input ends inside the JSON value that starts at line ${p.line}, column ${p.column} (truncated?)`, n);
+    // Keep only what is still needed: the value being read, or nothing.
+    const keep = this.start >= 0 ? this.start : i;
+    this.buf = s.slice(keep);
+    this.base += keep;
+    this.i = i - keep;
+    if (this.start >= 0) this.start = 0;
+  }
+
+  /** The input is complete: an error if it stopped inside a value (or earlier), else undefined. */
+  end(): JsonStreamError | undefined {
+    if (!this.failed && this.start >= 0) {
+      this.fail(`input ends inside the JSON value that starts at line ${this.startLine}, column ${this.startColumn} (truncated?)`, this.base + this.buf.length, this.line, this.base + this.buf.length - this.lineStart + 1);
     }
-    const slice = text.slice(start, end);
-    let value: unknown;
+    return this.failed;
+  }
+
+  private countLines(s: string, from: number, to: number): void {
+    let k = this.nextNl;
+    if (k < from) k = s.indexOf('\n', from);
+    while (k >= 0 && k < to) {
+      this.line++;
+      this.lineStart = this.base + k + 1;
+      k = s.indexOf('\n', k + 1);
+    }
+    this.nextNl = k < 0 ? Infinity : k;
+  }
+
+  private parse(s: string, start: number, end: number): unknown {
+    const slice = s.slice(start, end);
     try {
-      value = JSON.parse(slice);
+      return JSON.parse(slice);
     } catch (e) {
       // V8 reports "... at position N" (within the slice); translate it to a position in the input.
       const m = /position (\d+)/.exec(String((e as Error).message));
-      const at = m ? start + Number(m[1]) : start;
+      const at = m ? Number(m[1]) : 0;
       const detail = String((e as Error).message).replace(/\s*in JSON at position \d+.*$/s, '').replace(/ \(line \d+ column \d+\)$/, '');
-      return fail(`invalid JSON: ${detail}`, at);
+      const before = slice.slice(0, at);
+      const nl = before.lastIndexOf('\n');
+      let line = this.startLine;
+      for (let k = before.indexOf('\n'); k >= 0; k = before.indexOf('\n', k + 1)) line++;
+      const column = nl < 0 ? this.startColumn + at : at - nl;
+      this.fail(`invalid JSON: ${detail}`, this.base + start + at, line, column);
+      return undefined;
     }
-    const p = pos(start);
-    values.push({ value, line: p.line, column: p.column, offset: start });
-    i = end;
   }
-  return { values };
+
+  private fail(message: string, offset: number, line: number, column: number): void {
+    this.failed = new JsonStreamError(message, line, column, offset);
+  }
 }
 
 function describe(text: string, i: number): string {

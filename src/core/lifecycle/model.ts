@@ -11,6 +11,7 @@ import type {
   ConnectionState,
   LifecycleEvent,
   LifecycleEventType,
+  OwnerRef,
   PodSummary,
   ServiceSummary,
   TimelineSnapshot,
@@ -30,13 +31,24 @@ import {
 } from './objects';
 
 export interface LifecycleModelOptions {
-  /** Events kept for snapshots and queries; the oldest are dropped beyond this. */
+  /**
+   * Events of the history of Pods that are gone (and of gaps and endpoint changes) kept at most.
+   * Live Pods' events are never dropped. Default: what `maxHistoryBytes` allows.
+   */
   maxEvents?: number;
-  /** Deleted Pod lives kept (summaries and tombstones); live Pods are always kept. */
+  /** Memory for the history of gone Pods (estimated per event and tenure); default 64 MiB. */
+  maxHistoryBytes?: number;
+  /** The history of a Pod that has been gone for longer than this is dropped; default 24 hours. */
+  maxAgeMs?: number;
+  /** Summaries of deleted Pods kept (what a snapshot lists); live Pods are always kept. */
   maxDeletedPods?: number;
-  /** IP tenures kept for `holdersOf`; the oldest closed ones are dropped beyond this. */
+  /** Closed IP tenures of gone Pods kept for `holdersOf`; tenures of live Pods are always kept. */
   maxTenures?: number;
 }
+
+/** What one retained event costs in memory, roughly (object, ISO time, shared strings); for `maxHistoryBytes`. */
+export const EVENT_BYTES_ESTIMATE = 240;
+const TENURE_BYTES_ESTIMATE = 160;
 
 /** One Pod's hold on one IP. `to` is absent while it still holds it. */
 export interface IpTenure {
@@ -59,49 +71,146 @@ export class ModelInputError extends Error {}
 
 interface PodState {
   summary: PodSummary;
+  /** `namespace/name`, shared by every event of this life. */
+  key: string;
   resourceVersion?: string;
   /** IPs the model considers held. Differs from status when status briefly empties (see `upsert`). */
   held: string[];
   everReady: boolean;
+  /** Events recorded for this life, for the history budget once it is gone. */
+  events: number;
+  /** Its tenures, so they leave with its history. */
+  tenures: IpTenure[];
 }
 
 interface SliceState {
   namespace: string;
   service: string;
   /** Ready endpoint address → the Pod behind it, when the slice names it. */
-  ready: Map<string, { uid?: string; pod?: string }>;
+  ready: Map<string, Who>;
 }
+
+type Who = { uid?: string; pod?: string };
 
 interface ServiceState {
   summary: ServiceSummary;
   /** Selects at least one Pod this model has seen. Sticky until the selector changes. */
   relevant: boolean;
   /** Endpoint IPs already announced with `endpoint-added`. */
-  announced: Map<string, { uid?: string; pod?: string }>;
+  announced: Map<string, Who>;
+}
+
+/** Ready addresses of one Service over all its slices; `refs` counts the slices naming the address. */
+type EndpointSet = Map<string, { who: Who; refs: number }>;
+
+/** A gone Pod's history, in the order Pods went. */
+interface GoneLife {
+  uid: string;
+  /** Arrival time of the deletion (ms). */
+  at: number;
+  events: number;
+  tenures: IpTenure[];
 }
 
 const TERMINAL_PHASES = new Set(['Succeeded', 'Failed']);
 
+/**
+ * One copy of a repeated value: a cluster's Pods share namespaces, nodes, phases, owners, label
+ * sets and, in bursts, timestamps, but every watch event parses them as new strings and objects.
+ * Bounded: past `max` entries it starts over (only sharing is lost, never a value).
+ */
+class Interner<T> {
+  private readonly m = new Map<string, T>();
+  constructor(private readonly max: number) {}
+  get(key: string, make: () => T): T {
+    let v = this.m.get(key);
+    if (v === undefined) {
+      if (this.m.size >= this.max) this.m.clear();
+      v = make();
+      this.m.set(key, v);
+    }
+    return v;
+  }
+}
+
+class StringInterner extends Interner<string> {
+  str(s: string): string {
+    return this.get(s, () => s);
+  }
+}
+
+/** A FIFO with O(1) shift: an array and a head index, compacted when the head passes half. */
+class Queue<T> {
+  private items: T[] = [];
+  private head = 0;
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  push(x: T): void {
+    this.items.push(x);
+  }
+  peek(): T | undefined {
+    return this.items[this.head];
+  }
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const x = this.items[this.head];
+    this.items[this.head++] = undefined as T;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return x;
+  }
+}
+
 export class LifecycleModel {
   private seq = 0;
+  /** Events in seq order; may hold dropped ones until the next compaction (see `compact`). */
   private events: LifecycleEvent[] = [];
   private readonly pods = new Map<string, PodState>();
   /** Deleted UIDs in deletion order, for bounding the summaries kept. */
-  private readonly deletedOrder: string[] = [];
+  private readonly deletedOrder = new Queue<string>();
   /** Deleted UIDs (bounded, far more than summaries since they are small) so a late update cannot resurrect a life. */
   private readonly tombstones = new Set<string>();
   private readonly tenuresByIp = new Map<string, IpTenure[]>();
-  private tenureCount = 0;
   private readonly services = new Map<string, ServiceState>();
   private readonly slices = new Map<string, SliceState>();
-  private readonly maxEvents: number;
+  private readonly endpoints = new Map<string, EndpointSet>();
+  /** Gone Pods whose history is still kept, oldest first. */
+  private readonly gone = new Queue<GoneLife>();
+  /** Closed tenures of gone Pods, oldest first (for `maxTenures`). */
+  private readonly goneTenures = new Queue<IpTenure>();
+  private goneTenureCount = 0;
+  /** Events not owned by a Pod life (gaps, endpoint changes of unknown Pods), in seq order. */
+  private readonly loose = new Queue<LifecycleEvent>();
+  /** Events kept that belong to gone Pods or to no Pod: what the history budget counts. */
+  private historyEvents = 0;
+  /** UIDs whose events are dropped but still in `events`, and events dropped without a UID. */
+  private readonly droppedUids = new Set<string>();
+  private readonly looseEvents = new WeakSet<LifecycleEvent>();
+  private readonly droppedLoose = new Set<LifecycleEvent>();
+  private droppedInArray = 0;
+  /** UIDs of every life that has events in `events` (live, gone and kept, or dropped-pending). */
+  private readonly owners = new Map<string, PodState | GoneLife>();
+  private latestArrival = -Infinity;
+  private servicesVer = 0;
+  private readonly words = new StringInterner(50_000);
+  private readonly times = new StringInterner(4096);
+  private readonly labelSets = new Interner<Record<string, string>>(10_000);
+  private readonly ownerRefs = new Interner<OwnerRef>(10_000);
+  private readonly maxHistoryEvents: number;
+  private readonly maxAgeMs: number;
   private readonly maxDeletedPods: number;
   private readonly maxTenures: number;
 
   constructor(options: LifecycleModelOptions = {}) {
-    this.maxEvents = Math.max(1, options.maxEvents ?? 20000);
+    const bytes = options.maxHistoryBytes ?? 64 * 1024 * 1024;
+    const byBytes = Math.floor(bytes / EVENT_BYTES_ESTIMATE);
+    this.maxHistoryEvents = Math.max(1, Math.min(options.maxEvents ?? byBytes, options.maxHistoryBytes !== undefined ? byBytes : Infinity));
+    this.maxAgeMs = options.maxAgeMs ?? 24 * 3_600_000;
     this.maxDeletedPods = Math.max(0, options.maxDeletedPods ?? 2000);
-    this.maxTenures = Math.max(1, options.maxTenures ?? 20000);
+    this.maxTenures = Math.max(0, options.maxTenures ?? Math.floor(bytes / TENURE_BYTES_ESTIMATE));
   }
 
   // ---------------------------------------------------------------- Pods
@@ -113,6 +222,7 @@ export class LifecycleModel {
     if (!pod.metadata?.name) throw new ModelInputError(`Pod with uid ${uid} has no metadata.name`);
     const out: LifecycleEvent[] = [];
     if (this.tombstones.has(uid)) return out;
+    this.arrived(arrival);
     if (type === 'DELETED') {
       // The final object can carry changes we never saw (deletionTimestamp, last status): record them first.
       this.upsert(pod, arrival, out);
@@ -135,10 +245,11 @@ export class LifecycleModel {
       const uid = p?.metadata?.uid;
       if (uid) present.add(uid);
     }
+    this.arrived(arrival);
     for (const [uid, st] of this.pods) {
       if (!st.summary.deleted && !present.has(uid)) this.remove(uid, arrival, true, out);
     }
-    for (const p of pods) out.push(...this.applyPod('MODIFIED', p, arrival));
+    for (const p of pods) for (const e of this.applyPod('MODIFIED', p, arrival)) out.push(e);
     return out;
   }
 
@@ -146,51 +257,53 @@ export class LifecycleModel {
     const meta = pod.metadata!;
     const uid = meta.uid!;
     let st = this.pods.get(uid);
-    const arrivalIso = arrival.toISOString();
     if (st && meta.resourceVersion && st.resourceVersion === meta.resourceVersion) return;
-    const labels = { ...(meta.labels ?? {}) };
-    const owner = ownerOf(meta.ownerReferences, labels);
-    const revision = labels['pod-template-hash'];
+    const arrivalIso = arrival.toISOString();
+    const labels = meta.labels ?? {};
+    const found = ownerOf(meta.ownerReferences, labels);
+    const owner = found && this.ownerRefs.get(`${found.kind}/${found.name}`, () => found);
+    const rev = labels['pod-template-hash'];
+    const revision = rev === undefined ? undefined : this.words.str(rev);
     const hostNetwork = pod.spec?.hostNetwork === true;
     if (!st) {
-      const created = toIso(meta.creationTimestamp);
-      st = {
-        summary: {
-          uid,
-          namespace: meta.namespace ?? '',
-          name: meta.name ?? '',
-          ips: [],
-          ready: false,
-          terminating: false,
-          deleted: false,
-          hostNetwork,
-          labels,
-          owner,
-          revision,
-          createdAt: created,
-        },
-        held: [],
-        everReady: false,
+      const created = this.time(toIso(meta.creationTimestamp));
+      const summary: PodSummary = {
+        uid,
+        namespace: this.words.str(meta.namespace ?? ''),
+        name: meta.name ?? '',
+        ips: [],
+        ready: false,
+        terminating: false,
+        deleted: false,
+        hostNetwork,
+        labels: this.labelSet(labels),
+        owner,
+        revision,
+        createdAt: created,
       };
+      st = { summary, key: key(summary), held: [], everReady: false, events: 0, tenures: [] };
       this.pods.set(uid, st);
+      this.owners.set(uid, st);
       this.push(out, st, 'created', created ?? arrivalIso, created ? 'object' : 'arrival');
       this.podAppeared(st.summary, arrival, out);
     }
     const s = st.summary;
     st.resourceVersion = meta.resourceVersion;
-    const labelsChanged = !sameRecord(s.labels, labels);
-    s.labels = labels;
-    s.owner = owner;
+    if (!sameRecord(s.labels, labels)) {
+      s.labels = this.labelSet(labels);
+      this.podAppeared(s, arrival, out);
+    }
+    // Kept as the same object while unchanged: every event of the life shares it.
+    if (s.owner?.kind !== owner?.kind || s.owner?.name !== owner?.name) s.owner = owner;
     s.revision = revision;
     s.hostNetwork = hostNetwork;
-    if (pod.status?.phase) s.phase = pod.status.phase;
-    if (pod.status?.hostIP) s.hostIP = pod.status.hostIP;
-    if (labelsChanged) this.podAppeared(s, arrival, out);
+    if (pod.status?.phase && pod.status.phase !== s.phase) s.phase = this.words.str(pod.status.phase);
+    if (pod.status?.hostIP && pod.status.hostIP !== s.hostIP) s.hostIP = this.words.str(pod.status.hostIP);
 
     const node = pod.spec?.nodeName;
     if (node && node !== s.node) {
-      s.node = node;
-      const t = conditionTime(pod.status?.conditions, 'PodScheduled', 'True');
+      s.node = this.words.str(node);
+      const t = this.time(conditionTime(pod.status?.conditions, 'PodScheduled', 'True'));
       this.push(out, st, 'scheduled', t ?? arrivalIso, t ? 'object' : 'arrival', { node });
     }
 
@@ -201,11 +314,13 @@ export class LifecycleModel {
     // names a different address.
     if (reported.length > 0) {
       for (const ip of st.held.filter((ip) => !reported.includes(ip))) this.release(st, ip, arrivalIso, 'arrival', false, out);
-      const tAssign = conditionTime(pod.status?.conditions, 'PodReadyToStartContainers', 'True');
-      for (const ip of reported.filter((ip) => !st!.held.includes(ip))) {
-        this.assign(st, ip, tAssign ?? arrivalIso, tAssign ? 'object' : 'arrival', arrivalIso, out);
+      const fresh = reported.filter((ip) => !st!.held.includes(ip));
+      if (fresh.length) {
+        const tAssign = this.time(conditionTime(pod.status?.conditions, 'PodReadyToStartContainers', 'True'));
+        for (const ip of fresh) this.assign(st, ip, tAssign ?? arrivalIso, tAssign ? 'object' : 'arrival', arrivalIso, out);
       }
-      s.ips = [...st.held];
+      // `held` is replaced, never changed in place, so the summary may share it.
+      s.ips = st.held;
     }
 
     const readyCond = findCondition(pod.status?.conditions, 'Ready');
@@ -215,7 +330,7 @@ export class LifecycleModel {
       // Never-ready Pods get no `unready`: it marks losing readiness, not lacking it.
       if (ready || st.everReady) {
         st.everReady = true;
-        const t = toIso(readyCond?.lastTransitionTime);
+        const t = this.time(toIso(readyCond?.lastTransitionTime));
         this.push(out, st, ready ? 'ready' : 'unready', t ?? arrivalIso, t ? 'object' : 'arrival');
       }
     }
@@ -230,12 +345,27 @@ export class LifecycleModel {
     }
   }
 
+  private time(iso: string | undefined): string | undefined {
+    return iso === undefined ? undefined : this.times.str(iso);
+  }
+
+  /** One object per distinct label set (a ReplicaSet's Pods share theirs); never mutated. */
+  private labelSet(labels: Record<string, string>): Record<string, string> {
+    let k = '';
+    for (const [a, b] of Object.entries(labels)) k += `${a}\u0000${b}\u0000`;
+    return this.labelSets.get(k, () => {
+      const copy: Record<string, string> = {};
+      for (const [a, b] of Object.entries(labels)) copy[this.words.str(a)] = this.words.str(b);
+      return copy;
+    });
+  }
+
   private assign(st: PodState, ip: string, time: string, source: TimeSource, arrivalIso: string, out: LifecycleEvent[]): void {
     const s = st.summary;
-    st.held.push(ip);
+    st.held = [...st.held, ip];
     if (s.hostNetwork) {
       this.push(out, st, 'ip-assigned', time, source, { ip, hostNetwork: true });
-      this.addTenure({ ip, uid: s.uid, pod: key(s), from: time, fromSource: source, hostNetwork: true });
+      this.addTenure(st, { ip, uid: s.uid, pod: st.key, from: time, fromSource: source, hostNetwork: true });
       return;
     }
     this.push(out, st, 'ip-assigned', time, source, { ip });
@@ -255,7 +385,7 @@ export class LifecycleModel {
       }
       this.push(out, st, 'ip-reused', time, source, { ip, previousUid: prev.uid, previousPod: prev.pod, overlap });
     }
-    this.addTenure({ ip, uid: s.uid, pod: key(s), from: time, fromSource: source, hostNetwork: false });
+    this.addTenure(st, { ip, uid: s.uid, pod: st.key, from: time, fromSource: source, hostNetwork: false });
   }
 
   private release(st: PodState, ip: string, time: string, source: TimeSource, seenOnRelist: boolean, out: LifecycleEvent[], reason?: string): void {
@@ -266,12 +396,13 @@ export class LifecycleModel {
     if (seenOnRelist) extra.seenOnRelist = true;
     if (reason) extra.reason = reason;
     this.push(out, st, 'ip-released', time, source, extra);
-    const list = this.tenuresByIp.get(ip);
-    const open = list?.slice().reverse().find((t) => t.uid === st.summary.uid && t.to === undefined);
-    if (open) {
+    for (let i = st.tenures.length - 1; i >= 0; i--) {
+      const open = st.tenures[i];
+      if (open.ip !== ip || open.to !== undefined) continue;
       open.to = time;
       open.toSource = source;
       if (seenOnRelist) open.endSeenOnRelist = true;
+      break;
     }
   }
 
@@ -296,6 +427,16 @@ export class LifecycleModel {
       const old = this.deletedOrder.shift()!;
       this.pods.delete(old);
     }
+    // Its history now counts against the budget for what is gone.
+    const life: GoneLife = { uid, at: arrival.getTime(), events: st.events, tenures: st.tenures };
+    this.owners.set(uid, life);
+    this.gone.push(life);
+    this.historyEvents += life.events;
+    for (const ten of life.tenures) {
+      this.goneTenures.push(ten);
+      this.goneTenureCount++;
+    }
+    this.enforceBudget();
   }
 
   // ---------------------------------------------------------------- gaps
@@ -311,7 +452,8 @@ export class LifecycleModel {
       to: to.toISOString(),
       reason,
     };
-    this.record(ev);
+    this.arrived(to);
+    this.recordLoose(ev);
     return ev;
   }
 
@@ -321,6 +463,8 @@ export class LifecycleModel {
     const k = podKey(svc?.metadata);
     if (!svc?.metadata?.name) throw new ModelInputError('Service without metadata.name');
     const out: LifecycleEvent[] = [];
+    this.arrived(arrival);
+    this.servicesVer++;
     if (type === 'DELETED') {
       const st = this.services.get(k);
       if (st) {
@@ -346,7 +490,6 @@ export class LifecycleModel {
       this.services.set(k, st);
     } else {
       if (!sameRecord(st.summary.selector, selector)) st.relevant = false;
-      summary.endpoints = st.summary.endpoints;
       st.summary = summary;
     }
     if (!st.relevant) st.relevant = this.selectsKnownPod(summary);
@@ -360,7 +503,7 @@ export class LifecycleModel {
     for (const k of [...this.services.keys()]) {
       if (!present.has(k)) out.push(...this.applyService('DELETED', { metadata: splitKey(k) }, arrival));
     }
-    for (const s of list) out.push(...this.applyService('MODIFIED', s, arrival));
+    for (const s of list) for (const e of this.applyService('MODIFIED', s, arrival)) out.push(e);
     return out;
   }
 
@@ -369,27 +512,53 @@ export class LifecycleModel {
     if (!meta?.name) throw new ModelInputError('EndpointSlice without metadata.name');
     const k = podKey(meta);
     const out: LifecycleEvent[] = [];
+    this.arrived(arrival);
     const before = this.slices.get(k);
-    if (type === 'DELETED') {
-      this.slices.delete(k);
-      if (before) this.syncEndpoints(`${before.namespace}/${before.service}`, arrival, seenOnRelist, out);
-      return out;
-    }
-    const service = meta.labels?.['kubernetes.io/service-name'];
-    if (!service) return out;
+    const service = type === 'DELETED' ? undefined : meta.labels?.['kubernetes.io/service-name'];
     const ns = meta.namespace ?? '';
-    const ready = new Map<string, { uid?: string; pod?: string }>();
-    for (const ep of slice.endpoints ?? []) {
-      // Kubernetes: a nil `ready` means ready.
-      if (ep.conditions?.ready === false) continue;
-      const ref = ep.targetRef?.kind === 'Pod' ? ep.targetRef : undefined;
-      for (const addr of ep.addresses ?? []) {
-        ready.set(addr, { uid: ref?.uid, pod: ref?.name ? `${ref.namespace ?? ns}/${ref.name}` : undefined });
+    const ready = new Map<string, Who>();
+    if (service) {
+      for (const ep of slice.endpoints ?? []) {
+        // Kubernetes: a nil `ready` means ready.
+        if (ep.conditions?.ready === false) continue;
+        const ref = ep.targetRef?.kind === 'Pod' ? ep.targetRef : undefined;
+        for (const addr of ep.addresses ?? []) {
+          ready.set(addr, { uid: ref?.uid, pod: ref?.name ? `${ref.namespace ?? ns}/${ref.name}` : undefined });
+        }
+      }
+      this.slices.set(k, { namespace: ns, service, ready });
+    } else if (before) this.slices.delete(k);
+    // Only what this slice changed: a big Service is spread over many slices, and a rollout touches
+    // them one address at a time.
+    const beforeKey = before ? `${before.namespace}/${before.service}` : undefined;
+    const afterKey = service ? `${ns}/${service}` : undefined;
+    const changed = new Map<string, Set<string>>();
+    if (before && beforeKey) {
+      const set = this.endpoints.get(beforeKey);
+      for (const ip of before.ready.keys()) {
+        if (beforeKey === afterKey && ready.has(ip)) continue;
+        const e = set?.get(ip);
+        if (e && --e.refs === 0) {
+          set!.delete(ip);
+          addTo(changed, beforeKey, ip);
+        }
       }
     }
-    this.slices.set(k, { namespace: ns, service, ready });
-    if (before && before.service !== service) this.syncEndpoints(`${before.namespace}/${before.service}`, arrival, seenOnRelist, out);
-    this.syncEndpoints(`${ns}/${service}`, arrival, seenOnRelist, out);
+    if (afterKey) {
+      let set = this.endpoints.get(afterKey);
+      if (!set) this.endpoints.set(afterKey, (set = new Map()));
+      for (const [ip, who] of ready) {
+        if (beforeKey === afterKey && before!.ready.has(ip)) continue;
+        const e = set.get(ip);
+        if (e) e.refs++;
+        else {
+          set.set(ip, { who, refs: 1 });
+          addTo(changed, afterKey, ip);
+        }
+      }
+    }
+    if (changed.size) this.servicesVer++;
+    for (const [svcKey, ips] of changed) this.syncEndpoints(svcKey, arrival, seenOnRelist, out, ips);
     return out;
   }
 
@@ -399,49 +568,45 @@ export class LifecycleModel {
     for (const k of [...this.slices.keys()]) {
       if (!present.has(k)) out.push(...this.applyEndpointSlice('DELETED', { metadata: splitKey(k) }, arrival, true));
     }
-    for (const s of list) out.push(...this.applyEndpointSlice('MODIFIED', s, arrival, true));
+    for (const s of list) for (const e of this.applyEndpointSlice('MODIFIED', s, arrival, true)) out.push(e);
     return out;
   }
 
-  /** Bring a Service's announced endpoints in line with its slices, emitting the differences. */
-  private syncEndpoints(serviceKey: string, arrival: Date, seenOnRelist: boolean, out: LifecycleEvent[]): void {
+  /**
+   * Bring a Service's announced endpoints in line with its slices, emitting the differences: for the
+   * addresses in `only` (what one slice changed), or all of them.
+   */
+  private syncEndpoints(serviceKey: string, arrival: Date, seenOnRelist: boolean, out: LifecycleEvent[], only?: Set<string>): void {
     const st = this.services.get(serviceKey);
-    const now = new Map<string, { uid?: string; pod?: string }>();
-    for (const sl of this.slices.values()) {
-      if (`${sl.namespace}/${sl.service}` !== serviceKey) continue;
-      for (const [ip, who] of sl.ready) if (!now.has(ip)) now.set(ip, who);
-    }
-    if (st) st.summary.endpoints = [...now.keys()].sort();
     if (!st) return;
-    const target = st.relevant ? now : new Map<string, { uid?: string; pod?: string }>();
+    const now = this.endpoints.get(serviceKey);
+    const target = st.relevant ? now : undefined;
     const t = arrival.toISOString();
-    for (const [ip, who] of st.announced) {
-      if (target.has(ip)) continue;
+    const removed = only ? [...only].filter((ip) => st.announced.has(ip) && !target?.has(ip)) : [...st.announced.keys()].filter((ip) => !target?.has(ip));
+    for (const ip of removed) {
+      const who = st.announced.get(ip)!;
       st.announced.delete(ip);
       this.pushService(out, 'endpoint-removed', t, serviceKey, ip, who, seenOnRelist);
     }
-    for (const [ip, who] of target) {
-      if (st.announced.has(ip)) continue;
+    if (!target) return;
+    const added = only ? [...only].filter((ip) => target.has(ip) && !st.announced.has(ip)) : [...target.keys()].filter((ip) => !st.announced.has(ip));
+    for (const ip of added) {
+      const who = target.get(ip)!.who;
       const resolved = who.uid ? who : this.holderNow(ip) ?? who;
       st.announced.set(ip, resolved);
       this.pushService(out, 'endpoint-added', t, serviceKey, ip, resolved, false);
     }
   }
 
-  private pushService(
-    out: LifecycleEvent[],
-    type: LifecycleEventType,
-    time: string,
-    service: string,
-    ip: string,
-    who: { uid?: string; pod?: string },
-    seenOnRelist: boolean,
-  ): void {
+  private pushService(out: LifecycleEvent[], type: LifecycleEventType, time: string, service: string, ip: string, who: Who, seenOnRelist: boolean): void {
     const ev: LifecycleEvent = { seq: ++this.seq, type, time, timeSource: 'arrival', service, ip };
     if (who.uid) ev.uid = who.uid;
     if (who.pod) ev.pod = who.pod;
     if (seenOnRelist) ev.seenOnRelist = true;
-    this.record(ev);
+    // An endpoint change is part of its Pod's story when the Pod is known: it stays while the Pod does.
+    const owner = who.uid ? this.owners.get(who.uid) : undefined;
+    if (owner && !this.droppedUids.has(who.uid!)) this.recordFor(owner, ev);
+    else this.recordLoose(ev);
     out.push(ev);
   }
 
@@ -451,6 +616,7 @@ export class LifecycleModel {
       if (st.relevant || st.summary.namespace !== s.namespace) continue;
       if (selectorMatches(st.summary.selector, s.labels)) {
         st.relevant = true;
+        this.servicesVer++;
         this.syncEndpoints(k, arrival, false, out);
       }
     }
@@ -479,12 +645,22 @@ export class LifecycleModel {
   /** What happened to a Pod: by UID, or by `namespace/name` (all lives that had that name). */
   historyOf(uidOrKey: string): LifecycleEvent[] {
     const byName = uidOrKey.includes('/');
-    return this.events.filter((e) => (byName ? e.pod === uidOrKey && e.uid !== undefined && !e.service : e.uid === uidOrKey && !e.service));
+    return this.allEvents().filter((e) => (byName ? e.pod === uidOrKey && e.uid !== undefined && !e.service : e.uid === uidOrKey && !e.service));
   }
 
   pod(uid: string): PodSummary | undefined {
     const st = this.pods.get(uid);
     return st ? copySummary(st.summary) : undefined;
+  }
+
+  /** Summaries of the Pods with these UIDs that the model still knows (for a batch of events). */
+  podsByUid(uids: Iterable<string>): PodSummary[] {
+    const out: PodSummary[] = [];
+    for (const uid of uids) {
+      const st = this.pods.get(uid);
+      if (st) out.push(copySummary(st.summary));
+    }
+    return out;
   }
 
   /** Pod lives known now: live ones and the most recently deleted ones. */
@@ -493,7 +669,9 @@ export class LifecycleModel {
   }
 
   livePods(): PodSummary[] {
-    return this.podSummaries().filter((p) => !p.deleted);
+    const out: PodSummary[] = [];
+    for (const st of this.pods.values()) if (!st.summary.deleted) out.push(copySummary(st.summary));
+    return out;
   }
 
   /** The live (non-hostNetwork) Pod holding `ip` now, if any. */
@@ -504,22 +682,40 @@ export class LifecycleModel {
 
   /** Services that select at least one Pod this model has seen. */
   serviceSummaries(): ServiceSummary[] {
-    return [...this.services.values()].filter((s) => s.relevant).map((s) => copyService(s.summary));
+    const out: ServiceSummary[] = [];
+    for (const [k, s] of this.services) if (s.relevant) out.push(this.serviceSummary(k, s));
+    return out;
   }
 
   /** Services selecting this Pod (by labels, same namespace). */
   servicesSelecting(pod: { namespace: string; labels: Record<string, string> }): ServiceSummary[] {
-    return [...this.services.values()]
-      .filter((s) => s.summary.namespace === pod.namespace && selectorMatches(s.summary.selector, pod.labels))
-      .map((s) => copyService(s.summary));
+    const out: ServiceSummary[] = [];
+    for (const [k, s] of this.services) if (s.summary.namespace === pod.namespace && selectorMatches(s.summary.selector, pod.labels)) out.push(this.serviceSummary(k, s));
+    return out;
   }
 
+  /** The history kept, in seq order. */
   allEvents(): LifecycleEvent[] {
+    this.compact();
     return this.events.slice();
   }
 
   lastSeq(): number {
     return this.seq;
+  }
+
+  /** Changes whenever a Service, its relevance or its endpoints do. */
+  servicesVersion(): number {
+    return this.servicesVer;
+  }
+
+  /** Sizes of what is kept, for tests and benchmarks. */
+  stats(): { events: number; historyEvents: number; pods: number; livePods: number; goneLives: number; tenures: number; goneTenures: number } {
+    let live = 0;
+    for (const st of this.pods.values()) if (!st.summary.deleted) live++;
+    let tenures = 0;
+    for (const l of this.tenuresByIp.values()) tenures += l.length;
+    return { events: this.events.length - this.droppedInArray, historyEvents: this.historyEvents, pods: this.pods.size, livePods: live, goneLives: this.gone.length, tenures, goneTenures: this.goneTenureCount };
   }
 
   snapshot(scope: WatchScope, connection: ConnectionState, connectionMessage?: string): TimelineSnapshot {
@@ -535,6 +731,12 @@ export class LifecycleModel {
   }
 
   // ---------------------------------------------------------------- internals
+
+  private serviceSummary(k: string, s: ServiceState): ServiceSummary {
+    const c = copyService(s.summary);
+    c.endpoints = [...(this.endpoints.get(k)?.keys() ?? [])].sort();
+    return c;
+  }
 
   private holderNow(ip: string): { uid: string; pod: string } | undefined {
     const list = this.tenuresByIp.get(ip);
@@ -553,45 +755,121 @@ export class LifecycleModel {
     return undefined;
   }
 
-  private addTenure(t: IpTenure): void {
+  private addTenure(st: PodState, t: IpTenure): void {
     let list = this.tenuresByIp.get(t.ip);
     if (!list) this.tenuresByIp.set(t.ip, (list = []));
     list.push(t);
-    this.tenureCount++;
-    if (this.tenureCount > this.maxTenures) this.pruneTenures();
+    st.tenures.push(t);
   }
 
-  /** Drop closed tenures, oldest first, until under the bound again (with some slack to amortise). */
-  private pruneTenures(): void {
-    const closed: IpTenure[] = [];
-    for (const list of this.tenuresByIp.values()) for (const t of list) if (t.to !== undefined) closed.push(t);
-    closed.sort((a, b) => Date.parse(a.to!) - Date.parse(b.to!));
-    const target = Math.floor(this.maxTenures * 0.8);
-    const drop = new Set(closed.slice(0, Math.max(0, this.tenureCount - target)));
-    for (const [ip, list] of this.tenuresByIp) {
-      const kept = list.filter((t) => !drop.has(t));
-      if (kept.length) this.tenuresByIp.set(ip, kept);
-      else this.tenuresByIp.delete(ip);
-    }
-    this.tenureCount -= drop.size;
+  /** Removes one tenure from its IP's list; O(tenures of that IP), which history keeps short. */
+  private dropTenure(t: IpTenure): void {
+    const list = this.tenuresByIp.get(t.ip);
+    if (!list) return;
+    const i = list.indexOf(t);
+    if (i < 0) return;
+    list.splice(i, 1);
+    if (list.length === 0) this.tenuresByIp.delete(t.ip);
+  }
+
+  private arrived(at: Date): void {
+    const t = at.getTime();
+    if (t <= this.latestArrival) return;
+    this.latestArrival = t;
+    const horizon = t - this.maxAgeMs;
+    const g = this.gone.peek();
+    const l = this.loose.peek();
+    if ((g && g.at < horizon) || (l && Date.parse(l.time) < horizon)) this.enforceBudget();
   }
 
   private push(out: LifecycleEvent[], st: PodState, type: LifecycleEventType, time: string, timeSource: TimeSource, extra: Partial<LifecycleEvent> = {}): void {
     const s = st.summary;
-    const ev: LifecycleEvent = { seq: ++this.seq, type, time, timeSource, uid: s.uid, pod: key(s) };
+    const ev: LifecycleEvent = { seq: ++this.seq, type, time, timeSource, uid: s.uid, pod: st.key };
     if (s.node && type !== 'created') ev.node = s.node;
-    if (s.owner) ev.owner = { ...s.owner };
+    // Shared with the summary and the life's other events; nothing mutates it.
+    if (s.owner) ev.owner = s.owner;
     if (s.revision) ev.revision = s.revision;
     Object.assign(ev, extra);
-    this.record(ev);
+    this.recordFor(st, ev);
     out.push(ev);
   }
 
-  private record(ev: LifecycleEvent): void {
+  private recordFor(owner: PodState | GoneLife, ev: LifecycleEvent): void {
     this.events.push(ev);
-    // Trim in chunks so a full history costs O(1) amortised per event, and stays within 125% of the bound.
-    if (this.events.length > this.maxEvents + Math.ceil(this.maxEvents / 4)) this.events.splice(0, this.events.length - this.maxEvents);
+    owner.events++;
+    // A gone life that still gets events (an endpoint change after its deletion) counts them as history.
+    if (!('summary' in owner)) {
+      this.historyEvents++;
+      this.enforceBudget();
+    }
   }
+
+  private recordLoose(ev: LifecycleEvent): void {
+    this.events.push(ev);
+    this.loose.push(ev);
+    this.looseEvents.add(ev);
+    this.historyEvents++;
+    this.enforceBudget();
+  }
+
+  /**
+   * Drops the oldest history of what is gone until it fits the budget (event count, age) and the
+   * tenure bound. Each event and tenure is dropped at most once, and the array of events is
+   * compacted only when a quarter of it is garbage: O(1) per event, amortised.
+   */
+  private enforceBudget(): void {
+    const horizon = this.latestArrival - this.maxAgeMs;
+    for (;;) {
+      const oldest = this.gone.peek();
+      const looseHead = this.loose.peek();
+      const over = this.historyEvents > this.maxHistoryEvents;
+      // Gone Pods and loose events age out in the order they arrived.
+      const looseAt = looseHead ? Date.parse(looseHead.time) : Infinity;
+      if (oldest && (oldest.at < horizon || (over && (!looseHead || oldest.at <= looseAt)))) {
+        this.gone.shift();
+        this.historyEvents -= oldest.events;
+        this.droppedInArray += oldest.events;
+        this.droppedUids.add(oldest.uid);
+        this.owners.delete(oldest.uid);
+        for (const ten of oldest.tenures) this.dropTenure(ten);
+        continue;
+      }
+      if (looseHead && (looseAt < horizon || over)) {
+        this.loose.shift();
+        this.historyEvents--;
+        this.droppedInArray++;
+        this.droppedLoose.add(looseHead);
+        continue;
+      }
+      break;
+    }
+    while (this.goneTenureCount > this.maxTenures) {
+      const t = this.goneTenures.shift();
+      if (!t) break;
+      this.goneTenureCount--;
+      this.dropTenure(t);
+    }
+    if (this.droppedInArray > 1024 && this.droppedInArray * 4 > this.events.length) this.compact();
+  }
+
+  private compact(): void {
+    if (this.droppedInArray === 0) return;
+    const kept: LifecycleEvent[] = [];
+    for (const e of this.events) {
+      if (this.looseEvents.has(e) ? this.droppedLoose.has(e) : e.uid !== undefined && this.droppedUids.has(e.uid)) continue;
+      kept.push(e);
+    }
+    this.events = kept;
+    this.droppedUids.clear();
+    this.droppedLoose.clear();
+    this.droppedInArray = 0;
+  }
+}
+
+function addTo(m: Map<string, Set<string>>, k: string, v: string): void {
+  let s = m.get(k);
+  if (!s) m.set(k, (s = new Set()));
+  s.add(v);
 }
 
 function key(s: { namespace: string; name: string }): string {

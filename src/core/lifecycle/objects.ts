@@ -63,9 +63,20 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 /** Kubernetes serialises times as RFC 3339 strings; client-node turns some into Date objects. */
 export function toIso(t: string | Date | undefined): string | undefined {
   if (t === undefined || t === null) return undefined;
+  if (typeof t === 'string') {
+    // The same few timestamps recur across a Pod's updates and a rollout's Pods: remembered.
+    const known = isoCache.get(t);
+    if (known !== undefined || isoCache.has(t)) return known;
+    const d = new Date(t);
+    const iso = Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+    if (isoCache.size >= 4096) isoCache.clear();
+    isoCache.set(t, iso);
+    return iso;
+  }
   const d = t instanceof Date ? t : new Date(t);
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
+const isoCache = new Map<string, string | undefined>();
 
 export function podKey(meta: ObjectMeta | undefined): string {
   return `${meta?.namespace ?? ''}/${meta?.name ?? ''}`;

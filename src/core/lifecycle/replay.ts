@@ -1,7 +1,7 @@
 // Replays what `kubectl get pods -w -o json` printed (with or without --output-watch-events)
 // through the lifecycle model. Pure: text in, model and events out.
 import type { LifecycleEvent } from '../events';
-import { type JsonStreamError, parseConcatenatedJson } from './jsonStream';
+import { ConcatenatedJsonReader, type JsonStreamError, type JsonValueAt } from './jsonStream';
 import { LifecycleModel, type LifecycleModelOptions, ModelInputError } from './model';
 import type { PodObject, WatchEventType } from './objects';
 import { toIso } from './objects';
@@ -33,13 +33,20 @@ export interface ReplayResult {
 
 const WATCH_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED']);
 
-export function replayKubectlWatch(text: string, options: LifecycleModelOptions = {}): ReplayResult {
-  // A replay keeps its whole history (and the model's tenure pruning rescans on every new IP once
-  // more IPs than its bound are held at once, which a big capture reaches).
+/**
+ * `input` is the whole text, or its pieces in order (a file read in chunks): values are read and
+ * applied one at a time, so memory holds the model, not the input's parsed objects.
+ */
+export function replayKubectlWatch(input: string | Iterable<string>, options: LifecycleModelOptions = {}): ReplayResult {
+  // A replay keeps its whole history.
   const model = new LifecycleModel({ maxEvents: Number.MAX_SAFE_INTEGER, maxTenures: Number.MAX_SAFE_INTEGER, ...options });
   const events: LifecycleEvent[] = [];
   const warnings: string[] = [];
-  const parsed = parseConcatenatedJson(text);
+  const reader = new ConcatenatedJsonReader();
+  const chunks = typeof input === 'string' ? [input] : input;
+  function* values(): Generator<JsonValueAt> {
+    for (const chunk of chunks) yield* reader.push(chunk);
+  }
   let applied = 0;
   let typed = false;
   let untyped = false;
@@ -56,7 +63,7 @@ export function replayKubectlWatch(text: string, options: LifecycleModelOptions 
   const apply = (type: WatchEventType, pod: PodObject): void => {
     const problem = podShapeProblem(pod);
     if (problem) throw new ModelInputError(problem);
-    events.push(...model.applyPod(type, pod, advance(pod)));
+    for (const e of model.applyPod(type, pod, advance(pod))) events.push(e);
     applied++;
   };
   const skipped: ReplayError[] = [];
@@ -74,7 +81,7 @@ export function replayKubectlWatch(text: string, options: LifecycleModelOptions 
     }
   };
 
-  for (const item of parsed.values) {
+  for (const item of values()) {
     const at = `line ${item.line}, column ${item.column}`;
     const v = item.value as Record<string, unknown> | null;
     let what = 'object';
@@ -126,7 +133,10 @@ export function replayKubectlWatch(text: string, options: LifecycleModelOptions 
       skipped.push({ message: `${e.message}; skipped this ${what}`, line: item.line, column: item.column });
     }
   }
-  if (!error && parsed.error) error = fromStreamError(parsed.error);
+  if (!error) {
+    const streamError = reader.end();
+    if (streamError) error = fromStreamError(streamError);
+  }
   if (untyped) {
     warnings.push(
       'the input has no watch event types, so a deletion looks like any other update: Pods deleted during the watch are not shown as deleted (run kubectl with --output-watch-events)',
@@ -142,8 +152,9 @@ function fromStreamError(e: JsonStreamError): ReplayError {
 function timesIn(pod: PodObject): number[] {
   const out: number[] = [];
   const add = (t: string | Date | undefined): void => {
-    const iso = toIso(t);
-    if (iso) out.push(Date.parse(iso));
+    // The same instants as toIso would give, without a Date and an ISO string per timestamp.
+    const ms = typeof t === 'string' ? Date.parse(t) : t instanceof Date ? t.getTime() : NaN;
+    if (!Number.isNaN(ms)) out.push(ms);
   };
   const m = pod?.metadata;
   add(m?.creationTimestamp);

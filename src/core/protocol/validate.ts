@@ -1,7 +1,6 @@
-// Messages between the extension host and the timeline webview, and their validation.
 // Both sides validate what they receive: a webview is a separate page, and a message that does
 // not match the shape is reported with the path of the first bad field instead of crashing a
-// renderer halfway through. Pure: no vscode, no I/O.
+// renderer halfway through.
 import {
   LIFECYCLE_EVENT_TYPES,
   type ConnectionState,
@@ -11,82 +10,9 @@ import {
   type ServiceSummary,
   type TimelineSnapshot,
   type WatchScope,
-} from './events';
-
-export const PROTOCOL_VERSION = 1;
-
-// ---------------------------------------------------------------- host → webview
-
-/** Everything to draw from scratch: sent when the webview says `ready` and when it becomes visible again. */
-export interface SnapshotMessage {
-  type: 'snapshot';
-  snapshot: TimelineSnapshot;
-  /** The host clock when the snapshot was taken (ISO 8601), so the "now" line can correct for skew. */
-  now: string;
-  /** false for a recorded timeline (CLI replay, HTML export): no live "now", nothing more will come. */
-  live: boolean;
-}
-
-/** New events since the last message, with the current summaries of the Pods they touch. */
-export interface EventsMessage {
-  type: 'events';
-  events: LifecycleEvent[];
-  pods: PodSummary[];
-  services: ServiceSummary[];
-  connection: ConnectionState;
-  connectionMessage?: string;
-  now: string;
-}
-
-export interface YamlErrorMessage {
-  type: 'notice';
-  level: 'info' | 'error';
-  message: string;
-}
-
-export type HostMessage = SnapshotMessage | EventsMessage | YamlErrorMessage;
-
-// ---------------------------------------------------------------- webview → host
-
-export interface ReadyMessage {
-  type: 'ready';
-  protocol: number;
-}
-export interface OpenPodMessage {
-  type: 'open-pod';
-  uid: string;
-  /** `namespace/name`, for the document title when the Pod is already gone. */
-  pod?: string;
-}
-export type ExportFormat = 'svg' | 'png' | 'json';
-export interface ExportMessage {
-  type: 'export';
-  format: ExportFormat;
-  /** svg: the SVG text; png: a `data:image/png;base64,` URL; json: ignored (the host writes its own snapshot). */
-  data: string;
-}
-export interface RequestSnapshotMessage {
-  type: 'request-snapshot';
-}
-export interface WebviewLogMessage {
-  type: 'log';
-  level: 'info' | 'warn' | 'error';
-  message: string;
-}
-export type WebviewMessage = ReadyMessage | OpenPodMessage | ExportMessage | RequestSnapshotMessage | WebviewLogMessage;
-
-/** What the webview keeps with setState, and what the serializer gets back after a reload. */
-export interface TimelineViewState {
-  scope?: WatchScope;
-  groupBy: 'pod' | 'ip';
-  filter: string;
-  hideDeleted: boolean;
-  showTable: boolean;
-  /** The visible time window in epoch ms; absent means "follow now". */
-  window?: [number, number];
-}
-
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+} from '../events';
+import { PACKED_FORMAT, PackedInvalid, type PackedSnapshot, validatePackedColumns } from './packedSnapshot';
+import type { EventsMessage, ExportFormat, HostMessage, OpenPodMessage, Parsed, SnapshotMessage, TimelineViewState, WebviewMessage } from './messages';
 
 // ---------------------------------------------------------------- validation
 
@@ -256,13 +182,35 @@ export function validateSnapshot(v: unknown, path = 'snapshot'): TimelineSnapsho
   return s;
 }
 
+/** A packed snapshot: its plain fields validated as above, its columns by `validatePackedColumns`. */
+export function validatePackedSnapshot(v: unknown, path = 'snapshot'): PackedSnapshot {
+  const o = obj(v, path);
+  const s: PackedSnapshot = {
+    format: PACKED_FORMAT,
+    scope: validateScope(o.scope, `${path}.scope`),
+    connection: oneOf(o, 'connection', path, CONNECTION_STATES),
+    pods: arr(o, 'pods', path).map((p, i) => validatePod(p, `${path}.pods[${i}]`)),
+    services: arr(o, 'services', path).map((x, i) => validateService(x, `${path}.services[${i}]`)),
+    ...validatePackedColumns(o, path, arr(o, 'pods', path).length),
+  };
+  const m = optStr(o, 'connectionMessage', path);
+  if (m !== undefined) s.connectionMessage = m;
+  return s;
+}
+
 function guard<T>(f: () => T): Parsed<T> {
   try {
     return { ok: true, value: f() };
   } catch (err) {
-    if (err instanceof Invalid) return { ok: false, error: err.message };
+    if (err instanceof Invalid || err instanceof PackedInvalid) return { ok: false, error: err.message };
     throw err;
   }
+}
+
+function seqNum(o: Obj, k: string, path: string): number {
+  const v = num(o, k, path);
+  if (!Number.isInteger(v) || v < 0) throw new Invalid(`${path}.${k}: expected a sequence number, got ${v}`);
+  return v;
 }
 
 export function parseHostMessage(v: unknown): Parsed<HostMessage> {
@@ -270,17 +218,28 @@ export function parseHostMessage(v: unknown): Parsed<HostMessage> {
     const o = obj(v, 'message');
     const type = oneOf(o, 'type', 'message', ['snapshot', 'events', 'notice'] as const);
     switch (type) {
-      case 'snapshot':
-        return { type, snapshot: validateSnapshot(o.snapshot, 'message.snapshot'), now: time(o, 'now', 'message'), live: bool(o, 'live', 'message') };
+      case 'snapshot': {
+        const so = obj(o.snapshot, 'message.snapshot');
+        const snapshot = so.format === PACKED_FORMAT ? validatePackedSnapshot(so, 'message.snapshot') : validateSnapshot(so, 'message.snapshot');
+        const m: SnapshotMessage = { type, snapshot, now: time(o, 'now', 'message'), live: bool(o, 'live', 'message') };
+        if (o.seq !== undefined) m.seq = seqNum(o, 'seq', 'message');
+        return m;
+      }
       case 'events': {
         const m: EventsMessage = {
           type,
+          prevSeq: seqNum(o, 'prevSeq', 'message'),
+          seq: seqNum(o, 'seq', 'message'),
           events: arr(o, 'events', 'message').map((e, i) => validateEvent(e, `message.events[${i}]`)),
           pods: arr(o, 'pods', 'message').map((p, i) => validatePod(p, `message.pods[${i}]`)),
-          services: arr(o, 'services', 'message').map((x, i) => validateService(x, `message.services[${i}]`)),
           connection: oneOf(o, 'connection', 'message', CONNECTION_STATES),
           now: time(o, 'now', 'message'),
         };
+        if (m.seq < m.prevSeq) throw new Invalid(`message.seq: ${m.seq} is before prevSeq ${m.prevSeq}`);
+        for (const [i, e] of m.events.entries()) {
+          if (e.seq <= m.prevSeq || e.seq > m.seq) throw new Invalid(`message.events[${i}].seq: ${e.seq} is outside the message's range ${m.prevSeq}–${m.seq}`);
+        }
+        if (o.services !== undefined) m.services = arr(o, 'services', 'message').map((x, i) => validateService(x, `message.services[${i}]`));
         const cm = optStr(o, 'connectionMessage', 'message');
         if (cm !== undefined) m.connectionMessage = cm;
         return m;
@@ -297,7 +256,7 @@ export const MAX_EXPORT_CHARS = 64 * 1024 * 1024;
 export function parseWebviewMessage(v: unknown): Parsed<WebviewMessage> {
   return guard((): WebviewMessage => {
     const o = obj(v, 'message');
-    const type = oneOf(o, 'type', 'message', ['ready', 'open-pod', 'export', 'request-snapshot', 'log'] as const);
+    const type = oneOf(o, 'type', 'message', ['ready', 'open-pod', 'export', 'request-snapshot', 'drawn', 'log'] as const);
     switch (type) {
       case 'ready':
         return { type, protocol: num(o, 'protocol', 'message') };
@@ -317,8 +276,12 @@ export function parseWebviewMessage(v: unknown): Parsed<WebviewMessage> {
         if (format === 'svg' && !/^\s*(<\?xml[^>]*>\s*)?<svg[\s>]/.test(data)) throw new Invalid('message.data: an SVG export must start with <svg');
         return { type, format, data };
       }
-      case 'request-snapshot':
-        return { type };
+      case 'request-snapshot': {
+        const reason = optStr(o, 'reason', 'message');
+        return reason === undefined ? { type } : { type, reason: reason.slice(0, 400) };
+      }
+      case 'drawn':
+        return { type, seq: seqNum(o, 'seq', 'message') };
       case 'log':
         return { type, level: oneOf(o, 'level', 'message', ['info', 'warn', 'error'] as const), message: str(o, 'message', 'message').slice(0, 4000) };
     }
@@ -340,126 +303,4 @@ export function parseViewState(v: unknown): TimelineViewState {
     d.window = [o.window[0], o.window[1]];
   }
   return d;
-}
-
-/**
- * Coalesces host→webview traffic: the first item after a quiet period goes out at once, later ones
- * wait so that at most one message leaves per `intervalMs`. Time is injected so it is testable.
- */
-export class Batcher<T> {
-  private pending: T[] = [];
-  private timer: unknown = undefined;
-  private lastSent = -Infinity;
-
-  constructor(
-    private readonly intervalMs: number,
-    private readonly send: (items: T[]) => void,
-    private readonly clock: {
-      now(): number;
-      setTimeout(f: () => void, ms: number): unknown;
-      clearTimeout(t: unknown): void;
-    },
-  ) {}
-
-  push(items: readonly T[]): void {
-    for (const i of items) this.pending.push(i);
-    if (this.timer !== undefined || this.pending.length === 0) return;
-    const wait = this.lastSent + this.intervalMs - this.clock.now();
-    if (wait <= 0) this.flush();
-    else this.timer = this.clock.setTimeout(() => this.flush(), wait);
-  }
-
-  /** Sends what is pending now (also used before a snapshot so nothing is sent twice). */
-  flush(): void {
-    if (this.timer !== undefined) {
-      this.clock.clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    if (this.pending.length === 0) return;
-    const items = this.pending;
-    this.pending = [];
-    this.lastSent = this.clock.now();
-    this.send(items);
-  }
-
-  /** Drops what is pending (a snapshot about to be sent already contains it). */
-  clear(): void {
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.pending = [];
-  }
-
-  dispose(): void {
-    this.clear();
-  }
-}
-
-// ---------------------------------------------------------------- the page shell
-
-/** Where the HTML export embeds its snapshot message (a `<script type="application/json">`). */
-export const EMBEDDED_SNAPSHOT_ID = 'pod-ip-lens-snapshot';
-
-export interface TimelinePage {
-  /** A fresh random value per page; every script and inline style carries it. */
-  nonce: string;
-  /** Extra sources for img/style/font, e.g. a webview's `cspSource`; empty for a standalone file. */
-  resourceSource?: string;
-  title: string;
-  script: { src: string } | { inline: string };
-  style: { href: string } | { inline: string };
-  /** For a standalone page: the snapshot to draw, embedded as inert JSON. */
-  embedded?: SnapshotMessage;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** JSON that cannot close its <script> element or open a comment, whatever the cluster put in labels. */
-export function jsonForScript(v: unknown): string {
-  return JSON.stringify(v)
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
-}
-
-/** The Content-Security-Policy of the timeline: scripts and styles only by nonce, no eval, no inline. */
-export function timelineCsp(nonce: string, resourceSource = ''): string {
-  const src = resourceSource ? ` ${resourceSource}` : '';
-  return [
-    "default-src 'none'",
-    `img-src${src} blob: data:`,
-    `style-src${src} 'nonce-${nonce}'`,
-    `font-src${src}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-}
-
-/** The one HTML document used by the webview panel, the HTML export and the browser tests. */
-export function timelinePageHtml(p: TimelinePage): string {
-  if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(p.nonce)) throw new Error('timelinePageHtml: the nonce must be at least 16 base64 characters');
-  const nonce = escapeHtml(p.nonce);
-  const style = 'href' in p.style ? `<link rel="stylesheet" nonce="${nonce}" href="${escapeHtml(p.style.href)}">` : `<style nonce="${nonce}">${p.style.inline.replace(/<\/style/gi, '<\\/style')}</style>`;
-  const script =
-    'src' in p.script
-      ? `<script nonce="${nonce}" src="${escapeHtml(p.script.src)}"></script>`
-      : `<script nonce="${nonce}">${p.script.inline.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--')}</script>`;
-  const embedded = p.embedded ? `<script type="application/json" id="${EMBEDDED_SNAPSHOT_ID}">${jsonForScript(p.embedded)}</script>\n` : '';
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(timelineCsp(p.nonce, p.resourceSource))}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(p.title)}</title>
-${style}
-</head>
-<body>
-<div id="app"></div>
-${embedded}${script}
-</body>
-</html>
-`;
 }

@@ -1,0 +1,130 @@
+// The controls above the plot (grouping, filter, hide deleted, pause, follow, table, exports),
+// the status line and the legend. The @vscode-elements controls are typed elements
+// (HTMLElementTagNameMap), so their value/checked properties need no casts.
+import type { TimelineViewState } from '../src/core/protocol';
+import { el, svgEl } from './dom';
+import { MARKER_TYPES } from './model';
+import { MARKER_LABEL, MARKER_SYMBOL, SYMBOL_SIZE, markerStyle } from './marks/markers';
+import { symbolPath } from './surface';
+import type { Theme } from './theme';
+
+export interface ToolbarActions {
+  update(p: Partial<TimelineViewState>): void;
+  togglePause(): void;
+  follow(): void;
+  exportAs(format: 'svg' | 'png' | 'json'): void;
+}
+
+export class Toolbar {
+  readonly element: HTMLElement;
+  readonly status: HTMLElement;
+  readonly connection: HTMLElement;
+  readonly counts: HTMLElement;
+  readonly notice: HTMLElement;
+  readonly pause: HTMLElement;
+  readonly followBtn: HTMLElement;
+  readonly table: HTMLElement;
+  legend: HTMLElement;
+
+  constructor(state: TimelineViewState, actions: ToolbarActions, theme: Theme) {
+    this.element = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Timeline controls' });
+    const groupBy = el('vscode-single-select', { id: 'group-by', 'aria-label': 'Group lanes by' });
+    groupBy.append(el('vscode-option', { value: 'pod' }, 'Lanes by Pod'), el('vscode-option', { value: 'ip' }, 'Lanes by IP'));
+    groupBy.value = state.groupBy;
+    groupBy.addEventListener('change', () => actions.update({ groupBy: groupBy.value === 'ip' ? 'ip' : 'pod' }));
+    const filter = el('vscode-textfield', { id: 'filter', placeholder: 'Filter: pod, IP, node, owner', 'aria-label': 'Filter lanes by Pod, IP, node or owner' });
+    filter.value = state.filter;
+    filter.addEventListener('input', () => actions.update({ filter: filter.value }));
+    const hideDeleted = el('vscode-checkbox', { id: 'hide-deleted', label: 'Hide deleted' });
+    hideDeleted.checked = state.hideDeleted;
+    hideDeleted.addEventListener('change', () => actions.update({ hideDeleted: hideDeleted.checked }));
+    this.pause = el('vscode-button', { id: 'pause', secondary: '', 'aria-pressed': 'false' }, 'Pause');
+    this.pause.addEventListener('click', () => actions.togglePause());
+    this.followBtn = el('vscode-button', { id: 'follow', secondary: '', title: 'Follow the present (Home)' }, 'Follow now');
+    this.followBtn.addEventListener('click', () => actions.follow());
+    this.table = el('vscode-button', { id: 'table-toggle', secondary: '', 'aria-pressed': String(state.showTable) }, 'Table');
+    this.table.addEventListener('click', () => actions.update({ showTable: this.table.getAttribute('aria-pressed') !== 'true' }));
+    const exports = el('span', { class: 'exports', role: 'group', 'aria-label': 'Export' });
+    for (const f of ['svg', 'png', 'json'] as const) {
+      const b = el('vscode-button', { id: `export-${f}`, secondary: '', title: `Export the timeline as ${f.toUpperCase()}` }, f.toUpperCase());
+      b.addEventListener('click', () => actions.exportAs(f));
+      exports.append(b);
+    }
+    this.element.append(groupBy, filter, hideDeleted, this.pause, this.followBtn, this.table, exports);
+
+    this.status = el('div', { class: 'status' });
+    this.connection = el('span', { class: 'connection', id: 'connection' });
+    this.counts = el('span', { class: 'counts', id: 'counts', role: 'status', 'aria-live': 'polite' });
+    this.notice = el('span', { class: 'notice', id: 'notice', role: 'alert' });
+    this.status.append(this.connection, this.counts, this.notice);
+    this.legend = buildLegend(theme);
+  }
+
+  setLive(live: boolean, following: boolean): void {
+    this.followBtn.textContent = live ? 'Follow now' : 'Fit all';
+    this.followBtn.title = live ? 'Follow the present (Home)' : 'Show the whole recording (Home)';
+    this.setFollowing(live && following);
+  }
+
+  setFollowing(following: boolean): void {
+    this.followBtn.toggleAttribute('disabled', following);
+  }
+
+  setPaused(paused: boolean): void {
+    this.pause.textContent = paused ? 'Resume' : 'Pause';
+    this.pause.setAttribute('aria-pressed', String(paused));
+  }
+
+  setTable(shown: boolean): void {
+    this.table.setAttribute('aria-pressed', String(shown));
+  }
+
+  setNotice(level: 'info' | 'error', message: string): void {
+    this.notice.textContent = message;
+    this.notice.dataset.level = level;
+  }
+
+  retheme(theme: Theme): void {
+    const legend = buildLegend(theme);
+    this.legend.replaceWith(legend);
+    this.legend = legend;
+  }
+}
+
+function buildLegend(theme: Theme): HTMLElement {
+  const legend = el('div', { class: 'legend', role: 'list', 'aria-label': 'Legend' });
+  const item = (label: string, draw: (s: SVGSVGElement) => void) => {
+    const li = el('span', { class: 'legend-item', role: 'listitem' });
+    const s = svgEl('svg', { width: 22, height: 14, 'aria-hidden': 'true' });
+    draw(s);
+    li.append(s, document.createTextNode(label));
+    legend.append(li);
+  };
+  const rect = (fill: string, extra: Record<string, string | number> = {}) => (s: SVGSVGElement) => s.append(svgEl('rect', { x: 1, y: 2, width: 20, height: 10, rx: 2, fill, ...extra }));
+  item('IP held', rect(theme.revisions[0]));
+  item('new revision', rect(theme.revisions[1]));
+  item('many holdings (zoom in)', rect(theme.revisions[0], { 'fill-opacity': 0.5, stroke: theme.revisions[0] }));
+  for (const t of MARKER_TYPES) {
+    const st = markerStyle(theme, t, false);
+    item(MARKER_LABEL[t], (s) =>
+      s.append(
+        svgEl('path', {
+          d: symbolPath(MARKER_SYMBOL[t], SYMBOL_SIZE),
+          transform: `translate(11,7)${MARKER_SYMBOL[t] === 'triangle-down' ? ' rotate(180)' : ''}`,
+          fill: st.fill ?? 'none',
+          stroke: st.stroke ?? 'none',
+          'stroke-width': st.strokeWidth ?? 1,
+        }),
+      ),
+    );
+  }
+  item('IP reused', (s) => s.append(svgEl('path', { d: 'M1,11 C14,11 8,3 21,3', fill: 'none', stroke: theme.link, 'stroke-width': 1.5, 'stroke-dasharray': '4 2' })));
+  item('watch down', (s) => s.append(svgEl('rect', { x: 4, y: 0, width: 14, height: 14, fill: theme.gap, stroke: theme.highContrast ? theme.fg : 'none', 'stroke-dasharray': '4 3' })));
+  item('Service ClusterIP', (s) => s.append(svgEl('rect', { x: 1, y: 2, width: 20, height: 10, rx: 3, fill: theme.service, 'fill-opacity': 0.35, stroke: theme.service })));
+  item('its endpoints', (s) => {
+    s.append(svgEl('rect', { x: 1, y: 1, width: 12, height: 5, rx: 1, fill: theme.revisions[0], 'fill-opacity': 0.8 }));
+    s.append(svgEl('rect', { x: 9, y: 8, width: 12, height: 5, rx: 1, fill: theme.revisions[1], 'fill-opacity': 0.8 }));
+  });
+  item('now', (s) => s.append(svgEl('line', { x1: 11, x2: 11, y1: 0, y2: 14, stroke: theme.focus, 'stroke-width': 1.5 })));
+  return legend;
+}
