@@ -23,7 +23,7 @@ const commands: Record<string, () => Promise<Command>> = {
   timeline: async () => (await import('./cli/timeline')).run,
   lint: async () => (await import('./cli/lint')).run,
   audit: async () => (await import('./cli/audit')).run,
-  cluster: async () => (await import('./cli/cluster')).run,
+  cluster: async () => (await import('./cli/demoCluster')).run,
 };
 
 export async function main(argv: string[]): Promise<number> {

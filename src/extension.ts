@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { registerAudit } from './features/audit';
 import { registerDiagnostics } from './features/diagnostics';
 import { registerCodeActions, registerServiceCandidateSource, registerLiveIpSource } from './features/codeActions';
-import { ClusterSession } from './features/cluster';
+import { ClusterSession } from './features/clusterSession';
 import { ClusterClassifier, registerClusterClassification } from './features/clusterClassification';
 import { ClusterServiceSource } from './features/clusterFixes';
 import { registerDemoCluster, type DemoClusterFeature } from './features/demoCluster';

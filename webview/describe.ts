@@ -2,7 +2,8 @@
 // the announcement of new IPs. Every string from the cluster ends up as text, never as HTML.
 import type { LaneLayout, TimelineModel } from './model';
 import { markerTypeName, M_RELIST, S_END_RELIST, S_HOST_NETWORK } from './model';
-import { fmtDuration, fmtTime } from './format';
+import { humanDuration } from '../src/core/protocol/duration';
+import { fmtTime } from './format';
 import type { Frame, Hit } from './marks/mark';
 import { MARKER_LABEL } from './marks/markers';
 import { EndpointsMark } from './marks/endpoints';
@@ -110,7 +111,7 @@ export function tooltipLines(f: Frame, hit: Hit): [string, string][] {
     const s = hit.seg;
     const end = m.sEnd.a[s];
     out.push(['IP', `${m.ipOfSeg(s)}${m.sFlags.a[s] & S_HOST_NETWORK ? ' (hostNetwork: the node’s IP)' : ''}${end === Infinity ? ' (current)' : ''}`]);
-    out.push(['Held', `${fmtTime(m.sStart.a[s])} → ${end !== Infinity ? fmtTime(end) : 'now'} (${fmtDuration(f.endOf(end) - m.sStart.a[s])})`]);
+    out.push(['Held', `${fmtTime(m.sStart.a[s])} → ${end !== Infinity ? fmtTime(end) : 'now'} (${humanDuration(f.endOf(end) - m.sStart.a[s], { subsecond: true })})`]);
     if (m.sFlags.a[s] & S_END_RELIST) out.push(['Note', 'release found on relist after the watch was down']);
   } else {
     const k = hit.mark;

@@ -5,15 +5,6 @@ export function fmtTime(t: number): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 23)}Z`;
 }
 
-export function fmtDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 120) return `${s.toFixed(1)} s`;
-  const m = s / 60;
-  if (m < 120) return `${m.toFixed(1)} min`;
-  return `${(m / 60).toFixed(1)} h`;
-}
-
 export function truncate(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, Math.max(1, max - 1))}…`;
 }

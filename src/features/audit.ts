@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { AuditFinding } from '../core/audit';
 import type { Severity } from '../core/lint';
 import { auditWithClient, objectKey, type AuditRun } from '../kube/audit';
-import { describeError, type ClusterSession } from './cluster';
+import { describeError, type ClusterSession } from './clusterSession';
 import { clusterSeverities, pastHolders } from './clusterClassification';
 import { plainMessage } from './markdown';
 

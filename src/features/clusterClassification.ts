@@ -11,7 +11,7 @@ import type { PodSummary } from '../core/events';
 import type { Severity } from '../core/lint';
 import { readNetworkFacts, type NetworkFacts } from '../kube/inventory';
 import type { PodWatchFeed } from '../kube';
-import type { ClusterSession } from './cluster';
+import type { ClusterSession } from './clusterSession';
 import { withTimeout } from './clusterFixes';
 import { registerFindingRefiner, relintOpenDocuments } from './diagnostics';
 

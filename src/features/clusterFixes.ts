@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { ContainerPortInfo, ServiceCandidate, ServiceCandidateSource, WorkloadCandidate, WorkloadInfo } from '../core/lint';
 import type { PodSummary } from '../core/events';
-import type { ClusterSession } from './cluster';
+import type { ClusterSession } from './clusterSession';
 import type { ClusterClassifier } from './clusterClassification';
 
 type Log = Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error' | 'debug'>;

@@ -2,7 +2,7 @@
 // kubeconfig for it in the extension's storage, and a terminal where kubectl talks to it.
 import * as vscode from 'vscode';
 import { join } from 'node:path';
-import type { ClusterSession } from './cluster';
+import type { ClusterSession } from './clusterSession';
 import { plainMessage } from './markdown';
 
 type Log = Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error' | 'debug'>;

@@ -7,7 +7,7 @@ import type { PodSummary } from '../core/events';
 import type { Finding } from '../core/lint';
 import type { NodeInfo } from '../kube';
 import type { ClusterVerdict } from '../core/clusterClass';
-import type { ClusterSession } from './cluster';
+import type { ClusterSession } from './clusterSession';
 import type { ClusterClassifier } from './clusterClassification';
 import { withTimeout } from './clusterFixes';
 import { readLintOptions, sharedLinter } from './diagnostics';

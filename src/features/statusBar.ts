@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import type { ConnectionState } from '../core/events';
 import type { PodWatchFeed } from '../kube';
-import type { ClusterSession } from './cluster';
+import type { ClusterSession } from './clusterSession';
+import { humanDuration } from '../core/protocol/duration';
 
 const ICON: Record<ConnectionState, string> = {
   connecting: '$(sync~spin)',
@@ -11,14 +12,6 @@ const ICON: Record<ConnectionState, string> = {
   error: '$(error)',
   stopped: '$(circle-slash)',
 };
-
-/** "4s", "3m", "2h": short enough for a status bar. */
-export function formatAge(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m`;
-  return `${Math.floor(s / 3600)}h`;
-}
 
 export function registerStatusBar(context: vscode.ExtensionContext, session: ClusterSession): vscode.StatusBarItem {
   const item = vscode.window.createStatusBarItem('podIpLens.status', vscode.StatusBarAlignment.Left, 50);
@@ -52,7 +45,7 @@ export function registerStatusBar(context: vscode.ExtensionContext, session: Clu
     const worst = (['error', 'reconnecting', 'connecting', 'live', 'stopped'] as ConnectionState[]).find((s) => states.some((c) => c.state === s)) ?? 'live';
     const pods = feeds.reduce((n, f) => n + f.model.livePods().length, 0);
     const last = Math.max(0, ...feeds.map((f) => lastEvent.get(f) ?? 0));
-    const age = last ? ` · ${formatAge(Date.now() - last)} ago` : '';
+    const age = last ? ` · ${humanDuration(Date.now() - last)} ago` : '';
     item.text = `${ICON[worst]} Pod IPs: ${pods} Pod${pods === 1 ? '' : 's'}${age}`;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown('**Pod IP Lens**\n\n');

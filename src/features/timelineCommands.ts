@@ -4,9 +4,9 @@
 import * as vscode from 'vscode';
 import { stringify } from 'yaml';
 import type { WatchScope } from '../core/events';
-import { selectorFromWorkload, workloadAt } from '../core/manifestSelector';
+import { selectorFromWorkload, workloadAt } from '../core/workloadAtCursor';
 import { listContexts } from '../kube';
-import type { ClusterSession } from './cluster';
+import type { ClusterSession } from './clusterSession';
 import { plainMessage } from './markdown';
 import { openTimelinePanel, registerTimelinePanel, type TimelinePanelOptions } from './timelinePanel';
 

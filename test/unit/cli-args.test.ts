@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { AUDIT_USAGE } from '../../src/cli/audit';
-import { CLUSTER_USAGE, parseClusterArgs } from '../../src/cli/cluster';
+import { CLUSTER_USAGE, parseClusterArgs } from '../../src/cli/demoCluster';
 import { LINT_USAGE, parseLintArgs } from '../../src/cli/lint';
 import { TIMELINE_USAGE, parseTimelineArgs } from '../../src/cli/timeline';
 import { until } from '../until';

@@ -340,6 +340,9 @@ describe('demo printing and negotiation', () => {
     assert.equal(humanDuration(600_000), '10m');
     assert.equal(humanDuration(3 * 3600_000 + 60_000), '3h1m');
     assert.equal(humanDuration(50 * 3600_000), '2d2h');
+    assert.equal(humanDuration(340), '0s', 'kubectl rounds short spans down to 0s');
+    assert.equal(humanDuration(340, { subsecond: true }), '340ms', 'the timeline shows sub-second tenures');
+    assert.equal(humanDuration(1_500, { subsecond: true }), '1s');
   });
 
   it('derives the STATUS column from container states and deletion', () => {

@@ -16,7 +16,7 @@ describe('layer rules (ESLint)', function () {
 
   const forbidden: [string, string][] = [
     ['src/core/manifest.ts', "import { KubeClient } from '../kube';\nexport const x = KubeClient;\n"],
-    ['src/core/lint/rules.ts', "import type { ClusterSession } from '../../features/cluster';\nexport type X = ClusterSession;\n"],
+    ['src/core/lint/rules.ts', "import type { ClusterSession } from '../../features/clusterSession';\nexport type X = ClusterSession;\n"],
     ['src/core/manifest.ts', "export const load = () => import('../demo');\n"],
     ['src/core/manifest.ts', "export type Run = import('../cli/lint').LintRun;\n"],
     ['src/core/manifest.ts', "export { main } from '../cli';\n"],

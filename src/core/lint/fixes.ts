@@ -2,8 +2,8 @@
 // front end only apply them. Offsets are UTF-16 offsets into the file's text.
 import { stringify } from 'yaml';
 import type { Finding } from './lint';
-import type { ContainerPortInfo, ServiceCandidate, WorkloadCandidate, WorkloadInfo } from './workspace';
-import { effectiveNamespace, serviceDnsName } from './workspace';
+import type { ContainerPortInfo, ServiceCandidate, WorkloadCandidate, WorkloadInfo } from './manifestIndex';
+import { effectiveNamespace, serviceDnsName } from './manifestIndex';
 import type { RuleId } from './rules';
 
 export interface FixEdit {

@@ -2,7 +2,7 @@
 export * from './rules';
 export * from './lint';
 export * from './fixes';
-export * from './workspace';
+export * from './manifestIndex';
 export { scanIps, mayContainIp, type IpMatch } from './scan';
 export { parseIp, parseCidr, cidrContains, classifyIp, formatIp, isPublicResolver, ipVersion, type ParsedIp, type IpClass, type Cidr } from './ip';
 export { splitDocuments, LineIndex, hashText, type DocumentSlice } from './documents';

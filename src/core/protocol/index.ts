@@ -6,3 +6,4 @@ export * from './packedSnapshot';
 export * from './batcher';
 export * from './stream';
 export * from './page';
+export * from './duration';
