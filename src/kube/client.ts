@@ -163,20 +163,23 @@ export class KubeClient {
     // for longer than that. While a slice is deferred the response is paused, so order is kept and
     // the socket applies backpressure.
     const drain = (): void => {
-      const t0 = performance.now();
       let from = 0;
       let nl: number;
       while (!done && (nl = pending.indexOf('\n', from)) >= 0) {
-        const line = pending.slice(from, nl);
-        from = nl + 1;
-        if (line.trim()) handlers.line(line);
-        if (performance.now() - t0 > SLICE_MS && pending.indexOf('\n', from) >= 0) {
+        // The budget is per turn of the event loop, not per chunk: one poll phase hands over many
+        // chunks (of this watch and of others) before any timer or other work gets a turn.
+        if (turnElapsed() > SLICE_MS) {
           pending = pending.slice(from);
-          draining = true;
-          res.pause();
+          if (!draining) {
+            draining = true;
+            res.pause();
+          }
           setImmediate(drain);
           return;
         }
+        const line = pending.slice(from, nl);
+        from = nl + 1;
+        if (line.trim()) handlers.line(line);
       }
       pending = pending.slice(from);
       if (draining) {
@@ -221,8 +224,19 @@ export class KubeClient {
   }
 }
 
-/** Longest stretch of watch lines handled in one go (ms). */
+/** Longest stretch of watch lines handled in one turn of the event loop (ms). */
 const SLICE_MS = 5;
+
+let turnStart = -1;
+/** Time spent handling watch lines in this turn of the event loop, by every watch of the process. */
+function turnElapsed(): number {
+  const now = performance.now();
+  if (turnStart < 0) {
+    turnStart = now;
+    setImmediate(() => (turnStart = -1));
+  }
+  return now - turnStart;
+}
 
 function toKubeError(e: unknown, ctx: RequestContext, aborted: boolean): KubeError {
   if (e instanceof KubeError) return e;

@@ -389,6 +389,29 @@ describe('lifecycle model', () => {
     assert.ok(st.historyEvents <= 10);
   });
 
+  it('compacts its history a slice per event, keeping the same events as compacting at once', () => {
+    // Enough churn that compaction passes start (over 1,024 dropped events) and run while Pods
+    // keep coming and going; `eager` compacts fully after every step, as readers make it do.
+    const lazy = new LifecycleModel({ maxEvents: 1500, maxDeletedPods: 400 });
+    const eager = new LifecycleModel({ maxEvents: 1500, maxDeletedPods: 400 });
+    for (let i = 0; i < 3000; i++) {
+      for (const m of [lazy, eager]) {
+        startPod(m, `c${i}`, `10.1.${(i >> 8) & 255}.${i & 255}`);
+        if (i >= 20) m.applyPod('DELETED', pod({ uid: `c${i - 20}`, node: 'node-a', ip: `10.1.${((i - 20) >> 8) & 255}.${(i - 20) & 255}` }), arrival(10 + i));
+      }
+      eager.allEvents();
+      if (i % 97 === 0) {
+        const st = lazy.stats();
+        assert.equal(st.events, lazy.allEvents().length, `stats count the events a reader gets (step ${i})`);
+      }
+    }
+    const a = lazy.allEvents();
+    assert.deepEqual(a.map((e) => e.seq), eager.allEvents().map((e) => e.seq));
+    assert.deepEqual(a.map((e) => e.seq), [...a.map((e) => e.seq)].sort((x, y) => x - y), 'in seq order');
+    const live = a.filter((e) => Number(e.uid!.slice(1)) >= 2980);
+    assert.equal(live.length, 80, 'the twenty running Pods keep their whole story');
+  });
+
   it('drops the history of Pods gone for longer than maxAgeMs, and their tenures with it', () => {
     const m = new LifecycleModel({ maxAgeMs: 60_000 });
     startPod(m, 'old', '10.0.3.1');

@@ -187,10 +187,16 @@ export class LifecycleModel {
   /** Events kept that belong to gone Pods or to no Pod: what the history budget counts. */
   private historyEvents = 0;
   /** UIDs whose events are dropped but still in `events`, and events dropped without a UID. */
-  private readonly droppedUids = new Set<string>();
+  private droppedUids = new Set<string>();
   private readonly looseEvents = new WeakSet<LifecycleEvent>();
-  private readonly droppedLoose = new Set<LifecycleEvent>();
+  private droppedLoose = new Set<LifecycleEvent>();
   private droppedInArray = 0;
+  /**
+   * A compaction in progress, a slice per event so no single event pays for the whole array:
+   * `events[0, write)` is compacted, `[write, read)` is stale, `[read, …)` is still to do; what
+   * was dropped before it started is in `before`.
+   */
+  private pass?: { read: number; write: number; uids: Set<string>; loose: Set<LifecycleEvent> };
   /** UIDs of every life that has events in `events` (live, gone and kept, or dropped-pending). */
   private readonly owners = new Map<string, PodState | GoneLife>();
   private latestArrival = -Infinity;
@@ -605,7 +611,7 @@ export class LifecycleModel {
     if (seenOnRelist) ev.seenOnRelist = true;
     // An endpoint change is part of its Pod's story when the Pod is known: it stays while the Pod does.
     const owner = who.uid ? this.owners.get(who.uid) : undefined;
-    if (owner && !this.droppedUids.has(who.uid!)) this.recordFor(owner, ev);
+    if (owner && !this.isDroppedUid(who.uid!)) this.recordFor(owner, ev);
     else this.recordLoose(ev);
     out.push(ev);
   }
@@ -715,7 +721,7 @@ export class LifecycleModel {
     for (const st of this.pods.values()) if (!st.summary.deleted) live++;
     let tenures = 0;
     for (const l of this.tenuresByIp.values()) tenures += l.length;
-    return { events: this.events.length - this.droppedInArray, historyEvents: this.historyEvents, pods: this.pods.size, livePods: live, goneLives: this.gone.length, tenures, goneTenures: this.goneTenureCount };
+    return { events: this.events.length - this.droppedInArray - (this.pass ? this.pass.read - this.pass.write : 0), historyEvents: this.historyEvents, pods: this.pods.size, livePods: live, goneLives: this.gone.length, tenures, goneTenures: this.goneTenureCount };
   }
 
   snapshot(scope: WatchScope, connection: ConnectionState, connectionMessage?: string): TimelineSnapshot {
@@ -849,22 +855,57 @@ export class LifecycleModel {
       this.goneTenureCount--;
       this.dropTenure(t);
     }
-    if (this.droppedInArray > 1024 && this.droppedInArray * 4 > this.events.length) this.compact();
+    if (this.pass) this.compactSlice(COMPACT_SLICE);
+    else if (this.droppedInArray > 1024 && this.droppedInArray * 4 > this.events.length) {
+      this.pass = { read: 0, write: 0, uids: this.droppedUids, loose: this.droppedLoose };
+      this.droppedUids = new Set();
+      this.droppedLoose = new Set();
+      this.compactSlice(COMPACT_SLICE);
+    }
   }
 
-  private compact(): void {
-    if (this.droppedInArray === 0) return;
-    const kept: LifecycleEvent[] = [];
-    for (const e of this.events) {
-      if (this.looseEvents.has(e) ? this.droppedLoose.has(e) : e.uid !== undefined && this.droppedUids.has(e.uid)) continue;
-      kept.push(e);
+  private isDroppedUid(uid: string): boolean {
+    return this.droppedUids.has(uid) || !!this.pass?.uids.has(uid);
+  }
+
+  private isDropped(e: LifecycleEvent): boolean {
+    if (this.looseEvents.has(e)) return this.droppedLoose.has(e) || !!this.pass?.loose.has(e);
+    return e.uid !== undefined && this.isDroppedUid(e.uid);
+  }
+
+  /** Moves up to `n` events of the pass in progress; ends it at the end of the array. */
+  private compactSlice(n: number): void {
+    const p = this.pass;
+    if (!p) return;
+    const ev = this.events;
+    const end = Math.min(ev.length, p.read + n);
+    for (; p.read < end; p.read++) {
+      const e = ev[p.read];
+      if (this.isDropped(e)) this.droppedInArray--;
+      else ev[p.write++] = e;
     }
-    this.events = kept;
-    this.droppedUids.clear();
-    this.droppedLoose.clear();
-    this.droppedInArray = 0;
+    if (p.read < ev.length) return;
+    ev.length = p.write;
+    // What was dropped during the pass, behind its cursor, is still in the array: the next pass takes it.
+    this.pass = undefined;
+  }
+
+  /** Removes every dropped event now (before the array is read). */
+  private compact(): void {
+    if (this.pass) this.compactSlice(Infinity);
+    if (this.droppedInArray === 0) return;
+    this.pass = { read: 0, write: 0, uids: this.droppedUids, loose: this.droppedLoose };
+    this.droppedUids = new Set();
+    this.droppedLoose = new Set();
+    this.compactSlice(Infinity);
   }
 }
+
+/**
+ * Events a compaction pass moves per event recorded: ahead of the rate garbage can grow (a pass
+ * starts when a quarter of the array is garbage), and small enough that one event costs little.
+ */
+const COMPACT_SLICE = 256;
 
 function addTo(m: Map<string, Set<string>>, k: string, v: string): void {
   let s = m.get(k);
