@@ -1229,6 +1229,26 @@ export class TimelineModel {
     }
   }
 
+  /** The time (epoch ms) of event `i` of the log, without building the event. */
+  timeOfEvent(i: number): number {
+    const p = this.log.a[i];
+    const x = p & LOG_MASK;
+    switch (p >>> LOG_SHIFT) {
+      case K_MARK:
+        return this.mT.a[x];
+      case K_SEG_START:
+        return this.sStart.a[x];
+      case K_SEG_END:
+        return this.sEnd.a[x];
+      case K_LINK:
+        return this.kT.a[x];
+      case K_ENDPOINT:
+        return this.eT.a[x];
+      default:
+        return this.gaps[x].at;
+    }
+  }
+
   /** The life an event of the log belongs to (-1: none), without building the event. */
   lifeOfEvent(i: number): number {
     const p = this.log.a[i];

@@ -252,14 +252,50 @@ describe('timeline webview (headless Chromium)', function () {
     await page.click('#table-toggle');
     await page.waitForSelector('#table-view:not([hidden]) tbody tr');
     const rows = await page.$$eval('#events-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent ?? '')));
-    const all: LifecycleEvent[] = [...sc.snapshot.events, ...sc.rollout].reverse();
+    const all: LifecycleEvent[] = [...sc.snapshot.events, ...sc.rollout].map((e, i) => ({ e, i })).sort((a, b) => Date.parse(b.e.time) - Date.parse(a.e.time) || b.i - a.i).map((x) => x.e);
     assert.equal(rows.length, all.length);
     assert.deepEqual(
       rows.map((r) => r.slice(0, 5)),
-      all.map((e) => [e.time, e.type, e.pod ?? '', e.ip ?? '', e.node ?? '']),
+      all.map((e) => [`${e.time.slice(0, 10)} ${e.time.slice(11, 23)}Z`, e.type, e.pod ?? '', e.ip ?? '', e.node ?? '']),
     );
     assert.equal(await page.textContent('#events-table caption'), `Lifecycle events, newest first (${all.length})`);
     assert.equal(await page.getAttribute('#table-toggle', 'aria-pressed'), 'true');
+  });
+
+  it('orders the table by exact time, newest first, when object times (seconds) and arrival times (ms) mix', async () => {
+    page = await openTimeline(browser, server);
+    const t0 = Math.floor(Date.now() / 1000) * 1000 - 20_000;
+    const w = new EventWriter();
+    const owner = { kind: 'Deployment', name: 'web' };
+    // As a watch delivers them: the Pod's creationTimestamp (whole seconds) comes with the first
+    // event seen, after arrival-timed events of another Pod at a later millisecond.
+    w.add({ type: 'created', t: t0, uid: 'a', pod: 'demo/web-a', owner });
+    const aIp = w.add({ type: 'ip-assigned', t: t0 + 1_250, uid: 'a', pod: 'demo/web-a', ip: '10.244.0.5', owner });
+    aIp.timeSource = 'arrival';
+    const aReady = w.add({ type: 'ready', t: t0 + 2_730, uid: 'a', pod: 'demo/web-a', ip: '10.244.0.5', owner });
+    aReady.timeSource = 'arrival';
+    w.add({ type: 'created', t: t0 + 2_000, uid: 'b', pod: 'demo/web-b', owner });
+    const bIp = w.add({ type: 'ip-assigned', t: t0 + 2_731, uid: 'b', pod: 'demo/web-b', ip: '10.244.0.6', owner });
+    bIp.timeSource = 'arrival';
+    w.add({ type: 'scheduled', t: t0 + 1_000, uid: 'b', pod: 'demo/web-b', node: 'node-a', owner });
+    const snapshot = { scope: { context: 'c', namespace: 'demo', labelSelector: '' }, connection: 'live', events: w.events, pods: [], services: [] };
+    await post(page, { type: 'snapshot', snapshot, now: new Date().toISOString(), live: true });
+    await renderedSeq(page, w.events.length);
+    await page.click('#table-toggle');
+    await page.waitForSelector('#table-view:not([hidden]) tbody tr');
+    const rows = await page.$$eval('#events-table tbody tr', (trs) => trs.map((tr) => [tr.children[0].textContent ?? '', tr.children[1].textContent ?? '', tr.children[2].textContent ?? '', tr.children[0].getAttribute('title') ?? '']));
+    const iso = (t: number) => new Date(t).toISOString().replace('T', ' ');
+    assert.deepEqual(rows.map((r) => `${r[0]} ${r[1]} ${r[2]}`), [
+      `${iso(t0 + 2_731)} ip-assigned demo/web-b`,
+      `${iso(t0 + 2_730)} ready demo/web-a`,
+      `${iso(t0 + 2_000)} created demo/web-b`,
+      `${iso(t0 + 1_250)} ip-assigned demo/web-a`,
+      `${iso(t0 + 1_000)} scheduled demo/web-b`,
+      `${iso(t0)} created demo/web-a`,
+    ]);
+    // One precision for every row, and the cell says where the time came from.
+    for (const r of rows) assert.match(r[0], /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.deepEqual([...new Set(rows.map((r) => r[3]))].sort(), ['time from the object (Kubernetes keeps seconds)', 'when the watch saw the change']);
   });
 
   it('opens a Pod by click and by keyboard, and describes the focused lane', async () => {
