@@ -21,6 +21,8 @@ export class Toolbar {
   readonly connection: HTMLElement;
   readonly counts: HTMLElement;
   readonly notice: HTMLElement;
+  /** How the plot is driven, always on screen (the chart's aria-label says the same to screen readers). */
+  readonly hint: HTMLElement;
   readonly pause: HTMLElement;
   readonly followBtn: HTMLElement;
   readonly table: HTMLElement;
@@ -56,7 +58,13 @@ export class Toolbar {
     this.connection = el('span', { class: 'connection', id: 'connection' });
     this.counts = el('span', { class: 'counts', id: 'counts', role: 'status', 'aria-live': 'polite' });
     this.notice = el('span', { class: 'notice', id: 'notice', role: 'alert' });
-    this.status.append(this.connection, this.counts, this.notice);
+    this.hint = el('span', { class: 'hint', id: 'hint', 'aria-hidden': 'true' });
+    for (const [key, what] of [['Wheel', 'scroll lanes'], ['Ctrl+wheel', 'zoom'], ['Drag', 'pan']]) {
+      const item = el('span', { class: 'hint-item' });
+      item.append(el('kbd', {}, key), document.createTextNode(` ${what}`));
+      this.hint.append(item);
+    }
+    this.status.append(this.connection, this.counts, this.notice, this.hint);
     this.legend = buildLegend(theme);
   }
 

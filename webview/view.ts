@@ -39,6 +39,16 @@ const LABEL_W_MAX = 230;
 /** Above this many shapes from the bulk marks the canvas draws them; below, SVG. */
 export const SVG_SHAPE_LIMIT = 1500;
 
+// A rollout (or scale-up) starting: BURST_PODS new Pods within BURST_WITHIN_MS, after QUIET_MS
+// without a new one. The live view then zooms to it (unless the user chose the window), keeping
+// ROLLOUT_LEAD_MS before its first Pod, and widens with it until it has been quiet again.
+const QUIET_MS = 30_000;
+const BURST_PODS = 2;
+const BURST_WITHIN_MS = 20_000;
+const ROLLOUT_LEAD_MS = 20_000;
+const ROLLOUT_MIN_SPAN = 60_000;
+const ROLLOUT_MAX_SPAN = 15 * 60_000;
+
 export interface ViewCallbacks {
   openPod(uid: string, pod: string): void;
   exportAs(format: 'svg' | 'png' | 'json'): void;
@@ -116,6 +126,12 @@ export class TimelineView implements InteractionHost, Exportable {
   private hostTime = 0;
   private ackedSeq = -1;
   private resync?: MissedUpdate;
+  /** New Pods (by their first event's time): when the current run of them started, its last, how many. */
+  private readonly activity = { start: -Infinity, last: -Infinity, count: 0, zoomed: false };
+  /** While zoomed to a rollout: the window's left edge, held while the rollout goes on. */
+  private rolloutFrom?: number;
+  /** A saved scroll position to restore once the lanes are there. */
+  private restoreScroll?: number;
 
   constructor(
     root: HTMLElement,
@@ -184,9 +200,23 @@ export class TimelineView implements InteractionHost, Exportable {
       this.layers.set(m, g);
     }
 
-    this.interaction = new Interaction(this, this.svgNode, state.window ?? [now - 60_000, now + 3_000], state.window === undefined);
+    const span = state.span ?? 63_000;
+    this.interaction = new Interaction(this, this.svgNode, state.window ?? [now - span * 0.95, now + span * 0.05], state.window === undefined);
+    this.restoreScroll = state.scrollTop;
     root.append(this.toolbar.element, this.toolbar.status, this.toolbar.legend, this.plot, this.table.element, this.interaction.tooltip, this.announcer);
-    this.plot.addEventListener('scroll', () => this.invalidate());
+    this.plot.addEventListener('scroll', () => {
+      if (this.restoreScroll === undefined) {
+        this.state.scrollTop = this.plot.scrollTop;
+        this.saveState();
+      }
+      this.invalidate();
+    });
+    // Without retainContextWhenHidden VS Code drops this page when its tab is hidden: what the
+    // user set up is saved now, not after the debounce, so the page shown again looks the same.
+    window.addEventListener('pagehide', () => this.saveStateNow());
+    document.addEventListener('visibilitychange', () => {
+      if (document.hidden) this.saveStateNow();
+    });
     new ResizeObserver(() => this.invalidate()).observe(this.plot);
     new MutationObserver(() => {
       this.theme = readTheme();
@@ -232,6 +262,7 @@ export class TimelineView implements InteractionHost, Exportable {
       this.state.scope = snapshot.scope;
       this.saveState();
     }
+    this.seedActivity();
     if (!live) {
       this.interaction.following = false;
       this.fitAll();
@@ -260,7 +291,9 @@ export class TimelineView implements InteractionHost, Exportable {
     const hostNow = Date.parse(msg.now);
     if (this.live && Number.isFinite(hostNow)) this.skew = hostNow - Date.now();
     this.model.applySummaries(msg.pods, msg.services ?? []);
+    const lives = this.model.lifeCount;
     const n = this.model.apply(msg.events);
+    for (let l = lives; l < this.model.lifeCount; l++) this.newPod(this.model.lFirst.a[l], true);
     if (msg.connection !== this.model.connection || msg.connectionMessage !== this.model.connectionMessage) this.model.setConnection(msg.connection, msg.connectionMessage);
     if (n > 0) this.announceNewIps(msg.events);
     this.invalidate();
@@ -352,11 +385,16 @@ export class TimelineView implements InteractionHost, Exportable {
 
   private saveState(): void {
     clearTimeout(this.saveTimer);
-    this.saveTimer = window.setTimeout(() => {
-      const [d0, d1] = this.interaction.domain;
-      this.state.window = this.interaction.following ? undefined : [d0, d1];
-      this.callbacks.stateChanged({ ...this.state });
-    }, 200);
+    this.saveTimer = window.setTimeout(() => this.saveStateNow(), 200);
+  }
+
+  private saveStateNow(): void {
+    clearTimeout(this.saveTimer);
+    const [d0, d1] = this.interaction.domain;
+    const following = this.interaction.following;
+    this.state.window = following ? undefined : [d0, d1];
+    this.state.span = d1 - d0;
+    this.callbacks.stateChanged({ ...this.state });
   }
 
   private setTicker(): void {
@@ -381,15 +419,82 @@ export class TimelineView implements InteractionHost, Exportable {
       this.invalidate();
       return;
     }
+    // Back to the present: the view may choose the window again (zoom to the next rollout).
+    this.state.userZoomed = false;
     this.interaction.following = true;
     this.interaction.anchorToNow();
     this.windowChanged();
   }
 
+  /** The user zoomed or panned on purpose: their window wins over zooming to a rollout. */
+  userMoved(): void {
+    this.rolloutFrom = undefined;
+    if (this.state.userZoomed) return;
+    this.state.userZoomed = true;
+    this.saveState();
+  }
+
   private initialLiveWindow(): void {
     const now = this.now();
-    const first = Number.isFinite(this.model.first) ? this.model.first : now - 60_000;
-    const span = Math.min(Math.max(now - first, 60_000), 15 * 60_000) * 1.05;
+    // The width the user (or a rollout) left it at, when this page is the same view shown again.
+    let span = this.state.span;
+    if (span === undefined) {
+      const first = Number.isFinite(this.model.first) ? this.model.first : now - 60_000;
+      span = Math.min(Math.max(now - first, 60_000), 15 * 60_000) * 1.05;
+    }
+    this.interaction.setDomain(now - span * 0.95, now + span * 0.05);
+  }
+
+  /** The runs of new Pods in a snapshot's recent past, so a rollout under way is not taken for a new one. */
+  private seedActivity(): void {
+    const a = this.activity;
+    a.start = a.last = -Infinity;
+    a.count = 0;
+    a.zoomed = false;
+    this.rolloutFrom = undefined;
+    const now = this.now();
+    const recent: number[] = [];
+    const m = this.model;
+    for (let l = 0; l < m.lifeCount; l++) {
+      const t = m.lFirst.a[l];
+      if (t > now - 10 * 60_000) recent.push(t);
+    }
+    recent.sort((x, y) => x - y);
+    for (const t of recent) this.newPod(t, false);
+    // A rollout this view had zoomed to before it was hidden is still one, not a new burst.
+    if (a.count >= BURST_PODS) a.zoomed = true;
+  }
+
+  /** A Pod seen for the first time (its first event at `t`); `live`: it came in an events message. */
+  private newPod(t: number, live: boolean): void {
+    const a = this.activity;
+    if (!Number.isFinite(t)) return;
+    if (t - a.last > QUIET_MS) {
+      a.start = t;
+      a.count = 0;
+      a.zoomed = false;
+    }
+    a.count++;
+    if (t > a.last) a.last = t;
+    if (!live || a.zoomed || a.count < BURST_PODS || a.last - a.start > BURST_WITHIN_MS) return;
+    // Only a burst of Pods that are new now, not a relist finding old ones.
+    if (t < this.now() - QUIET_MS) return;
+    a.zoomed = true;
+    if (!this.live || this.paused || !this.interaction.following || this.state.userZoomed) return;
+    this.rolloutFrom = a.start - ROLLOUT_LEAD_MS;
+    this.invalidate();
+  }
+
+  /** While zoomed to a rollout: its start held at the left, the present at the right. */
+  private followRollout(): void {
+    const now = this.now();
+    const from = this.rolloutFrom!;
+    const span = Math.max(ROLLOUT_MIN_SPAN, (now - from) / 0.95);
+    if (now - this.activity.last > QUIET_MS || span > ROLLOUT_MAX_SPAN) {
+      // Over (or too long to hold): the window keeps its width and follows as usual.
+      this.rolloutFrom = undefined;
+      this.saveState();
+    }
     this.interaction.setDomain(now - span * 0.95, now + span * 0.05);
   }
 
@@ -525,7 +630,10 @@ export class TimelineView implements InteractionHost, Exportable {
       this.labelW = Math.round(Math.min(LABEL_W_MAX, Math.max(120, w * 0.3)));
       this.interaction.resize(w, this.labelW);
     }
-    if (this.interaction.following && this.live && !this.paused) this.interaction.anchorToNow();
+    if (this.interaction.following && this.live && !this.paused) {
+      if (this.rolloutFrom !== undefined) this.followRollout();
+      else this.interaction.anchorToNow();
+    }
 
     const f = this.frame;
     const m = this.model;
@@ -559,6 +667,10 @@ export class TimelineView implements InteractionHost, Exportable {
     const total = f.layout.length * LANE_H;
     this.spacer.style.height = `${Math.max(0, total - lanesVH)}px`;
     this.stage.style.height = `${h}px`;
+    if (this.restoreScroll !== undefined && f.layout.length > 0 && !exporting) {
+      this.plot.scrollTop = this.restoreScroll;
+      this.restoreScroll = undefined;
+    }
     f.scrollTop = Math.min(this.plot.scrollTop, Math.max(0, total - lanesVH));
     f.i0 = Math.max(0, Math.floor(f.scrollTop / LANE_H));
     f.i1 = Math.min(f.layout.length, Math.ceil((f.scrollTop + lanesVH) / LANE_H));
@@ -629,6 +741,7 @@ export class TimelineView implements InteractionHost, Exportable {
     ds.lanes = String(f.layout.length);
     ds.maxSeq = String(m.maxSeq);
     ds.following = String(this.interaction.following);
+    ds.rollout = String(this.rolloutFrom !== undefined);
     ds.domain = `${Math.round(t0)},${Math.round(t1)}`;
     ds.missed = String(this.missed.list.length);
     this.root.dispatchEvent(new CustomEvent('timeline-rendered', { detail: { maxSeq: m.maxSeq, at: performance.now() } }));

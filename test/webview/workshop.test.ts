@@ -1,0 +1,230 @@
+// The timeline as a workshop attendee sees it (issue 15): a rollout that is easy to see (zoom per
+// wheel notch, a visible hint, zoom to a rollout as it starts, lanes that left the window folded),
+// a view that survives its tab being hidden, revision colours by age, readable in every kind of
+// VS Code theme, a compact toolbar at 1000×700, and exports that hold the whole picture.
+import * as assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { PodSummary, TimelineSnapshot } from '../../src/core/events';
+import type { TimelineViewState } from '../../src/core/protocol';
+import { ROOT, TimelinePageServer, batch, launch, openTimeline, pageErrors, post, renderedSeq } from './page';
+import { EventWriter, pod } from './synthetic';
+
+const SHOTS = join(ROOT, 'test-results', 'webview');
+const OWNER = { kind: 'Deployment', name: 'backend' };
+
+/** Pods of one revision of Deployment backend, coming up at `from` one second apart; `gone` ends them. */
+function revision(w: EventWriter, rev: string, from: number, count: number, ipBase: number, gone?: number, first = 1): PodSummary[] {
+  const out: PodSummary[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = first + i;
+    const uid = `${rev}-${n}`;
+    const name = `backend-${rev}-${n}`;
+    const p = `default/${name}`;
+    const ip = `10.244.${ipBase}.${n}`;
+    const t = from + i * 1000;
+    w.add({ type: 'created', t, uid, pod: p, owner: OWNER, revision: rev });
+    w.add({ type: 'ip-assigned', t: t + 300, uid, pod: p, ip, node: 'node-1', owner: OWNER, revision: rev });
+    w.add({ type: 'ready', t: t + 900, uid, pod: p, ip, owner: OWNER, revision: rev });
+    if (gone !== undefined) {
+      w.add({ type: 'terminating', t: gone + i * 1000, uid, pod: p, ip });
+      w.add({ type: 'ip-released', t: gone + i * 1000 + 500, uid, pod: p, ip });
+      w.add({ type: 'deleted', t: gone + i * 1000 + 600, uid, pod: p });
+    }
+    const s = pod(uid, name, gone === undefined ? ip : undefined, { namespace: 'default', owner: OWNER, revision: rev, labels: { app: 'backend' }, createdAt: new Date(t).toISOString() });
+    out.push(gone === undefined ? s : { ...s, ready: false, deleted: true });
+  }
+  return out;
+}
+
+function snapshotOf(w: EventWriter, pods: PodSummary[]): TimelineSnapshot {
+  return { scope: { context: 'pod-ip-lens-demo', namespace: 'default', labelSelector: 'app=backend' }, connection: 'live', events: [...w.events], pods, services: [] };
+}
+
+describe('timeline webview: the workshop screen (headless Chromium)', function () {
+  this.timeout(60_000);
+  let server: TimelinePageServer;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    server = new TimelinePageServer();
+    await server.start();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: join(SHOTS, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => {});
+    await page?.close();
+  });
+
+  const dataset = (p: Page) => p.evaluate(() => ({ ...document.getElementById('app')!.dataset }));
+  const domain = async (p: Page) => ((await dataset(p)).domain ?? '').split(',').map(Number) as [number, number];
+  const span = async (p: Page) => {
+    const [a, b] = await domain(p);
+    return b - a;
+  };
+  /** Waits for the window's width to change from `w` (and two frames more), and returns it. */
+  const spanChanged = async (p: Page, w: number) => {
+    await p.waitForFunction((w0) => {
+      const [a, b] = (document.getElementById('app')!.dataset.domain ?? '').split(',').map(Number);
+      return Math.abs(b - a - w0) > w0 * 0.01;
+    }, w);
+    return span(p);
+  };
+  const savedState = (p: Page) => p.evaluate(() => (window as unknown as { __state: TimelineViewState }).__state);
+  const ctrlWheel = async (p: Page, deltaY: number) => {
+    const box = (await p.locator('#chart').boundingBox())!;
+    await p.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2);
+    await p.keyboard.down('Control');
+    await p.mouse.wheel(0, deltaY);
+    await p.keyboard.up('Control');
+  };
+
+  /** Two backend Pods up for five minutes: a quiet cluster, as after `kubectl create deployment`. */
+  async function quietBackend(p: Page, extra = 0) {
+    const w = new EventWriter();
+    const now = Date.now();
+    const pods = revision(w, 'aaa111', now - 5 * 60_000, 2, 1);
+    if (extra) pods.push(...revision(w, 'old000', now - 9 * 60_000, extra, 9, now - 8 * 60_000));
+    await post(p, { type: 'snapshot', snapshot: snapshotOf(w, pods), now: new Date().toISOString(), live: true });
+    await renderedSeq(p, w.events.length);
+    return w;
+  }
+
+  it('zooms 1.25× per Ctrl+wheel notch, a pinch in proportion, and never more than 1.5× per event', async () => {
+    page = await openTimeline(browser, server);
+    await quietBackend(page);
+    const w0 = await span(page);
+    await ctrlWheel(page, -100); // one notch in
+    const w1 = await spanChanged(page, w0);
+    assert.ok(Math.abs(w0 / w1 - 1.25) < 0.01, `one notch zooms in 1.25× (${w0} → ${w1}: ${(w0 / w1).toFixed(3)}×)`);
+    await ctrlWheel(page, 100); // and out again
+    const w2 = await spanChanged(page, w1);
+    assert.ok(Math.abs(w2 / w1 - 1.25) < 0.01, `one notch out: ${(w2 / w1).toFixed(3)}×`);
+    await ctrlWheel(page, -20); // a trackpad pinch sends small deltas
+    const w3 = await spanChanged(page, w2);
+    assert.ok(Math.abs(w2 / w3 - 1.25 ** 0.2) < 0.01, `a fifth of a notch: ${(w2 / w3).toFixed(3)}×`);
+    await ctrlWheel(page, -1000); // ten notches in one event
+    const w4 = await spanChanged(page, w3);
+    assert.ok(Math.abs(w3 / w4 - 1.5) < 0.01, `capped at 1.5×: ${(w3 / w4).toFixed(3)}×`);
+    // Four notches from the ~5 minutes shown: still a readable window, not milliseconds.
+    const w5 = await span(page);
+    for (let i = 0; i < 4; i++) await ctrlWheel(page, -100);
+    await page.waitForFunction((w) => {
+      const [a, b] = (document.getElementById('app')!.dataset.domain ?? '').split(',').map(Number);
+      return b - a < w / 2.4;
+    }, w5);
+    assert.ok((await span(page)) > w0 / 10, `four notches: ${Math.round(await span(page))} ms of ${Math.round(w0)}`);
+    assert.deepEqual(pageErrors(page), []);
+  });
+
+  it('shows how to drive the plot: wheel, Ctrl+wheel, drag', async () => {
+    page = await openTimeline(browser, server);
+    await quietBackend(page);
+    assert.ok(await page.isVisible('#hint'));
+    assert.equal(await page.textContent('#hint'), 'Wheel scroll lanesCtrl+wheel zoomDrag pan');
+    const box = (await page.locator('#hint').boundingBox())!;
+    assert.ok(box.width > 100 && box.height > 8, `hint box ${JSON.stringify(box)}`);
+  });
+
+  it('keeps zoom, scroll and filter when its tab is hidden and shown again (the page is rebuilt from its state)', async () => {
+    page = await openTimeline(browser, server, {}, { width: 1000, height: 500 });
+    await quietBackend(page, 30);
+    await ctrlWheel(page, -100);
+    await ctrlWheel(page, -100);
+    await page.waitForFunction(() => document.getElementById('app')!.dataset.following === 'true');
+    const zoomed = await span(page);
+    await page.locator('#filter input').fill('backend');
+    await page.evaluate(() => {
+      document.getElementById('plot')!.scrollTop = 150;
+    });
+    await page.waitForFunction(() => document.getElementById('plot')!.scrollTop === 150);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    // VS Code hides the tab: the page goes at once, before any debounce could save.
+    await page.evaluate(() => window.dispatchEvent(new Event('pagehide')));
+    const state = await savedState(page);
+    assert.equal(state.filter, 'backend');
+    assert.equal(state.window, undefined, 'still following the present');
+    assert.ok(state.span && Math.abs(state.span - zoomed) < zoomed * 0.02, `saved width ${state.span} vs ${zoomed}`);
+    assert.equal(state.scrollTop, 150);
+    assert.equal(state.userZoomed, true);
+    await page.close();
+
+    // Shown again: a new page with that state, and the host's fresh snapshot.
+    page = await openTimeline(browser, server, { state }, { width: 1000, height: 500 });
+    await quietBackend(page, 30);
+    assert.equal(await page.locator('#filter input').inputValue(), 'backend');
+    assert.equal((await dataset(page)).following, 'true');
+    const restored = await span(page);
+    assert.ok(Math.abs(restored - zoomed) < zoomed * 0.02, `width after show ${restored} vs ${zoomed}`);
+    assert.equal(await page.evaluate(() => document.getElementById('plot')!.scrollTop), 150);
+
+    // Panned into the past: the exact window comes back.
+    await page.focus('#chart');
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction(() => document.getElementById('app')!.dataset.following === 'false');
+    const past = await domain(page);
+    await page.evaluate(() => window.dispatchEvent(new Event('pagehide')));
+    const state2 = await savedState(page);
+    await page.close();
+    page = await openTimeline(browser, server, { state: state2 }, { width: 1000, height: 500 });
+    await quietBackend(page, 30);
+    const back = await domain(page);
+    assert.ok(Math.abs(back[0] - past[0]) <= 1 && Math.abs(back[1] - past[1]) <= 1, `${back} vs ${past}`);
+    assert.equal((await dataset(page)).following, 'false');
+  });
+
+  it('zooms to a rollout as it starts, and holds its start while it goes on', async () => {
+    page = await openTimeline(browser, server);
+    const w = await quietBackend(page);
+    const before = await span(page);
+    assert.ok(before > 4 * 60_000, `the default window shows the five quiet minutes (${before} ms)`);
+    // `kubectl set image`: the new ReplicaSet's Pods come, one after the other (the second 22 s ago).
+    const now = Date.now();
+    const seq = w.seq;
+    revision(w, 'bbb222', now - 40_000, 1, 2);
+    revision(w, 'bbb222', now - 22_000, 1, 2, undefined, 2);
+    await post(page, batch(w.events.slice(seq), { pods: [] }));
+    await renderedSeq(page, w.seq);
+    await page.waitForFunction(() => document.getElementById('app')!.dataset.rollout === 'true');
+    const [a, b] = await domain(page);
+    assert.ok(Math.abs(a - (now - 40_000 - 20_000)) < 500, `the window starts 20 s before the rollout's first Pod (${now - 40_000 - a} ms before it)`);
+    assert.ok(b >= Date.now() - 1000, 'the present stays at the right');
+    assert.ok(before / (b - a) > 4, `zoomed in: ${before} → ${b - a} ms`);
+    // The new Pods' segments are wide now (they were a few pixels at the right edge).
+    const widths = await page.$$eval('#chart g.segment[data-uid^="bbb222"] rect', (rs) => rs.map((r) => Number(r.getAttribute('width'))));
+    assert.equal(widths.length, 2);
+    for (const x of widths) assert.ok(x > 200, `new Pod's segment is ${x} px wide`);
+    // While it goes on, its start stays where it is and the window widens with the present.
+    await page.waitForTimeout(1200);
+    const [a2, b2] = await domain(page);
+    assert.ok(Math.abs(a2 - a) < 150, `left edge held: ${a} → ${a2}`);
+    assert.ok(b2 - b > 900, `right edge moved with now: ${b2 - b} ms`);
+    assert.equal((await dataset(page)).following, 'true');
+    await page.screenshot({ path: join(SHOTS, 'rollout-zoom.png') });
+  });
+
+  it('does not zoom to a rollout when the user chose the window, until Home', async () => {
+    page = await openTimeline(browser, server);
+    const w = await quietBackend(page);
+    const w0 = await span(page);
+    await ctrlWheel(page, 100);
+    const chosen = await spanChanged(page, w0);
+    const seq = w.seq;
+    revision(w, 'bbb222', Date.now() - 2000, 2, 2);
+    await post(page, batch(w.events.slice(seq), { pods: [] }));
+    await renderedSeq(page, w.seq);
+    assert.equal((await dataset(page)).rollout, 'false');
+    assert.ok(Math.abs((await span(page)) - chosen) < chosen * 0.01);
+    // Home: back to the view's own choice; the next rollout is zoomed to again.
+    await page.focus('#chart');
+    await page.keyboard.press('Home');
+    await page.waitForFunction(() => window.podIpLensView!.state.userZoomed === false);
+  });
+});
