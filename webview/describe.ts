@@ -125,7 +125,8 @@ export function tooltipLines(f: Frame, hit: Hit): [string, string][] {
   if (sum?.phase) out.push(['Phase', sum.phase]);
   const owner = m.ownerOf(life);
   const rev = m.revisionOf(life);
-  if (owner) out.push(['Owner', `${owner.kind} ${owner.name}${rev ? ` (rev ${rev})` : ''}`]);
+  const age = rev ? m.revisionAgeOf(life) : undefined;
+  if (owner) out.push(['Owner', `${owner.kind} ${owner.name}${rev ? ` (rev ${rev}${age ? `, ${age}` : ''})` : ''}`]);
   if (Number.isFinite(m.lFirst.a[life])) out.push(['First seen', fmtTime(m.lFirst.a[life])]);
   out.push(['', 'Click to open the Pod YAML (read-only)']);
   return out;

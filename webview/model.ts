@@ -259,6 +259,19 @@ interface GroupState {
   /** The lives are in order of first appearance (else sorted before the next layout). */
   sorted: boolean;
   first: number;
+  /** The first event of its newest Pod: when the ReplicaSet last made Pods (see rankRevisions). */
+  latest: number;
+  /** Its place among the revisions of its owner in its namespace, oldest 0; and how many there are. */
+  rank: number;
+  revisions: number;
+}
+
+/** What a revision's rank among its owner's is called on its group row (none while there is one). */
+export function revisionAge(rank: number, revisions: number): string | undefined {
+  if (revisions < 2) return undefined;
+  if (rank === revisions - 1) return 'newest';
+  if (rank === revisions - 2) return 'previous';
+  return 'older';
 }
 
 export class TimelineModel {
@@ -359,8 +372,9 @@ export class TimelineModel {
   private readonly groups: GroupState[] = [];
   /** Groups by owner, then searched by namespace and revision (an owner has a handful). */
   private readonly groupsByOwner = new Map<number, GroupState[]>();
-  private readonly revisionOrder = new Map<number, number[]>();
   private lifeColour = new U8();
+  /** Lives were grouped since the revisions were last ranked. */
+  private ranksDirty = false;
 
   /**
    * `maxEvents` bounds what a panel left open for hours keeps: past it, the lives that have been
@@ -941,22 +955,33 @@ export class TimelineModel {
   }
   private countsCache?: { version: number; counts: Counts };
 
-  /** Index of revisions per owner in order of first appearance, so a rollout shows as a colour change. */
+  /**
+   * The rank of a life's revision among its owner's, oldest 0 (see rankRevisions), so a rollout
+   * shows as a change of colour and the newest revision has the highest, after a rollback too.
+   */
   revisionIndex(l: number): number {
+    // New lives may change the ranks (and so the colour of those already drawn).
+    if (this.grouped < this.lifeCount || this.groupsDirty) this.groupUp();
     const c = this.lifeColour.a[l];
     if (c !== 255) return c;
-    const owner = this.lOwner.a[l];
-    let revs = this.revisionOrder.get(owner);
-    if (!revs) this.revisionOrder.set(owner, (revs = []));
-    const r = this.lRev.a[l];
-    let i = revs.indexOf(r);
-    if (i < 0) {
-      revs.push(r);
-      i = revs.length - 1;
-    }
-    const v = Math.min(i, 254);
+    const g = this.groupOf(l);
+    const v = Math.min(g?.rank ?? 0, 254);
     this.lifeColour.a[l] = v;
     return v;
+  }
+
+  /** 'newest', 'previous' or 'older' among its owner's revisions; undefined while it has one. */
+  revisionAgeOf(l: number): string | undefined {
+    if (this.grouped < this.lifeCount || this.groupsDirty) this.groupUp();
+    const g = this.groupOf(l);
+    return g && g.rev >= 0 ? revisionAge(g.rank, g.revisions) : undefined;
+  }
+
+  /** The revision group of a life (its namespace, owner and revision), once grouped. */
+  private groupOf(l: number): GroupState | undefined {
+    const ns = this.lNs.a[l];
+    const rev = this.lRev.a[l];
+    return this.groupsByOwner.get(this.lOwner.a[l])?.find((x) => x.ns === ns && x.rev === rev);
   }
 
   /** The newest segment of a life (the one started last), or -1. */
@@ -1087,11 +1112,27 @@ export class TimelineModel {
     const o = g.owner >= 0 ? this.owners[g.owner] : undefined;
     const owner = o ? `${o.kind} ${o.name}` : 'no owner';
     const rev = g.rev >= 0 ? this.revV.list[g.rev] : undefined;
-    return `${ns ? ns + ' · ' : ''}${owner}${rev ? ` · rev ${rev}` : ''}`;
+    const age = rev ? revisionAge(g.rank, g.revisions) : undefined;
+    return `${ns ? ns + ' · ' : ''}${owner}${rev ? ` · rev ${rev}` : ''}${age ? ` · ${age}` : ''}`;
   }
 
-  /** Owners alphabetically; an owner's revisions in the order they appeared, so a rollout reads top to bottom. */
+  /** Owners alphabetically; an owner's revisions oldest first (see rankRevisions), so a rollout reads top to bottom. */
   private orderedGroups(): GroupState[] {
+    this.groupUp();
+    const keyOf = (g: GroupState) => {
+      const o = g.owner >= 0 ? this.owners[g.owner] : undefined;
+      return `${this.nsV.list[g.ns] ?? ''}/${o ? `${o.kind} ${o.name}` : 'no owner'}`;
+    };
+    const keys = new Map(this.groups.map((g) => [g, keyOf(g)]));
+    return [...this.groups].sort((a, b) => {
+      const ka = keys.get(a)!;
+      const kb = keys.get(b)!;
+      return ka < kb ? -1 : ka > kb ? 1 : a.rank - b.rank || a.first - b.first || (a.key < b.key ? -1 : 1);
+    });
+  }
+
+  /** Puts the lives not yet grouped into their (namespace, owner, revision) group, and ranks the revisions. */
+  private groupUp(): void {
     if (this.groupsDirty) {
       // An owner or revision changed, or a life's first event moved earlier: regroup from scratch.
       this.groups.length = 0;
@@ -1112,17 +1153,20 @@ export class TimelineModel {
         if (!list) this.groupsByOwner.set(owner, (list = []));
         g = list.find((x) => x.ns === ns && x.rev === rev);
         if (!g) {
-          g = { key: `group:${ns}|${owner}|${rev}`, ns, owner, rev, lives: new I32(4), sorted: true, first: Infinity };
+          g = { key: `group:${ns}|${owner}|${rev}`, ns, owner, rev, lives: new I32(4), sorted: true, first: Infinity, latest: -Infinity, rank: 0, revisions: 1 };
           list.push(g);
           this.groups.push(g);
         }
         last = g;
       }
       const n = g.lives.n;
-      if (n && this.lFirst.a[g.lives.a[n - 1]] > this.lFirst.a[l]) g.sorted = false;
+      const first = this.lFirst.a[l];
+      if (n && this.lFirst.a[g.lives.a[n - 1]] > first) g.sorted = false;
       g.lives.push(l);
       this.lFlags.a[l] |= L_GROUPED;
-      if (this.lFirst.a[l] < g.first) g.first = this.lFirst.a[l];
+      if (first < g.first) g.first = first;
+      if (first > g.latest && first !== Infinity) g.latest = first;
+      this.ranksDirty = true;
     }
     for (const g of this.groups) {
       if (g.sorted) continue;
@@ -1131,16 +1175,40 @@ export class TimelineModel {
       g.lives.a.set(a);
       g.sorted = true;
     }
-    const keyOf = (g: GroupState) => {
-      const o = g.owner >= 0 ? this.owners[g.owner] : undefined;
-      return `${this.nsV.list[g.ns] ?? ''}/${o ? `${o.kind} ${o.name}` : 'no owner'}`;
-    };
-    const keys = new Map(this.groups.map((g) => [g, keyOf(g)]));
-    return [...this.groups].sort((a, b) => {
-      const ka = keys.get(a)!;
-      const kb = keys.get(b)!;
-      return ka < kb ? -1 : ka > kb ? 1 : a.first - b.first || (a.key < b.key ? -1 : 1);
-    });
+    if (this.ranksDirty) this.rankRevisions();
+  }
+
+  /**
+   * Ranks each owner's revisions (per namespace) by age, oldest first. Pods do not carry the
+   * Deployment's revision number (`deployment.kubernetes.io/revision` is on the ReplicaSet), but
+   * a ReplicaSet makes Pods only while it is the Deployment's current one, which is when that
+   * number is raised: so the revision whose newest Pod came last is the newest revision, and a
+   * rollback (which makes an old ReplicaSet current again) makes it the newest, as it does its
+   * revision number. Only a change of order recolours the lives.
+   */
+  private rankRevisions(): void {
+    this.ranksDirty = false;
+    const byOwner = new Map<number, GroupState[]>();
+    for (const g of this.groups) {
+      const k = g.owner * 65_536 + g.ns;
+      let list = byOwner.get(k);
+      if (!list) byOwner.set(k, (list = []));
+      list.push(g);
+    }
+    let changed = false;
+    for (const list of byOwner.values()) {
+      list.sort((a, b) => a.latest - b.latest || a.first - b.first || (a.key < b.key ? -1 : 1));
+      for (let i = 0; i < list.length; i++) {
+        const g = list[i];
+        if (g.rank !== i || g.revisions !== list.length) changed = true;
+        g.rank = i;
+        g.revisions = list.length;
+      }
+    }
+    if (changed) {
+      this.lifeColour.a.fill(255, 0, this.lifeCount);
+      this.structureVersion++;
+    }
   }
   private grouped = 0;
 

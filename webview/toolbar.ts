@@ -109,8 +109,12 @@ function buildLegend(theme: Theme): HTMLElement {
     legend.append(li);
   };
   const rect = (fill: string, extra: Record<string, string | number> = {}) => (s: SVGSVGElement) => s.append(svgEl('rect', { x: 1, y: 2, width: 20, height: 10, rx: 2, fill, ...extra }));
-  item('IP held', rect(theme.revisions[0]));
-  item('new revision', rect(theme.revisions[1]));
+  // Colours follow the revision's age among its owner's (webview/model.ts rankRevisions), not the order seen.
+  const ramp = svgEl('svg', { width: 40, height: 14, 'aria-hidden': 'true' });
+  for (let i = 0; i < 3; i++) ramp.append(svgEl('rect', { x: 1 + i * 13, y: 2, width: 12, height: 10, rx: 2, fill: theme.revisions[i] }));
+  const held = el('span', { class: 'legend-item', role: 'listitem', id: 'legend-revisions' });
+  held.append(ramp, document.createTextNode('IP held, revisions older → newer'));
+  legend.append(held);
   item('many holdings (zoom in)', rect(theme.revisions[0], { 'fill-opacity': 0.5, stroke: theme.revisions[0] }));
   for (const t of MARKER_TYPES) {
     const st = markerStyle(theme, t, false);

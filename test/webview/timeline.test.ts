@@ -143,11 +143,11 @@ describe('timeline webview (headless Chromium)', function () {
     await page.click('#group-by [role="option"]:has-text("Lanes by Pod")');
     await page.locator('#filter input').fill('bbb222-2');
     await page.waitForFunction(() => document.querySelectorAll('#chart text.lane-label').length === 2);
-    assert.deepEqual(await laneLabels(page), ['demo · Deployment web · rev bbb222 (1)', 'web-bbb222-2']);
+    assert.deepEqual(await laneLabels(page), ['demo · Deployment web · rev bbb222 · newest (1)', 'web-bbb222-2']);
     await page.locator('#filter input').fill('');
     await page.click('#hide-deleted');
     await page.waitForFunction(() => !Array.from(document.querySelectorAll('#chart text.lane-label')).some((t) => t.textContent?.startsWith('web-aaa111')));
-    assert.deepEqual(await laneLabels(page), ['demo · Deployment web · rev bbb222 (3)', 'web-bbb222-1', 'web-bbb222-2', 'web-bbb222-3']);
+    assert.deepEqual(await laneLabels(page), ['demo · Deployment web · rev bbb222 · newest (3)', 'web-bbb222-1', 'web-bbb222-2', 'web-bbb222-3']);
     // The choice is kept with setState for the next time the panel is shown.
     await page.waitForFunction(() => (window as unknown as { __state: { hideDeleted?: boolean } }).__state?.hideDeleted === true);
   });
@@ -418,7 +418,7 @@ describe('timeline webview (headless Chromium)', function () {
       await page.waitForFunction(() => Number(document.getElementById('app')?.dataset.maxSeq) > 0);
       assert.deepEqual(requests, [pathToFileURL(out).href], 'nothing is fetched besides the file itself');
       assert.deepEqual(problems, []);
-      assert.deepEqual(await laneLabels(page), ['default · Deployment web · rev 6ffb5b9cb4 (2)', 'web-6ffb5b9cb4-2pff5', 'web-6ffb5b9cb4-w78gt', 'default · Deployment web · rev 8575bf6774 (2)', 'web-8575bf6774-4kplg', 'web-8575bf6774-nc9tl']);
+      assert.deepEqual(await laneLabels(page), ['default · Deployment web · rev 6ffb5b9cb4 · previous (2)', 'web-6ffb5b9cb4-2pff5', 'web-6ffb5b9cb4-w78gt', 'default · Deployment web · rev 8575bf6774 · newest (2)', 'web-8575bf6774-4kplg', 'web-8575bf6774-nc9tl']);
       assert.ok((await segments(page)).some((x) => x.ip === '10.244.1.3'));
       assert.equal(await page.textContent('#follow'), 'Fit all');
       assert.match((await page.textContent('#connection')) ?? '', /recorded$/);

@@ -210,6 +210,51 @@ describe('timeline webview: the workshop screen (headless Chromium)', function (
     await page.screenshot({ path: join(SHOTS, 'rollout-zoom.png') });
   });
 
+  it('colours and labels revisions by age, older → newer, and keeps it right after a rollback', async () => {
+    page = await openTimeline(browser, server, { bodyClass: 'vscode-dark' });
+    const w = new EventWriter();
+    const now = Date.now();
+    // Revision aaa111, then a rollout to bbb222 (aaa111's Pods go).
+    const pods = revision(w, 'aaa111', now - 6 * 60_000, 2, 1, now - 4 * 60_000);
+    pods.push(...revision(w, 'bbb222', now - 4 * 60_000 - 5000, 2, 2));
+    await post(page, { type: 'snapshot', snapshot: snapshotOf(w, pods), now: new Date().toISOString(), live: true });
+    await renderedSeq(page, w.seq);
+    const theme = await page.evaluate(() => {
+      const v = window.podIpLensView as unknown as { theme: { revisions: string[] } };
+      return v.theme.revisions;
+    });
+    const fills = () => page.$$eval('#chart g.segment', (gs) => Object.fromEntries(gs.map((g) => [g.getAttribute('data-uid'), g.querySelector('rect')!.getAttribute('fill')])));
+    const groups = async () => (await page.$$eval('#chart text.lane-label.group', (ts) => ts.map((t) => t.textContent ?? '')));
+    assert.deepEqual(await fills(), { 'aaa111-1': theme[0], 'aaa111-2': theme[0], 'bbb222-1': theme[1], 'bbb222-2': theme[1] });
+    assert.deepEqual(await groups(), ['default · Deployment backend · rev aaa111 · previous (2)', 'default · Deployment backend · rev bbb222 · newest (2)']);
+
+    // `kubectl rollout undo`: aaa111's ReplicaSet makes Pods again; bbb222's go.
+    const seq = w.seq;
+    const t = Date.now();
+    revision(w, 'aaa111', t - 3000, 2, 3, undefined, 3);
+    for (const n of [1, 2]) {
+      w.add({ type: 'terminating', t: t - 1000, uid: `bbb222-${n}`, pod: `default/backend-bbb222-${n}`, ip: `10.244.2.${n}` });
+      w.add({ type: 'ip-released', t: t - 500, uid: `bbb222-${n}`, pod: `default/backend-bbb222-${n}`, ip: `10.244.2.${n}` });
+    }
+    await post(page, batch(w.events.slice(seq), { pods: [] }));
+    await renderedSeq(page, w.seq);
+    // (The rollback zoomed the view to itself; all seven minutes, to see every Pod.)
+    await page.evaluate(() => window.podIpLensView!.showWindow(Date.now() - 7 * 60_000, Date.now() + 10_000));
+    await page.waitForFunction(() => document.querySelectorAll('#chart g.segment').length === 6);
+    // The newest Pods have the newer colour; so do the first aaa111 Pods (one ReplicaSet, one revision).
+    assert.deepEqual(await fills(), { 'aaa111-1': theme[1], 'aaa111-2': theme[1], 'aaa111-3': theme[1], 'aaa111-4': theme[1], 'bbb222-1': theme[0], 'bbb222-2': theme[0] });
+    assert.deepEqual(await groups(), ['default · Deployment backend · rev bbb222 · previous (2)', 'default · Deployment backend · rev aaa111 · newest (4)']);
+    // The legend says what the colours mean: a ramp, older → newer.
+    assert.equal(await page.textContent('#legend-revisions'), 'IP held, revisions older → newer');
+    assert.deepEqual(await page.$$eval('#legend-revisions rect', (rs) => rs.map((r) => r.getAttribute('fill'))), theme.slice(0, 3));
+    // And the tooltip names the age.
+    const seg = (await page.locator('#chart g.segment[data-uid="aaa111-4"] rect').boundingBox())!;
+    await page.mouse.move(seg.x + seg.width / 2, seg.y + seg.height / 2);
+    await page.waitForFunction(() => !document.getElementById('tooltip')!.hidden);
+    assert.match((await page.textContent('#tooltip')) ?? '', /Owner: Deployment backend \(rev aaa111, newest\)/);
+    await page.screenshot({ path: join(SHOTS, 'revisions-after-rollback.png') });
+  });
+
   it('does not zoom to a rollout when the user chose the window, until Home', async () => {
     page = await openTimeline(browser, server);
     const w = await quietBackend(page);
