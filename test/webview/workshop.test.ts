@@ -255,6 +255,98 @@ describe('timeline webview: the workshop screen (headless Chromium)', function (
     await page.screenshot({ path: join(SHOTS, 'revisions-after-rollback.png') });
   });
 
+  // What VS Code puts on <html style> for each kind of theme (its default themes), including what
+  // it leaves out: Dark High Contrast defines no button.background or button.secondaryBackground.
+  const THEMES: { kind: string; bodyClass: string; os: 'light' | 'dark'; vars: Record<string, string>; minContrast: number }[] = [
+    {
+      kind: 'dark',
+      bodyClass: 'vscode-dark',
+      os: 'light',
+      minContrast: 4.5,
+      vars: { '--vscode-foreground': '#cccccc', '--vscode-editor-background': '#1f1f1f', '--vscode-descriptionForeground': '#9d9d9d', '--vscode-button-background': '#0078d4', '--vscode-button-foreground': '#ffffff', '--vscode-button-secondaryBackground': '#313131', '--vscode-button-secondaryForeground': '#cccccc' },
+    },
+    {
+      kind: 'light',
+      bodyClass: 'vscode-light',
+      os: 'dark',
+      minContrast: 4.5,
+      vars: { '--vscode-foreground': '#3b3b3b', '--vscode-editor-background': '#ffffff', '--vscode-descriptionForeground': '#3b3b3b', '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff', '--vscode-button-secondaryBackground': '#e5e5e5', '--vscode-button-secondaryForeground': '#3b3b3b' },
+    },
+    {
+      kind: 'high-contrast',
+      bodyClass: 'vscode-high-contrast',
+      os: 'light',
+      minContrast: 7,
+      vars: { '--vscode-foreground': '#ffffff', '--vscode-editor-background': '#000000', '--vscode-descriptionForeground': '#ffffff', '--vscode-contrastBorder': '#6fc3df', '--vscode-contrastActiveBorder': '#f38518', '--vscode-focusBorder': '#f38518', '--vscode-button-foreground': '#ffffff', '--vscode-button-secondaryForeground': '#ffffff', '--vscode-button-border': '#6fc3df' },
+    },
+    {
+      kind: 'high-contrast-light',
+      bodyClass: 'vscode-high-contrast vscode-high-contrast-light',
+      os: 'dark',
+      minContrast: 7,
+      vars: { '--vscode-foreground': '#292929', '--vscode-editor-background': '#ffffff', '--vscode-descriptionForeground': '#292929', '--vscode-contrastBorder': '#0f4a85', '--vscode-contrastActiveBorder': '#006bbd', '--vscode-focusBorder': '#006bbd', '--vscode-button-background': '#0f4a85', '--vscode-button-foreground': '#ffffff', '--vscode-button-secondaryBackground': '#ffffff', '--vscode-button-secondaryForeground': '#292929', '--vscode-button-border': '#0f4a85' },
+    },
+  ];
+  for (const th of THEMES) {
+    it(`is readable in a ${th.kind} theme whatever the OS prefers (toolbar text against its background)`, async () => {
+      page = await openTimeline(browser, server, { bodyClass: th.bodyClass, themeVars: th.vars });
+      // The OS says the opposite of the theme: only the theme may count.
+      await page.emulateMedia({ colorScheme: th.os });
+      await quietBackend(page);
+      const looks = await page.evaluate(() => {
+        const rgb = (c: string) => {
+          const m = /rgba?\(([^)]+)\)/.exec(c);
+          if (!m) return undefined;
+          const [r, g, b, a = 1] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+          return { r, g, b, a };
+        };
+        /** The colour actually behind an element: the first opaque background up the tree (across shadow roots). */
+        const behind = (e: Element | null): string => {
+          for (let n: Element | null = e; n; n = n.parentElement ?? ((n.getRootNode() as ShadowRoot).host ?? null)) {
+            const c = rgb(getComputedStyle(n).backgroundColor);
+            if (c && c.a > 0.5) return getComputedStyle(n).backgroundColor;
+          }
+          return getComputedStyle(document.body).backgroundColor;
+        };
+        const look = (name: string, e: Element | null | undefined) => ({ name, fg: e ? getComputedStyle(e).color : '', bg: e ? behind(e) : '', border: e ? getComputedStyle(e).borderTopColor : '' });
+        const base = (id: string) => document.getElementById(id)?.shadowRoot?.querySelector('.base');
+        return [
+          look('Pause (secondary button)', base('pause')),
+          look('Table (secondary button)', base('table-toggle')),
+          look('SVG export (secondary button)', base('export-svg')),
+          look('status line', document.getElementById('counts')),
+          look('hint', document.querySelector('#hint .hint-item')),
+          look('legend', document.querySelector('.legend-item')),
+          look('group by select', document.getElementById('group-by')?.shadowRoot?.querySelector('.select-face') ?? document.getElementById('group-by')),
+        ];
+      });
+      const lum = (c: string) => {
+        const [r, g, b] = (/rgba?\(([^)]+)\)/.exec(c)?.[1] ?? '0,0,0').split(/[ ,/]+/).filter(Boolean).map(Number).map((v) => {
+          const x = v / 255;
+          return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const contrast = (a: string, b: string) => {
+        const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+        return (x + 0.05) / (y + 0.05);
+      };
+      for (const l of looks) {
+        const c = contrast(l.fg, l.bg);
+        assert.ok(c >= th.minContrast, `${th.kind}: ${l.name} is ${l.fg} on ${l.bg}, contrast ${c.toFixed(2)} < ${th.minContrast}`);
+      }
+      if (th.kind.startsWith('high-contrast')) {
+        // Buttons are outlined in the theme's contrast border.
+        const border = th.vars['--vscode-contrastBorder'];
+        const hex = (c: string) => `#${(/rgba?\(([^)]+)\)/.exec(c)?.[1] ?? '').split(/[ ,/]+/).slice(0, 3).map((v) => Number(v).toString(16).padStart(2, '0')).join('')}`;
+        for (const l of looks.filter((x) => x.name.includes('button'))) assert.equal(hex(l.border), border, `${l.name} border`);
+        assert.equal(hex(await page.evaluate(() => getComputedStyle(document.getElementById('plot')!).borderTopColor)), border);
+      }
+      assert.deepEqual(pageErrors(page), []);
+      await page.screenshot({ path: join(SHOTS, `theme-${th.kind}.png`) });
+    });
+  }
+
   it('does not zoom to a rollout when the user chose the window, until Home', async () => {
     page = await openTimeline(browser, server);
     const w = await quietBackend(page);
