@@ -5,9 +5,11 @@
 //  - the headless Chromium tests and bench, which provide acquireVsCodeApi and post messages.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-context-menu/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import './timeline.css';
 import { EMBEDDED_SNAPSHOT_ID, PROTOCOL_VERSION, parseHostMessage, parseViewState, type TimelineViewState, type WebviewMessage } from '../src/core/protocol';
 import { TimelineView } from './view';

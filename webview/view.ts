@@ -769,12 +769,18 @@ export class TimelineView implements InteractionHost, Exportable {
     const conn = this.live ? `${m.connection}${m.connectionMessage ? `: ${m.connectionMessage}` : ''}` : 'recorded';
     const connText = `${scope}${scope ? ' — ' : ''}${conn}`;
     const el = this.toolbar.connection;
-    if (el.textContent !== connText) el.textContent = connText;
+    if (el.textContent !== connText) {
+      el.textContent = connText;
+      el.title = connText;
+    }
     el.dataset.state = this.live ? m.connection : 'recorded';
     const c = m.counts();
     const queued = this.paused ? this.pendingEvents.reduce((n, p) => n + p.events.length, 0) : 0;
     const text = `${c.pods} Pods (${c.running} holding an IP) · ${c.ips} IPs · ${c.reusedIps} reused · ${c.services} Services · ${c.events} events${c.gaps ? ` · ${c.gaps} watch gaps` : ''}${this.paused ? ` · paused, ${queued} queued` : ''}`;
-    if (this.toolbar.counts.textContent !== text) this.toolbar.counts.textContent = text;
+    if (this.toolbar.counts.textContent !== text) {
+      this.toolbar.counts.textContent = text;
+      this.toolbar.counts.title = text;
+    }
   }
 
   // ================================================================ export

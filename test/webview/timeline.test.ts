@@ -384,8 +384,10 @@ describe('timeline webview (headless Chromium)', function () {
   it('exports SVG and PNG of the current view', async () => {
     page = await openTimeline(browser, server);
     await liveRollout(page);
-    await page.click('#export-svg');
-    await page.click('#export-png');
+    for (const item of ['SVG image', 'PNG image']) {
+      await page.click('#export-menu');
+      await page.locator('#export-list vscode-context-menu-item', { hasText: item }).click();
+    }
     await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.filter((m) => m.type === 'export').length === 2);
     const [svg, png] = (await sent(page)).filter((m) => m.type === 'export') as unknown as { format: string; data: string }[];
     assert.equal(svg.format, 'svg');

@@ -313,7 +313,7 @@ describe('timeline webview: the workshop screen (headless Chromium)', function (
         return [
           look('Pause (secondary button)', base('pause')),
           look('Table (secondary button)', base('table-toggle')),
-          look('SVG export (secondary button)', base('export-svg')),
+          look('Export (secondary button)', base('export-menu')),
           look('status line', document.getElementById('counts')),
           look('hint', document.querySelector('#hint .hint-item')),
           look('legend', document.querySelector('.legend-item')),
@@ -335,6 +335,18 @@ describe('timeline webview: the workshop screen (headless Chromium)', function (
         const c = contrast(l.fg, l.bg);
         assert.ok(c >= th.minContrast, `${th.kind}: ${l.name} is ${l.fg} on ${l.bg}, contrast ${c.toFixed(2)} < ${th.minContrast}`);
       }
+      // The export menu's items, open.
+      await page.click('#export-menu');
+      await page.locator('#export-list vscode-context-menu-item').first().waitFor();
+      const item = await page.evaluate(() => {
+        const label = document.querySelector('#export-list')!.shadowRoot!.querySelector('vscode-context-menu-item')!.shadowRoot!.querySelector('.label') ?? document.querySelector('#export-list')!.shadowRoot!.querySelector('vscode-context-menu-item')!.shadowRoot!.firstElementChild!;
+        const menu = document.querySelector('#export-list')!.shadowRoot!.querySelector('.context-menu')!;
+        return { fg: getComputedStyle(label).color, bg: getComputedStyle(menu).backgroundColor };
+      });
+      const ci = contrast(item.fg, item.bg);
+      assert.ok(ci >= th.minContrast, `${th.kind}: export menu item is ${item.fg} on ${item.bg}, contrast ${ci.toFixed(2)}`);
+      await page.screenshot({ path: join(SHOTS, `theme-${th.kind}-menu.png`) });
+      await page.keyboard.press('Escape');
       if (th.kind.startsWith('high-contrast')) {
         // Buttons are outlined in the theme's contrast border.
         const border = th.vars['--vscode-contrastBorder'];
@@ -344,6 +356,61 @@ describe('timeline webview: the workshop screen (headless Chromium)', function (
       }
       assert.deepEqual(pageErrors(page), []);
       await page.screenshot({ path: join(SHOTS, `theme-${th.kind}.png`) });
+    });
+  }
+
+  for (const [width, height] of [[1000, 700], [1600, 1000]]) {
+    it(`keeps the controls to one row, the status to one and the legend to one at ${width}×${height}`, async () => {
+      page = await openTimeline(browser, server, { bodyClass: 'vscode-dark' }, { width, height });
+      await quietBackend(page);
+      await page.evaluate(() => window.podIpLensView!.notice('info', 'Saved pod-ip-timeline-2026-12-01T12-40-00.svg'));
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const layout = await page.evaluate(() => {
+        const box = (e: Element) => e.getBoundingClientRect();
+        const controls = Array.from(document.querySelector('.toolbar')!.children).map((c) => box(c));
+        return {
+          tops: controls.map((b) => Math.round(b.top + b.height / 2)),
+          right: Math.max(...controls.map((b) => b.right)),
+          toolbar: box(document.querySelector('.toolbar')!).height,
+          status: box(document.querySelector('.status')!).height,
+          legend: box(document.querySelector('.legend-bar')!).height,
+          plotTop: box(document.getElementById('plot')!).top,
+          hint: box(document.getElementById('hint')!),
+          more: !document.getElementById('legend-more')!.hidden,
+          legendItems: document.querySelectorAll('.legend-item').length,
+        };
+      });
+      assert.equal(new Set(layout.tops).size, 1, `toolbar controls on one row: ${layout.tops}`);
+      assert.ok(layout.right <= width, `toolbar fits: right edge ${layout.right}`);
+      assert.ok(layout.toolbar <= 36 && layout.status <= 20 && layout.legend <= 28, `rows: ${JSON.stringify(layout)}`);
+      assert.ok(layout.plotTop <= 82, `the plot starts at ${layout.plotTop} px`);
+      assert.ok(layout.hint.right <= width && layout.hint.width > 100, 'the hint is on screen');
+      if (width === 1000) {
+        // The legend shows what fits; the rest is one click away.
+        assert.equal(layout.more, true);
+        await page.click('#legend-more');
+        const open = await page.evaluate(() => {
+          const list = document.querySelector('.legend')!;
+          const r = list.getBoundingClientRect();
+          return { h: r.height, hidden: Array.from(list.querySelectorAll('.legend-item')).filter((i) => i.getBoundingClientRect().bottom > r.bottom + 1).length };
+        });
+        assert.ok(open.h > 30 && open.hidden === 0, `expanded legend: ${JSON.stringify(open)}`);
+        assert.equal(await page.getAttribute('#legend-more', 'aria-expanded'), 'true');
+        await page.click('#legend-more');
+      } else assert.equal(layout.more, false, 'at 1600 px every legend item fits in its row');
+      // The exports are one menu: it opens below its button, inside the panel.
+      await page.click('#export-menu');
+      const items = page.locator('#export-list vscode-context-menu-item');
+      await items.first().waitFor();
+      assert.deepEqual(await items.evaluateAll((xs) => xs.map((x) => x.getAttribute('label'))), ['SVG image', 'PNG image', 'JSON snapshot']);
+      const menu = (await page.locator('#export-list .context-menu').boundingBox())!;
+      assert.ok(menu.x >= 0 && menu.x + menu.width <= width && menu.y > 20, `menu at ${JSON.stringify(menu)}`);
+      assert.equal(await page.getAttribute('#export-menu', 'aria-expanded'), 'true');
+      await page.screenshot({ path: join(SHOTS, `toolbar-${width}x${height}.png`) });
+      // Escape closes it; so does choosing.
+      await page.keyboard.press('Escape');
+      await page.waitForFunction(() => !document.querySelector('#export-list')!.shadowRoot!.querySelector('.context-menu'));
+      assert.equal(await page.getAttribute('#export-menu', 'aria-expanded'), 'false');
     });
   }
 
