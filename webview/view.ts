@@ -11,6 +11,7 @@ import type { LifecycleEvent, TimelineSnapshot } from '../src/core/events';
 import type { PackedSnapshot } from '../src/core/protocol/packedSnapshot';
 import type { EventsMessage, TimelineViewState } from '../src/core/protocol';
 import { el, svgEl } from './dom';
+import { fmtTime } from './format';
 import { describeLane, tooltipLines } from './describe';
 import { EventTable } from './table';
 import { exportJson, exportPng, exportSvg, type Exportable } from './export';
@@ -104,7 +105,7 @@ export class TimelineView implements InteractionHost, Exportable {
   /** The clip rectangles (x, y, w, h) of this frame, reused. */
   private readonly clipRects = { plot: [0, 0, 0, 0], lanes: [0, 0, 0, 0], header: [0, 0, 0, 0] };
 
-  private theme: Theme;
+  theme: Theme;
   private skew = 0;
   private staticNow = 0;
   private layout?: LaneLayout;
@@ -623,7 +624,8 @@ export class TimelineView implements InteractionHost, Exportable {
   render(exporting = false): void {
     const started = performance.now();
     const w = this.plot.clientWidth;
-    const h = this.plot.clientHeight;
+    // An export draws every lane of the filter, not only those scrolled into view: its height is set below.
+    let h = this.plot.clientHeight;
     if (w !== this.width || h !== this.height) {
       this.width = w;
       this.height = h;
@@ -663,15 +665,18 @@ export class TimelineView implements InteractionHost, Exportable {
       top += bh;
     }
     f.headerH = top;
-    const lanesVH = Math.max(0, h - f.headerH);
     const total = f.layout.length * LANE_H;
-    this.spacer.style.height = `${Math.max(0, total - lanesVH)}px`;
-    this.stage.style.height = `${h}px`;
-    if (this.restoreScroll !== undefined && f.layout.length > 0 && !exporting) {
-      this.plot.scrollTop = this.restoreScroll;
-      this.restoreScroll = undefined;
+    if (exporting) f.height = h = f.headerH + total;
+    const lanesVH = Math.max(0, h - f.headerH);
+    if (!exporting) {
+      this.spacer.style.height = `${Math.max(0, total - lanesVH)}px`;
+      this.stage.style.height = `${h}px`;
+      if (this.restoreScroll !== undefined && f.layout.length > 0) {
+        this.plot.scrollTop = this.restoreScroll;
+        this.restoreScroll = undefined;
+      }
     }
-    f.scrollTop = Math.min(this.plot.scrollTop, Math.max(0, total - lanesVH));
+    f.scrollTop = exporting ? 0 : Math.min(this.plot.scrollTop, Math.max(0, total - lanesVH));
     f.i0 = Math.max(0, Math.floor(f.scrollTop / LANE_H));
     f.i1 = Math.min(f.layout.length, Math.ceil((f.scrollTop + lanesVH) / LANE_H));
 
@@ -705,7 +710,7 @@ export class TimelineView implements InteractionHost, Exportable {
       r.setAttribute('width', String(cw));
       r.setAttribute('height', String(Math.max(0, ch)));
     }
-    const ctx = this.prepareCanvas(w, h);
+    const ctx = exporting ? null : this.prepareCanvas(w, h);
     for (const mark of this.marks) {
       const layer = this.layers.get(mark)!;
       this.svgSurface.begin(layer);
@@ -765,7 +770,7 @@ export class TimelineView implements InteractionHost, Exportable {
 
   private renderStatus(): void {
     const m = this.model;
-    const scope = m.scope ? `${m.scope.context} · ${m.scope.namespace ?? 'all namespaces'}${m.scope.labelSelector ? ` · ${m.scope.labelSelector}` : ''}` : '';
+    const scope = m.scope ? `${m.scope.context}${m.scope.server ? ` (${m.scope.server})` : ''} · ${m.scope.namespace ?? 'all namespaces'}${m.scope.labelSelector ? ` · ${m.scope.labelSelector}` : ''}` : '';
     const conn = this.live ? `${m.connection}${m.connectionMessage ? `: ${m.connectionMessage}` : ''}` : 'recorded';
     const connText = `${scope}${scope ? ' — ' : ''}${conn}`;
     const el = this.toolbar.connection;
@@ -784,6 +789,26 @@ export class TimelineView implements InteractionHost, Exportable {
   }
 
   // ================================================================ export
+
+  /** What an export says it shows: the scope and server, the window, the filter. */
+  get exportTitle(): { title: string; subtitle: string } {
+    const m = this.model;
+    const sc = m.scope;
+    const what = sc ? `${sc.labelSelector ? `Pods ${sc.labelSelector}` : 'all Pods'} in ${sc.namespace ?? 'all namespaces'}` : 'Pods';
+    const where = sc ? ` — context ${sc.context}${sc.server ? ` (${sc.server})` : ''}` : '';
+    const [d0, d1] = this.visibleDomain;
+    const L = this.currentLayout();
+    const lanes = L.length - L.groups.length;
+    const filter = [this.state.filter.trim() ? `filter “${this.state.filter.trim()}”` : '', this.state.hideDeleted ? 'deleted hidden' : ''].filter(Boolean).join(', ');
+    return {
+      title: `Pod IP Lens: ${what}${where}`,
+      subtitle: `${fmtTime(d0)} to ${fmtTime(d1)} · ${lanes} ${L.groupBy === 'ip' ? 'IP' : 'Pod'} lanes${filter ? ` (${filter})` : ''} · ${this.live ? (m.connection === 'live' ? 'live' : `live, ${m.connection}`) : 'recorded'}`,
+    };
+  }
+
+  get legendItems(): Element[] {
+    return Array.from(this.toolbar.legend.querySelectorAll('.legend-item'));
+  }
 
   exportSvg(): string {
     return exportSvg(this);

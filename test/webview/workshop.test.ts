@@ -3,12 +3,12 @@
 // a view that survives its tab being hidden, revision colours by age, readable in every kind of
 // VS Code theme, a compact toolbar at 1000×700, and exports that hold the whole picture.
 import * as assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { PodSummary, TimelineSnapshot } from '../../src/core/events';
 import type { TimelineViewState } from '../../src/core/protocol';
-import { ROOT, TimelinePageServer, batch, launch, openTimeline, pageErrors, post, renderedSeq } from './page';
+import { ROOT, TimelinePageServer, batch, launch, openTimeline, pageErrors, post, renderedSeq, sent } from './page';
 import { EventWriter, pod } from './synthetic';
 
 const SHOTS = join(ROOT, 'test-results', 'webview');
@@ -413,6 +413,78 @@ describe('timeline webview: the workshop screen (headless Chromium)', function (
       assert.equal(await page.getAttribute('#export-menu', 'aria-expanded'), 'false');
     });
   }
+
+  it('exports a title, the legend and every lane of the filter, not only the lanes in view', async () => {
+    page = await openTimeline(browser, server, { bodyClass: 'vscode-dark' }, { width: 1000, height: 400 });
+    const w = new EventWriter();
+    const now = Date.now();
+    const pods = revision(w, 'aaa111', now - 3 * 60_000, 24, 1);
+    // Another Deployment the filter leaves out.
+    for (const p of [1, 2]) {
+      const uid = `front-${p}`;
+      w.add({ type: 'created', t: now - 60_000, uid, pod: `default/frontend-${p}`, owner: { kind: 'Deployment', name: 'frontend' } });
+      w.add({ type: 'ip-assigned', t: now - 59_000, uid, pod: `default/frontend-${p}`, ip: `10.244.7.${p}`, owner: { kind: 'Deployment', name: 'frontend' } });
+    }
+    const snapshot = snapshotOf(w, pods);
+    snapshot.scope = { context: 'pod-ip-lens-demo-6443', namespace: 'default', labelSelector: 'tier', server: 'https://127.0.0.1:6443' };
+    await post(page, { type: 'snapshot', snapshot, now: new Date().toISOString(), live: true });
+    await renderedSeq(page, w.seq);
+    await page.locator('#filter input').fill('backend');
+    await page.waitForFunction(() => document.getElementById('app')!.dataset.lanes === '25');
+    const onScreen = await page.locator('#chart text.lane-label').count();
+    assert.ok(onScreen < 20, `the panel shows ${onScreen} lanes; the rest are below the fold`);
+    for (const item of ['SVG image', 'PNG image']) {
+      await page.click('#export-menu');
+      await page.locator('#export-list vscode-context-menu-item', { hasText: item }).click();
+    }
+    await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.filter((m) => m.type === 'export').length === 2);
+    const [svgMsg, pngMsg] = (await sent(page)).filter((m) => m.type === 'export') as unknown as { format: string; data: string }[];
+    const doc = await page.evaluate((text) => {
+      const d = new DOMParser().parseFromString(text, 'image/svg+xml');
+      const root = d.documentElement;
+      const chart = root.querySelector('svg.export-chart')!;
+      return {
+        error: d.querySelector('parsererror')?.textContent ?? '',
+        width: Number(root.getAttribute('width')),
+        height: Number(root.getAttribute('height')),
+        title: root.querySelector('.export-title')?.textContent ?? '',
+        subtitle: root.querySelector('.export-subtitle')?.textContent ?? '',
+        docTitle: root.querySelector(':scope > title')?.textContent ?? '',
+        legend: Array.from(root.querySelectorAll('.export-legend .legend-item')).map((g) => g.textContent ?? ''),
+        lanes: Array.from(chart.querySelectorAll('text.lane-label')).map((t) => t.textContent ?? ''),
+        chartY: Number(chart.getAttribute('y')),
+        chartH: Number(chart.getAttribute('height')),
+        bg: root.querySelector('rect.export-background')?.getAttribute('fill'),
+      };
+    }, svgMsg.data);
+    assert.equal(doc.error, '');
+    assert.equal(doc.title, 'Pod IP Lens: Pods tier in default — context pod-ip-lens-demo-6443 (https://127.0.0.1:6443)');
+    assert.match(doc.subtitle, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Z to \d{4}-.* · 24 Pod lanes \(filter “backend”\) · live$/);
+    // The panel's status line names the server too.
+    assert.match((await page.textContent('#connection')) ?? '', /^pod-ip-lens-demo-6443 \(https:\/\/127\.0\.0\.1:6443\) · default · tier — live$/);
+    assert.equal(doc.docTitle, `${doc.title} — ${doc.subtitle}`);
+    assert.deepEqual(doc.legend, await page.$$eval('.legend .legend-item', (xs) => xs.map((x) => x.textContent ?? '')));
+    assert.equal(doc.legend.length, 12);
+    // Every lane of the filter (a group row and 24 Pods), none of the filtered-out frontend.
+    assert.equal(doc.lanes.length, 25);
+    assert.equal(doc.lanes[0], 'default · Deployment backend · rev aaa111 (24)');
+    assert.deepEqual(doc.lanes.slice(1), pods.map((p) => p.name));
+    assert.ok(!svgMsg.data.includes('frontend-1'));
+    assert.ok(doc.chartH >= 25 * 20 && doc.height === doc.chartY + doc.chartH && doc.width === 1000, JSON.stringify(doc));
+    assert.equal(doc.bg, '#1f1f1f');
+    // The PNG is that picture, at twice the size.
+    const png = await page.evaluate(async (url) => {
+      const img = new Image();
+      img.src = url;
+      await img.decode();
+      return { w: img.naturalWidth, h: img.naturalHeight };
+    }, pngMsg.data);
+    assert.deepEqual(png, { w: doc.width * 2, h: doc.height * 2 });
+    // The page itself is as it was: the lanes in view, scrolled where they were.
+    assert.equal(await page.locator('#chart text.lane-label').count(), onScreen);
+    const shot = join(SHOTS, 'export-all-lanes.png');
+    writeFileSync(shot, Buffer.from(pngMsg.data.slice(pngMsg.data.indexOf(',') + 1), 'base64'));
+  });
 
   it('does not zoom to a rollout when the user chose the window, until Home', async () => {
     page = await openTimeline(browser, server);
