@@ -40,6 +40,8 @@ export interface InteractionHost {
   /** Opens the Pod of the focused lane (on a lane by IP: its latest holder). */
   openFocused(): void;
   setFocusLane(i: number): void;
+  /** A click on a lane that does something itself (the summary row of folded lanes); false if none. */
+  activateLane(lane: number): boolean;
   moveFocus(delta: number): void;
   invalidate(): void;
 }
@@ -96,7 +98,10 @@ export class Interaction {
       const life = lifeOfHit(this.host.frame, this.host.hitTest(ev.offsetX, ev.offsetY));
       if (life >= 0) this.host.openLife(life);
       const lane = this.host.frame.laneAt(ev.offsetY);
-      if (lane >= 0) this.host.setFocusLane(lane);
+      if (lane >= 0) {
+        this.host.setFocusLane(lane);
+        this.host.activateLane(lane);
+      }
       this.host.invalidate();
     });
     svgNode.addEventListener('keydown', (ev) => this.onKey(ev));

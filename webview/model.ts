@@ -195,13 +195,23 @@ export interface LaneOptions {
   groupBy: GroupBy;
   filter: string;
   hideDeleted: boolean;
+  /**
+   * Lanes that left the window: deleted Pods (by IP: IPs nobody holds) last seen before `before`
+   * are counted in one summary row at the top, and hidden unless `open`. Live Pods never fold.
+   */
+  fold?: { before: number; open: boolean };
 }
 
 export interface LaneGroup {
   key: string;
   label: string;
   count: number;
+  /** The summary row of the lanes that left the window (see LaneOptions.fold). */
+  folded?: { before: number; open: boolean };
 }
+
+/** The key of the summary row of folded lanes. */
+export const FOLDED_KEY = 'folded';
 
 /**
  * Lanes for one grouping and filter. `ids[i]` ≥ 0 is a life (lanes by Pod) or an IP id (lanes by
@@ -493,6 +503,18 @@ export class TimelineModel {
   revisionOf(l: number): string | undefined {
     const r = this.lRev.a[l];
     return r < 0 ? undefined : this.revV.list[r];
+  }
+  /**
+   * When a life was last seen doing something: its newest marker or segment end. O(1): a life's
+   * lists start with what came last, which is the newest but for object-time skew.
+   */
+  lastSeen(l: number): number {
+    let t = this.lFirst.a[l];
+    const mk = this.lMarkHead.a[l];
+    if (mk >= 0 && this.mT.a[mk] > t) t = this.mT.a[mk];
+    const sg = this.lSegHead.a[l];
+    if (sg >= 0 && this.sEnd.a[sg] > t) t = this.sEnd.a[sg];
+    return t;
   }
   isDeleted(l: number): boolean {
     return (this.lFlags.a[l] & L_DELETED) !== 0;
@@ -1046,17 +1068,21 @@ export class TimelineModel {
   lanes(o: LaneOptions): LaneLayout {
     const needle = o.filter.trim().toLowerCase();
     const visible = (l: number) => (!o.hideDeleted || !(this.lFlags.a[l] & L_DELETED)) && (needle === '' || this.lifeMatches(l, needle));
+    const fold = o.fold && Number.isFinite(o.fold.before) ? o.fold : undefined;
+    // Row 0 is kept for the summary of folded lanes; given back when there are none.
+    const first = fold ? 1 : 0;
+    let past = 0;
     if (o.groupBy === 'ip') {
       const order: number[] = [];
       for (let ip = 0; ip < this.ipLanes.length; ip++) if (this.ipLanes[ip].ids.n) order.push(ip);
       const names = this.ipV.list;
       order.sort((a, b) => compareIp(names[a], names[b]));
-      const ids = new Int32Array(order.length);
+      const ids = new Int32Array(order.length + first);
       const laneOf = new Int32Array(this.ipV.size).fill(-1);
       const filtered = needle !== '' || o.hideDeleted;
       const vis = filtered ? new Uint8Array(this.lifeCount) : undefined;
       if (vis) for (let l = 0; l < this.lifeCount; l++) vis[l] = visible(l) ? 1 : 0;
-      let n = 0;
+      let n = first;
       for (const ip of order) {
         if (vis) {
           const lane = this.ipLanes[ip];
@@ -1076,16 +1102,26 @@ export class TimelineModel {
           }
           if (!any) continue;
         }
+        if (fold) {
+          // Nobody has held it since before the window.
+          const idx = this.ipIndex(ip);
+          if (idx.maxEnd.a[idx.ids.n - 1] < fold.before) {
+            past++;
+            if (!fold.open) continue;
+          }
+        }
         laneOf[ip] = n;
         ids[n++] = ip;
       }
-      return { groupBy: 'ip', ids, length: n, groups: [], laneOf, visible: vis };
+      const groups: LaneGroup[] = [];
+      n = this.foldRow(ids, laneOf, n, past, fold, groups, 'IPs nobody held in the window');
+      return { groupBy: 'ip', ids, length: n, groups, laneOf, visible: vis };
     }
     const groups = this.orderedGroups();
-    const ids = new Int32Array(this.lifeCount + groups.length);
+    const ids = new Int32Array(this.lifeCount + groups.length + first);
     const laneOf = new Int32Array(this.lifeCount).fill(-1);
     const out: LaneGroup[] = [];
-    let n = 0;
+    let n = first;
     for (const g of groups) {
       const header = n++;
       let count = 0;
@@ -1093,6 +1129,10 @@ export class TimelineModel {
       for (let k = 0; k < g.lives.n; k++) {
         const l = a[k];
         if (!visible(l)) continue;
+        if (fold && this.lFlags.a[l] & L_DELETED && this.lastSeen(l) < fold.before) {
+          past++;
+          if (!fold.open) continue;
+        }
         laneOf[l] = n;
         ids[n++] = l;
         count++;
@@ -1104,7 +1144,21 @@ export class TimelineModel {
       ids[header] = -(out.length + 1);
       out.push({ key: g.key, label: this.groupLabel(g), count });
     }
+    n = this.foldRow(ids, laneOf, n, past, fold, out, 'Pods that left the window');
     return { groupBy: 'pod', ids, length: n, groups: out, laneOf };
+  }
+
+  /** Puts the summary row of folded lanes in row 0, or gives row 0 back when nothing folded. */
+  private foldRow(ids: Int32Array, laneOf: Int32Array, n: number, past: number, fold: LaneOptions['fold'], groups: LaneGroup[], what: string): number {
+    if (!fold) return n;
+    if (past === 0) {
+      ids.copyWithin(0, 1, n);
+      for (let i = 0; i < laneOf.length; i++) if (laneOf[i] > 0) laneOf[i]--;
+      return n - 1;
+    }
+    groups.push({ key: FOLDED_KEY, label: `${fold.open ? '▾' : '▸'} ${what}, ${fold.open ? 'shown: click to fold' : 'folded: click to show'}`, count: past, folded: { ...fold } });
+    ids[0] = -groups.length;
+    return n;
   }
 
   private groupLabel(g: GroupState): string {

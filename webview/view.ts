@@ -16,7 +16,7 @@ import { describeLane, tooltipLines } from './describe';
 import { EventTable } from './table';
 import { exportJson, exportPng, exportSvg, type Exportable } from './export';
 import { Interaction, type InteractionHost } from './interaction';
-import { TimelineModel, type LaneLayout } from './model';
+import { TimelineModel, type LaneLayout, type LaneOptions } from './model';
 import { AxisMark } from './marks/axis';
 import { CurrentIpMark } from './marks/current';
 import { EndpointsMark } from './marks/endpoints';
@@ -133,6 +133,9 @@ export class TimelineView implements InteractionHost, Exportable {
   private rolloutFrom?: number;
   /** A saved scroll position to restore once the lanes are there. */
   private restoreScroll?: number;
+  /** Lanes last seen before this fold into one row (see foldLine). */
+  private foldAt = -Infinity;
+  private foldTimer = 0;
 
   constructor(
     root: HTMLElement,
@@ -268,6 +271,9 @@ export class TimelineView implements InteractionHost, Exportable {
       this.interaction.following = false;
       this.fitAll();
     } else if (this.interaction.following) this.initialLiveWindow();
+    // The first frame folds what is before the window already.
+    this.foldAt = this.interaction.domain[0];
+    this.layoutKey = '';
     this.toolbar.setLive(live, this.interaction.following);
     this.setTicker();
     this.invalidate();
@@ -555,6 +561,7 @@ export class TimelineView implements InteractionHost, Exportable {
 
   openFocused(): void {
     // The lanes and focus as they are now, not as the last frame drew them.
+    if (this.activateLane(this.focusLane)) return;
     const L = this.currentLayout();
     const id = L.ids[this.focusLane];
     if (id === undefined || id < 0) return;
@@ -572,13 +579,48 @@ export class TimelineView implements InteractionHost, Exportable {
   }
 
   private layoutOptions(groupBy = this.state.groupBy): string {
-    return `${this.model.structureVersion}|${groupBy}|${this.state.filter}|${this.state.hideDeleted}`;
+    return `${this.model.structureVersion}|${groupBy}|${this.state.filter}|${this.state.hideDeleted}|${this.foldAt}|${this.state.foldPast !== false}`;
+  }
+
+  private laneOptions(groupBy = this.state.groupBy): LaneOptions {
+    return { ...this.state, groupBy, fold: { before: this.foldAt, open: this.state.foldPast === false } };
+  }
+
+  /**
+   * Lanes whose Pods left the window fold into one row. The fold line is the window's start, but
+   * it moves only once a second while following, and only when a pan or zoom has settled, so lanes
+   * do not jump under a drag and no frame of it pays for a new layout.
+   */
+  private foldLine(t0: number): void {
+    if (t0 === this.foldAt) return;
+    const following = this.interaction.following && this.live;
+    if (following && this.foldTimer) return;
+    clearTimeout(this.foldTimer);
+    this.foldTimer = window.setTimeout(() => {
+      this.foldTimer = 0;
+      this.foldAt = this.interaction.domain[0];
+      this.invalidate();
+    }, following ? 1000 : 300);
+  }
+
+  /** The summary row of folded lanes was clicked (or Enter on it): show them, or fold them again. */
+  toggleFold(): void {
+    this.update({ foldPast: this.state.foldPast === false });
+  }
+
+  activateLane(lane: number): boolean {
+    const L = this.currentLayout();
+    const id = L.ids[lane];
+    if (id === undefined || id >= 0 || !L.groups[-id - 1].folded) return false;
+    this.interaction.hideTooltip();
+    this.toggleFold();
+    return true;
   }
 
   private currentLayout(): LaneLayout {
     const key = this.layoutOptions();
     if (key !== this.layoutKey || !this.layout) {
-      this.layout = this.otherLayout.get(key) ?? this.model.lanes(this.state);
+      this.layout = this.otherLayout.get(key) ?? this.model.lanes(this.laneOptions());
       this.otherLayout.clear();
       this.layoutKey = key;
     }
@@ -591,7 +633,7 @@ export class TimelineView implements InteractionHost, Exportable {
     const run = () => {
       const other = this.state.groupBy === 'pod' ? 'ip' : 'pod';
       const key = this.layoutOptions(other);
-      if (!this.otherLayout.has(key)) this.otherLayout.set(key, this.model.lanes({ ...this.state, groupBy: other }));
+      if (!this.otherLayout.has(key)) this.otherLayout.set(key, this.model.lanes(this.laneOptions(other)));
     };
     const ric = (window as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
     if (ric) ric(run, { timeout: 2000 });
@@ -647,11 +689,13 @@ export class TimelineView implements InteractionHost, Exportable {
     f.height = h;
     f.labelW = this.labelW;
     f.exporting = exporting;
-    f.layout = this.currentLayout();
+    // An export has every lane of the filter, folded ones too.
+    f.layout = exporting ? this.model.lanes({ ...this.state }) : this.currentLayout();
     if (this.focusLane >= f.layout.length) this.focusLane = Math.max(0, f.layout.length - 1);
     f.focusLane = this.focusLane;
     f.focused = document.activeElement === this.svgNode;
     const [t0, t1] = this.interaction.domain;
+    if (!exporting) this.foldLine(t0);
     f.t0 = t0;
     f.t1 = t1;
     f.kx = (w - this.labelW) / (t1 - t0);
@@ -797,7 +841,7 @@ export class TimelineView implements InteractionHost, Exportable {
     const what = sc ? `${sc.labelSelector ? `Pods ${sc.labelSelector}` : 'all Pods'} in ${sc.namespace ?? 'all namespaces'}` : 'Pods';
     const where = sc ? ` — context ${sc.context}${sc.server ? ` (${sc.server})` : ''}` : '';
     const [d0, d1] = this.visibleDomain;
-    const L = this.currentLayout();
+    const L = this.model.lanes({ ...this.state });
     const lanes = L.length - L.groups.length;
     const filter = [this.state.filter.trim() ? `filter “${this.state.filter.trim()}”` : '', this.state.hideDeleted ? 'deleted hidden' : ''].filter(Boolean).join(', ');
     return {

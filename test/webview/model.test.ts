@@ -146,6 +146,35 @@ describe('timeline model', () => {
     assert.deepEqual(rankOf(both, 'ccc'), [2]);
   });
 
+  it('folds the lanes that left the window into one summary row; live Pods never fold', () => {
+    const w = new EventWriter();
+    for (let i = 0; i < 5; i++) {
+      const t = T + i * 10_000;
+      w.add({ type: 'created', t, uid: `gone-${i}`, pod: `ns/gone-${i}`, owner: { kind: 'Deployment', name: 'web' }, revision: 'aaa' });
+      w.add({ type: 'ip-assigned', t: t + 100, uid: `gone-${i}`, pod: `ns/gone-${i}`, ip: `10.0.0.${i}`, owner: { kind: 'Deployment', name: 'web' }, revision: 'aaa' });
+      w.add({ type: 'ip-released', t: t + 5000, uid: `gone-${i}`, pod: `ns/gone-${i}`, ip: `10.0.0.${i}` });
+      w.add({ type: 'deleted', t: t + 5100, uid: `gone-${i}`, pod: `ns/gone-${i}` });
+    }
+    // A Pod that has run since the start, and one still up although its owner has moved on.
+    w.add({ type: 'ip-assigned', t: T, uid: 'live', pod: 'ns/live', ip: '10.0.1.1', owner: { kind: 'Deployment', name: 'web' }, revision: 'aaa' });
+    const m = new TimelineModel();
+    m.apply(w.events);
+    const before = T + 30_000; // gone-0..2 were last seen before it (at +5.1 s, +15.1 s, +25.1 s)
+    const folded = m.lanes({ groupBy: 'pod', filter: '', hideDeleted: false, fold: { before, open: false } });
+    assert.deepEqual(labels(m, folded), ['▸ Pods that left the window, folded: click to show', 'ns · Deployment web · rev aaa', 'live', 'gone-3', 'gone-4']);
+    assert.equal(folded.groups[folded.groups.length - 1].count, 3);
+    assert.equal(folded.laneOf[m.findRecentLife('gone-0')], -1);
+    const open = m.lanes({ groupBy: 'pod', filter: '', hideDeleted: false, fold: { before, open: true } });
+    assert.deepEqual(labels(m, open).slice(0, 2), ['▾ Pods that left the window, shown: click to fold', 'ns · Deployment web · rev aaa']);
+    assert.equal(open.length, 8);
+    // Nothing before the line: no summary row.
+    assert.deepEqual(labels(m, m.lanes({ groupBy: 'pod', filter: '', hideDeleted: false, fold: { before: T, open: false } })), labels(m, m.lanes({ groupBy: 'pod', filter: '', hideDeleted: false })));
+    // By IP: IPs nobody held since before the line.
+    const byIp = m.lanes({ groupBy: 'ip', filter: '', hideDeleted: false, fold: { before, open: false } });
+    assert.deepEqual(labels(m, byIp), ['▸ IPs nobody held in the window, folded: click to show', '10.0.0.3', '10.0.0.4', '10.0.1.1']);
+    assert.equal(byIp.laneOf[m.ipV.find('10.0.0.3')], 1);
+  });
+
   it('finds the segments of an IP that reach into a window by binary search, through out-of-order arrivals', () => {
     const w = new EventWriter();
     // One IP, held by 200 Pods in turn; one holding arrives late (its timestamps are earlier).

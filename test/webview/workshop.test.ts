@@ -140,6 +140,10 @@ describe('timeline webview: the workshop screen (headless Chromium)', function (
     await ctrlWheel(page, -100);
     await page.waitForFunction(() => document.getElementById('app')!.dataset.following === 'true');
     const zoomed = await span(page);
+    // The gone Pods fold into one row once the window settles; shown again, they can be scrolled through.
+    await page.waitForFunction(() => document.getElementById('app')!.dataset.lanes === '4');
+    await page.evaluate(() => window.podIpLensView!.toggleFold());
+    await page.waitForFunction(() => document.getElementById('app')!.dataset.lanes === '35');
     await page.locator('#filter input').fill('backend');
     await page.evaluate(() => {
       document.getElementById('plot')!.scrollTop = 150;
@@ -154,6 +158,7 @@ describe('timeline webview: the workshop screen (headless Chromium)', function (
     assert.ok(state.span && Math.abs(state.span - zoomed) < zoomed * 0.02, `saved width ${state.span} vs ${zoomed}`);
     assert.equal(state.scrollTop, 150);
     assert.equal(state.userZoomed, true);
+    assert.equal(state.foldPast, false);
     await page.close();
 
     // Shown again: a new page with that state, and the host's fresh snapshot.
@@ -484,6 +489,43 @@ describe('timeline webview: the workshop screen (headless Chromium)', function (
     assert.equal(await page.locator('#chart text.lane-label').count(), onScreen);
     const shot = join(SHOTS, 'export-all-lanes.png');
     writeFileSync(shot, Buffer.from(pngMsg.data.slice(pngMsg.data.indexOf(',') + 1), 'base64'));
+  });
+
+  it('folds the lanes that left the window into one row, keeps the live Pods in view, and unfolds on a click', async () => {
+    page = await openTimeline(browser, server, { bodyClass: 'vscode-dark' }, { width: 1000, height: 500 });
+    // Thirty Pods gone eight minutes ago, then two live ones: the live ones were below the fold.
+    await quietBackend(page, 30);
+    const labels = () => page.$$eval('#chart text.lane-label', (ts) => ts.map((t) => t.textContent ?? ''));
+    const lanes = async () => Number((await dataset(page)).lanes);
+    assert.equal(await lanes(), 34, 'the window starts before the old Pods went: nothing folds');
+    // Zoom to the last five minutes: the gone Pods fold once the window settles.
+    for (let i = 0; i < 3; i++) await ctrlWheel(page, -100);
+    await page.waitForFunction(() => document.getElementById('app')!.dataset.lanes === '4');
+    assert.deepEqual(await labels(), [
+      '▸ Pods that left the window, folded: click to show (30)',
+      'default · Deployment backend · rev aaa111 · newest (2)',
+      'backend-aaa111-1',
+      'backend-aaa111-2',
+    ]);
+    const live = (await page.locator('#chart g.segment[data-uid="aaa111-1"] rect').boundingBox())!;
+    assert.ok(live.y + live.height < 500, 'the live Pods are on screen');
+    // A click on the row shows them again (in their groups), another folds them.
+    const row = (await page.locator('#chart text.lane-label.group').first().boundingBox())!;
+    await page.mouse.click(row.x + 40, row.y + row.height / 2);
+    await page.waitForFunction(() => document.getElementById('app')!.dataset.lanes === '35');
+    assert.equal((await labels())[0], '▾ Pods that left the window, shown: click to fold (30)');
+    await page.mouse.click(row.x + 40, row.y + row.height / 2);
+    await page.waitForFunction(() => document.getElementById('app')!.dataset.lanes === '4');
+    // The keyboard too, and the screen reader hears what the row holds.
+    await page.focus('#chart');
+    await page.keyboard.press('ArrowUp');
+    assert.match((await page.textContent('#announcer')) ?? '', /^30 deleted Pods last seen before .*, folded into this row; Enter shows them$/);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('app')!.dataset.lanes === '35');
+    assert.equal(await page.evaluate(() => window.podIpLensView!.state.foldPast), false, 'kept with the view state');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('app')!.dataset.lanes === '4');
+    await page.screenshot({ path: join(SHOTS, 'folded-lanes.png') });
   });
 
   it('does not zoom to a rollout when the user chose the window, until Home', async () => {
