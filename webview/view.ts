@@ -297,8 +297,9 @@ export class TimelineView implements InteractionHost, Exportable {
   private fold(msg: EventsMessage): void {
     const hostNow = Date.parse(msg.now);
     if (this.live && Number.isFinite(hostNow)) this.skew = hostNow - Date.now();
-    this.model.applySummaries(msg.pods, msg.services ?? []);
+    // New lives: made by their summary (the host sends it with the events) or by their first event.
     const lives = this.model.lifeCount;
+    this.model.applySummaries(msg.pods, msg.services ?? []);
     const n = this.model.apply(msg.events);
     for (let l = lives; l < this.model.lifeCount; l++) this.newPod(this.model.lFirst.a[l], true);
     if (msg.connection !== this.model.connection || msg.connectionMessage !== this.model.connectionMessage) this.model.setConnection(msg.connection, msg.connectionMessage);

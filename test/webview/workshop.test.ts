@@ -193,9 +193,9 @@ describe('timeline webview: the workshop screen (headless Chromium)', function (
     // `kubectl set image`: the new ReplicaSet's Pods come, one after the other (the second 22 s ago).
     const now = Date.now();
     const seq = w.seq;
-    revision(w, 'bbb222', now - 40_000, 1, 2);
-    revision(w, 'bbb222', now - 22_000, 1, 2, undefined, 2);
-    await post(page, batch(w.events.slice(seq), { pods: [] }));
+    const news = [...revision(w, 'bbb222', now - 40_000, 1, 2), ...revision(w, 'bbb222', now - 22_000, 1, 2, undefined, 2)];
+    // As the host sends them: the events with the summaries of the Pods they touch.
+    await post(page, batch(w.events.slice(seq), { pods: news }));
     await renderedSeq(page, w.seq);
     await page.waitForFunction(() => document.getElementById('app')!.dataset.rollout === 'true');
     const [a, b] = await domain(page);
