@@ -14,6 +14,10 @@ export function describeLane(m: TimelineModel, L: LaneLayout, i: number): string
   const id = L.ids[i];
   if (id < 0) {
     const g = L.groups[-id - 1];
+    if (g.folded) {
+      const what = L.groupBy === 'ip' ? `${g.count} IP${g.count === 1 ? '' : 's'} nobody held` : `${g.count} deleted Pod${g.count === 1 ? '' : 's'} last seen`;
+      return `${what} before ${fmtTime(g.folded.before)}, ${g.folded.open ? 'shown below; Enter folds them into this row' : 'folded into this row; Enter shows them'}`;
+    }
     return `Group ${g.label}, ${g.count} Pods`;
   }
   if (L.groupBy === 'ip') {
@@ -125,7 +129,8 @@ export function tooltipLines(f: Frame, hit: Hit): [string, string][] {
   if (sum?.phase) out.push(['Phase', sum.phase]);
   const owner = m.ownerOf(life);
   const rev = m.revisionOf(life);
-  if (owner) out.push(['Owner', `${owner.kind} ${owner.name}${rev ? ` (rev ${rev})` : ''}`]);
+  const age = rev ? m.revisionAgeOf(life) : undefined;
+  if (owner) out.push(['Owner', `${owner.kind} ${owner.name}${rev ? ` (rev ${rev}${age ? `, ${age}` : ''})` : ''}`]);
   if (Number.isFinite(m.lFirst.a[life])) out.push(['First seen', fmtTime(m.lFirst.a[life])]);
   out.push(['', 'Click to open the Pod YAML (read-only)']);
   return out;

@@ -7,6 +7,23 @@ import { lifeOfHit, tooltipLines } from './describe';
 import type { Frame, Hit } from './marks/mark';
 import { LANE_H } from './marks/mark';
 
+/**
+ * Zoom per Ctrl+wheel notch. d3-zoom's default (2^(0.002·100·10) = 4× per notch with Ctrl) takes
+ * four notches from minutes to milliseconds; this keeps a notch a small step. A trackpad pinch
+ * (Ctrl+wheel with small deltas) zooms in proportion to its deltas.
+ */
+export const WHEEL_ZOOM_PER_NOTCH = 1.25;
+/** No single wheel event zooms more than this, whatever its delta (some mice report 2–3 notches at once). */
+const WHEEL_ZOOM_MAX = 1.5;
+
+/** d3-zoom's wheelDelta: log2 of the scale change for one wheel event. */
+export function wheelZoomDelta(ev: WheelEvent): number {
+  // A notch: 100 px in Chromium (so in VS Code), 3 lines in Firefox, or one page.
+  const notches = -ev.deltaY / (ev.deltaMode === 1 ? 3 : ev.deltaMode === 2 ? 1 : 100);
+  const max = Math.log2(WHEEL_ZOOM_MAX);
+  return Math.max(-max, Math.min(max, notches * Math.log2(WHEEL_ZOOM_PER_NOTCH)));
+}
+
 export interface InteractionHost {
   readonly frame: Frame;
   readonly root: HTMLElement;
@@ -16,11 +33,15 @@ export interface InteractionHost {
   hitTest(x: number, y: number): Hit | undefined;
   /** The window moved (by the user or by following the present). */
   windowChanged(): void;
+  /** The user zoomed or panned on purpose (wheel, drag, keys): the view stops choosing the window. */
+  userMoved(): void;
   follow(): void;
   openLife(life: number): void;
   /** Opens the Pod of the focused lane (on a lane by IP: its latest holder). */
   openFocused(): void;
   setFocusLane(i: number): void;
+  /** A click on a lane that does something itself (the summary row of folded lanes); false if none. */
+  activateLane(lane: number): boolean;
   moveFocus(delta: number): void;
   invalidate(): void;
 }
@@ -51,6 +72,7 @@ export class Interaction {
     this.zoom = d3
       .zoom<SVGSVGElement, unknown>()
       .scaleExtent([1e-5, 1e5])
+      .wheelDelta(wheelZoomDelta)
       .filter((ev: Event) => {
         if (ev.type === 'wheel') return (ev as WheelEvent).ctrlKey || (ev as WheelEvent).metaKey;
         if (ev.type === 'mousedown' && (ev as MouseEvent).offsetX < this.labelW) return false;
@@ -64,6 +86,7 @@ export class Interaction {
         // Horizontal wheel / trackpad swipe pans time; vertical wheel scrolls lanes natively.
         if (!ev.ctrlKey && !ev.metaKey && Math.abs(ev.deltaX) > Math.abs(ev.deltaY)) {
           ev.preventDefault();
+          this.host.userMoved();
           this.panBy(-ev.deltaX);
         }
       },
@@ -75,7 +98,10 @@ export class Interaction {
       const life = lifeOfHit(this.host.frame, this.host.hitTest(ev.offsetX, ev.offsetY));
       if (life >= 0) this.host.openLife(life);
       const lane = this.host.frame.laneAt(ev.offsetY);
-      if (lane >= 0) this.host.setFocusLane(lane);
+      if (lane >= 0) {
+        this.host.setFocusLane(lane);
+        this.host.activateLane(lane);
+      }
       this.host.invalidate();
     });
     svgNode.addEventListener('keydown', (ev) => this.onKey(ev));
@@ -113,6 +139,7 @@ export class Interaction {
       // Panning away stops following; panning back to the present resumes it.
       this.following = this.host.live && +b >= this.host.now() - width * 0.01;
     }
+    if (ev.sourceEvent) this.host.userMoved();
     this.domain = [+a, +b];
     if (this.following && this.host.live) this.anchorToNow();
     this.hideTooltip();
@@ -144,6 +171,8 @@ export class Interaction {
     const plotW = Math.max(10, this.width - this.labelW);
     const page = () => Math.max(1, Math.floor((this.host.frame.height - this.host.frame.headerH) / LANE_H) - 1);
     let handled = true;
+    const moves = ['ArrowLeft', 'ArrowRight', '+', '=', '-', '_'];
+    if (moves.includes(ev.key)) this.host.userMoved();
     switch (ev.key) {
       case 'ArrowLeft':
         this.panBy(plotW * 0.1);
@@ -153,11 +182,11 @@ export class Interaction {
         break;
       case '+':
       case '=':
-        this.zoomBy(1.5);
+        this.zoomBy(WHEEL_ZOOM_MAX);
         break;
       case '-':
       case '_':
-        this.zoomBy(1 / 1.5);
+        this.zoomBy(1 / WHEEL_ZOOM_MAX);
         break;
       case 'Home':
         this.host.follow();

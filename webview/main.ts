@@ -5,11 +5,13 @@
 //  - the headless Chromium tests and bench, which provide acquireVsCodeApi and post messages.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-context-menu/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import './timeline.css';
-import { EMBEDDED_SNAPSHOT_ID, PROTOCOL_VERSION, parseHostMessage, parseViewState, type TimelineViewState, type WebviewMessage } from '../src/core/protocol';
+import { EMBEDDED_SNAPSHOT_ID, MAX_EXPORT_CHARS, PROTOCOL_VERSION, parseHostMessage, parseViewState, type TimelineViewState, type WebviewMessage } from '../src/core/protocol';
 import { TimelineView } from './view';
 
 interface VsCodeApi {
@@ -60,13 +62,21 @@ function start(): void {
     },
     exportAs(format) {
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      // Every lane of the filter is in the picture: a huge one is refused here, with a reason, not by the host.
+      const fits = (data: string) => {
+        if (data.length <= MAX_EXPORT_CHARS) return true;
+        view.notice('error', `The ${format.toUpperCase()} would be ${Math.round(data.length / 1048576)} MB, more than ${MAX_EXPORT_CHARS / 1048576} MB: filter the lanes or zoom in, then export again`);
+        return false;
+      };
       if (format === 'svg') {
         const svg = view.exportSvg();
+        if (!fits(svg)) return;
         if (vscode) post({ type: 'export', format, data: svg });
         else download(`pod-ip-timeline-${stamp}.svg`, svg, 'image/svg+xml');
       } else if (format === 'png') {
         view.exportPng().then(
           (data) => {
+            if (!fits(data)) return;
             if (vscode) post({ type: 'export', format, data });
             else download(`pod-ip-timeline-${stamp}.png`, dataUrlToBlob(data), 'image/png');
           },

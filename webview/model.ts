@@ -195,13 +195,23 @@ export interface LaneOptions {
   groupBy: GroupBy;
   filter: string;
   hideDeleted: boolean;
+  /**
+   * Lanes that left the window: deleted Pods (by IP: IPs nobody holds) last seen before `before`
+   * are counted in one summary row at the top, and hidden unless `open`. Live Pods never fold.
+   */
+  fold?: { before: number; open: boolean };
 }
 
 export interface LaneGroup {
   key: string;
   label: string;
   count: number;
+  /** The summary row of the lanes that left the window (see LaneOptions.fold). */
+  folded?: { before: number; open: boolean };
 }
+
+/** The key of the summary row of folded lanes. */
+export const FOLDED_KEY = 'folded';
 
 /**
  * Lanes for one grouping and filter. `ids[i]` ≥ 0 is a life (lanes by Pod) or an IP id (lanes by
@@ -259,6 +269,19 @@ interface GroupState {
   /** The lives are in order of first appearance (else sorted before the next layout). */
   sorted: boolean;
   first: number;
+  /** The first event of its newest Pod: when the ReplicaSet last made Pods (see rankRevisions). */
+  latest: number;
+  /** Its place among the revisions of its owner in its namespace, oldest 0; and how many there are. */
+  rank: number;
+  revisions: number;
+}
+
+/** What a revision's rank among its owner's is called on its group row (none while there is one). */
+export function revisionAge(rank: number, revisions: number): string | undefined {
+  if (revisions < 2) return undefined;
+  if (rank === revisions - 1) return 'newest';
+  if (rank === revisions - 2) return 'previous';
+  return 'older';
 }
 
 export class TimelineModel {
@@ -359,8 +382,9 @@ export class TimelineModel {
   private readonly groups: GroupState[] = [];
   /** Groups by owner, then searched by namespace and revision (an owner has a handful). */
   private readonly groupsByOwner = new Map<number, GroupState[]>();
-  private readonly revisionOrder = new Map<number, number[]>();
   private lifeColour = new U8();
+  /** Lives were grouped since the revisions were last ranked. */
+  private ranksDirty = false;
 
   /**
    * `maxEvents` bounds what a panel left open for hours keeps: past it, the lives that have been
@@ -479,6 +503,18 @@ export class TimelineModel {
   revisionOf(l: number): string | undefined {
     const r = this.lRev.a[l];
     return r < 0 ? undefined : this.revV.list[r];
+  }
+  /**
+   * When a life was last seen doing something: its newest marker or segment end. O(1): a life's
+   * lists start with what came last, which is the newest but for object-time skew.
+   */
+  lastSeen(l: number): number {
+    let t = this.lFirst.a[l];
+    const mk = this.lMarkHead.a[l];
+    if (mk >= 0 && this.mT.a[mk] > t) t = this.mT.a[mk];
+    const sg = this.lSegHead.a[l];
+    if (sg >= 0 && this.sEnd.a[sg] > t) t = this.sEnd.a[sg];
+    return t;
   }
   isDeleted(l: number): boolean {
     return (this.lFlags.a[l] & L_DELETED) !== 0;
@@ -941,22 +977,33 @@ export class TimelineModel {
   }
   private countsCache?: { version: number; counts: Counts };
 
-  /** Index of revisions per owner in order of first appearance, so a rollout shows as a colour change. */
+  /**
+   * The rank of a life's revision among its owner's, oldest 0 (see rankRevisions), so a rollout
+   * shows as a change of colour and the newest revision has the highest, after a rollback too.
+   */
   revisionIndex(l: number): number {
+    // New lives may change the ranks (and so the colour of those already drawn).
+    if (this.grouped < this.lifeCount || this.groupsDirty) this.groupUp();
     const c = this.lifeColour.a[l];
     if (c !== 255) return c;
-    const owner = this.lOwner.a[l];
-    let revs = this.revisionOrder.get(owner);
-    if (!revs) this.revisionOrder.set(owner, (revs = []));
-    const r = this.lRev.a[l];
-    let i = revs.indexOf(r);
-    if (i < 0) {
-      revs.push(r);
-      i = revs.length - 1;
-    }
-    const v = Math.min(i, 254);
+    const g = this.groupOf(l);
+    const v = Math.min(g?.rank ?? 0, 254);
     this.lifeColour.a[l] = v;
     return v;
+  }
+
+  /** 'newest', 'previous' or 'older' among its owner's revisions; undefined while it has one. */
+  revisionAgeOf(l: number): string | undefined {
+    if (this.grouped < this.lifeCount || this.groupsDirty) this.groupUp();
+    const g = this.groupOf(l);
+    return g && g.rev >= 0 ? revisionAge(g.rank, g.revisions) : undefined;
+  }
+
+  /** The revision group of a life (its namespace, owner and revision), once grouped. */
+  private groupOf(l: number): GroupState | undefined {
+    const ns = this.lNs.a[l];
+    const rev = this.lRev.a[l];
+    return this.groupsByOwner.get(this.lOwner.a[l])?.find((x) => x.ns === ns && x.rev === rev);
   }
 
   /** The newest segment of a life (the one started last), or -1. */
@@ -1021,17 +1068,21 @@ export class TimelineModel {
   lanes(o: LaneOptions): LaneLayout {
     const needle = o.filter.trim().toLowerCase();
     const visible = (l: number) => (!o.hideDeleted || !(this.lFlags.a[l] & L_DELETED)) && (needle === '' || this.lifeMatches(l, needle));
+    const fold = o.fold && Number.isFinite(o.fold.before) ? o.fold : undefined;
+    // Row 0 is kept for the summary of folded lanes; given back when there are none.
+    const first = fold ? 1 : 0;
+    let past = 0;
     if (o.groupBy === 'ip') {
       const order: number[] = [];
       for (let ip = 0; ip < this.ipLanes.length; ip++) if (this.ipLanes[ip].ids.n) order.push(ip);
       const names = this.ipV.list;
       order.sort((a, b) => compareIp(names[a], names[b]));
-      const ids = new Int32Array(order.length);
+      const ids = new Int32Array(order.length + first);
       const laneOf = new Int32Array(this.ipV.size).fill(-1);
       const filtered = needle !== '' || o.hideDeleted;
       const vis = filtered ? new Uint8Array(this.lifeCount) : undefined;
       if (vis) for (let l = 0; l < this.lifeCount; l++) vis[l] = visible(l) ? 1 : 0;
-      let n = 0;
+      let n = first;
       for (const ip of order) {
         if (vis) {
           const lane = this.ipLanes[ip];
@@ -1051,16 +1102,26 @@ export class TimelineModel {
           }
           if (!any) continue;
         }
+        if (fold) {
+          // Nobody has held it since before the window.
+          const idx = this.ipIndex(ip);
+          if (idx.maxEnd.a[idx.ids.n - 1] < fold.before) {
+            past++;
+            if (!fold.open) continue;
+          }
+        }
         laneOf[ip] = n;
         ids[n++] = ip;
       }
-      return { groupBy: 'ip', ids, length: n, groups: [], laneOf, visible: vis };
+      const groups: LaneGroup[] = [];
+      n = this.foldRow(ids, laneOf, n, past, fold, groups, 'IPs nobody held in the window');
+      return { groupBy: 'ip', ids, length: n, groups, laneOf, visible: vis };
     }
     const groups = this.orderedGroups();
-    const ids = new Int32Array(this.lifeCount + groups.length);
+    const ids = new Int32Array(this.lifeCount + groups.length + first);
     const laneOf = new Int32Array(this.lifeCount).fill(-1);
     const out: LaneGroup[] = [];
-    let n = 0;
+    let n = first;
     for (const g of groups) {
       const header = n++;
       let count = 0;
@@ -1068,6 +1129,10 @@ export class TimelineModel {
       for (let k = 0; k < g.lives.n; k++) {
         const l = a[k];
         if (!visible(l)) continue;
+        if (fold && this.lFlags.a[l] & L_DELETED && this.lastSeen(l) < fold.before) {
+          past++;
+          if (!fold.open) continue;
+        }
         laneOf[l] = n;
         ids[n++] = l;
         count++;
@@ -1079,7 +1144,21 @@ export class TimelineModel {
       ids[header] = -(out.length + 1);
       out.push({ key: g.key, label: this.groupLabel(g), count });
     }
+    n = this.foldRow(ids, laneOf, n, past, fold, out, 'Pods that left the window');
     return { groupBy: 'pod', ids, length: n, groups: out, laneOf };
+  }
+
+  /** Puts the summary row of folded lanes in row 0, or gives row 0 back when nothing folded. */
+  private foldRow(ids: Int32Array, laneOf: Int32Array, n: number, past: number, fold: LaneOptions['fold'], groups: LaneGroup[], what: string): number {
+    if (!fold) return n;
+    if (past === 0) {
+      ids.copyWithin(0, 1, n);
+      for (let i = 0; i < laneOf.length; i++) if (laneOf[i] > 0) laneOf[i]--;
+      return n - 1;
+    }
+    groups.push({ key: FOLDED_KEY, label: `${fold.open ? '▾' : '▸'} ${what}, ${fold.open ? 'shown: click to fold' : 'folded: click to show'}`, count: past, folded: { ...fold } });
+    ids[0] = -groups.length;
+    return n;
   }
 
   private groupLabel(g: GroupState): string {
@@ -1087,11 +1166,27 @@ export class TimelineModel {
     const o = g.owner >= 0 ? this.owners[g.owner] : undefined;
     const owner = o ? `${o.kind} ${o.name}` : 'no owner';
     const rev = g.rev >= 0 ? this.revV.list[g.rev] : undefined;
-    return `${ns ? ns + ' · ' : ''}${owner}${rev ? ` · rev ${rev}` : ''}`;
+    const age = rev ? revisionAge(g.rank, g.revisions) : undefined;
+    return `${ns ? ns + ' · ' : ''}${owner}${rev ? ` · rev ${rev}` : ''}${age ? ` · ${age}` : ''}`;
   }
 
-  /** Owners alphabetically; an owner's revisions in the order they appeared, so a rollout reads top to bottom. */
+  /** Owners alphabetically; an owner's revisions oldest first (see rankRevisions), so a rollout reads top to bottom. */
   private orderedGroups(): GroupState[] {
+    this.groupUp();
+    const keyOf = (g: GroupState) => {
+      const o = g.owner >= 0 ? this.owners[g.owner] : undefined;
+      return `${this.nsV.list[g.ns] ?? ''}/${o ? `${o.kind} ${o.name}` : 'no owner'}`;
+    };
+    const keys = new Map(this.groups.map((g) => [g, keyOf(g)]));
+    return [...this.groups].sort((a, b) => {
+      const ka = keys.get(a)!;
+      const kb = keys.get(b)!;
+      return ka < kb ? -1 : ka > kb ? 1 : a.rank - b.rank || a.first - b.first || (a.key < b.key ? -1 : 1);
+    });
+  }
+
+  /** Puts the lives not yet grouped into their (namespace, owner, revision) group, and ranks the revisions. */
+  private groupUp(): void {
     if (this.groupsDirty) {
       // An owner or revision changed, or a life's first event moved earlier: regroup from scratch.
       this.groups.length = 0;
@@ -1112,17 +1207,20 @@ export class TimelineModel {
         if (!list) this.groupsByOwner.set(owner, (list = []));
         g = list.find((x) => x.ns === ns && x.rev === rev);
         if (!g) {
-          g = { key: `group:${ns}|${owner}|${rev}`, ns, owner, rev, lives: new I32(4), sorted: true, first: Infinity };
+          g = { key: `group:${ns}|${owner}|${rev}`, ns, owner, rev, lives: new I32(4), sorted: true, first: Infinity, latest: -Infinity, rank: 0, revisions: 1 };
           list.push(g);
           this.groups.push(g);
         }
         last = g;
       }
       const n = g.lives.n;
-      if (n && this.lFirst.a[g.lives.a[n - 1]] > this.lFirst.a[l]) g.sorted = false;
+      const first = this.lFirst.a[l];
+      if (n && this.lFirst.a[g.lives.a[n - 1]] > first) g.sorted = false;
       g.lives.push(l);
       this.lFlags.a[l] |= L_GROUPED;
-      if (this.lFirst.a[l] < g.first) g.first = this.lFirst.a[l];
+      if (first < g.first) g.first = first;
+      if (first > g.latest && first !== Infinity) g.latest = first;
+      this.ranksDirty = true;
     }
     for (const g of this.groups) {
       if (g.sorted) continue;
@@ -1131,16 +1229,40 @@ export class TimelineModel {
       g.lives.a.set(a);
       g.sorted = true;
     }
-    const keyOf = (g: GroupState) => {
-      const o = g.owner >= 0 ? this.owners[g.owner] : undefined;
-      return `${this.nsV.list[g.ns] ?? ''}/${o ? `${o.kind} ${o.name}` : 'no owner'}`;
-    };
-    const keys = new Map(this.groups.map((g) => [g, keyOf(g)]));
-    return [...this.groups].sort((a, b) => {
-      const ka = keys.get(a)!;
-      const kb = keys.get(b)!;
-      return ka < kb ? -1 : ka > kb ? 1 : a.first - b.first || (a.key < b.key ? -1 : 1);
-    });
+    if (this.ranksDirty) this.rankRevisions();
+  }
+
+  /**
+   * Ranks each owner's revisions (per namespace) by age, oldest first. Pods do not carry the
+   * Deployment's revision number (`deployment.kubernetes.io/revision` is on the ReplicaSet), but
+   * a ReplicaSet makes Pods only while it is the Deployment's current one, which is when that
+   * number is raised: so the revision whose newest Pod came last is the newest revision, and a
+   * rollback (which makes an old ReplicaSet current again) makes it the newest, as it does its
+   * revision number. Only a change of order recolours the lives.
+   */
+  private rankRevisions(): void {
+    this.ranksDirty = false;
+    const byOwner = new Map<number, GroupState[]>();
+    for (const g of this.groups) {
+      const k = g.owner * 65_536 + g.ns;
+      let list = byOwner.get(k);
+      if (!list) byOwner.set(k, (list = []));
+      list.push(g);
+    }
+    let changed = false;
+    for (const list of byOwner.values()) {
+      list.sort((a, b) => a.latest - b.latest || a.first - b.first || (a.key < b.key ? -1 : 1));
+      for (let i = 0; i < list.length; i++) {
+        const g = list[i];
+        if (g.rank !== i || g.revisions !== list.length) changed = true;
+        g.rank = i;
+        g.revisions = list.length;
+      }
+    }
+    if (changed) {
+      this.lifeColour.a.fill(255, 0, this.lifeCount);
+      this.structureVersion++;
+    }
   }
   private grouped = 0;
 
@@ -1226,6 +1348,26 @@ export class TimelineModel {
         if (g.reason !== undefined) ev.reason = g.reason;
         return ev;
       }
+    }
+  }
+
+  /** The time (epoch ms) of event `i` of the log, without building the event. */
+  timeOfEvent(i: number): number {
+    const p = this.log.a[i];
+    const x = p & LOG_MASK;
+    switch (p >>> LOG_SHIFT) {
+      case K_MARK:
+        return this.mT.a[x];
+      case K_SEG_START:
+        return this.sStart.a[x];
+      case K_SEG_END:
+        return this.sEnd.a[x];
+      case K_LINK:
+        return this.kT.a[x];
+      case K_ENDPOINT:
+        return this.eT.a[x];
+      default:
+        return this.gaps[x].at;
     }
   }
 

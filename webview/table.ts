@@ -1,16 +1,28 @@
-// The table view: the newest lifecycle events (up to 500, those matching the filter), newest first,
-// read back from the model's log. Cells are set with textContent.
+// The table view: the newest lifecycle events (up to 500, those matching the filter), newest first
+// by their exact time (the log is in arrival order, and an object's timestamp, which Kubernetes
+// keeps to the second, can be older than an arrival time logged before it), read back from the
+// model's log. Every time is shown the same way, to the millisecond; the cell's title says whether
+// it came from the object (second precision) or is when the watch saw the change. Cells are set
+// with textContent.
 import * as d3 from 'd3';
 import type { LifecycleEvent } from '../src/core/events';
 import { el } from './dom';
+import { fmtTime } from './format';
 import type { TimelineModel } from './model';
 
 const TABLE_ROWS = 500;
+/**
+ * Events are logged in arrival order, which is time order up to the skew between an object's
+ * (truncated) timestamps and arrival times: once enough rows are found, the scan goes on while
+ * the log can still hold a newer one.
+ */
+const ORDER_SLACK_MS = 120_000;
 
 interface Row {
   /** Position in the log: stable while the row is shown. */
   i: number;
   e: LifecycleEvent;
+  t: number;
 }
 
 export class EventTable {
@@ -43,16 +55,25 @@ export class EventTable {
     if (key === this.key) return;
     this.key = key;
     const needle = filter.trim().toLowerCase();
-    const rows: Row[] = [];
+    const found: { i: number; t: number }[] = [];
     const total = m.log.n;
-    for (let i = total - 1; i >= 0 && rows.length < TABLE_ROWS; i--) {
+    let oldestKept = Infinity;
+    for (let i = total - 1; i >= 0; i--) {
+      const t = m.timeOfEvent(i);
+      if (found.length >= TABLE_ROWS && t < oldestKept - ORDER_SLACK_MS) break;
       const life = m.lifeOfEvent(i);
       // A Pod's events match when the Pod does (name, node, owner, revision, IPs); others by their own fields.
       if (needle && life >= 0 && !m.lifeMatches(life, needle)) continue;
-      const e = m.eventAt(i);
-      if (needle && life < 0 && ![e.ip, e.service, e.reason].some((f) => f?.toLowerCase().includes(needle))) continue;
-      rows.push({ i, e });
+      if (needle && life < 0) {
+        const e = m.eventAt(i);
+        if (![e.ip, e.service, e.reason].some((f) => f?.toLowerCase().includes(needle))) continue;
+      }
+      found.push({ i, t });
+      if (found.length <= TABLE_ROWS) oldestKept = Math.min(oldestKept, t);
     }
+    // Newest first by time; events of the same instant in the order they were logged, newest first.
+    found.sort((x, y) => y.t - x.t || y.i - x.i);
+    const rows: Row[] = found.slice(0, TABLE_ROWS).map(({ i, t }) => ({ i, t, e: m.eventAt(i) }));
     this.caption.textContent = `Lifecycle events, newest first (${rows.length}${total > rows.length ? ` of ${total}` : ''})`;
     d3.select(this.body)
       .selectAll<HTMLTableRowElement, Row>('tr')
@@ -65,15 +86,17 @@ export class EventTable {
       .order()
       .each(function ({ e }) {
         const cells = this.children;
-        const values = [e.time, e.type, e.pod ?? '', e.ip ?? '', e.node ?? '', detail(e)];
+        const values = [fmtTime(Date.parse(e.time)), e.type, e.pod ?? '', e.ip ?? '', e.node ?? '', detail(e)];
         for (let i = 0; i < 6; i++) if (cells[i].textContent !== values[i]) cells[i].textContent = values[i];
+        const source = e.timeSource === 'object' ? 'time from the object (Kubernetes keeps seconds)' : 'when the watch saw the change';
+        if (cells[0].getAttribute('title') !== source) cells[0].setAttribute('title', source);
       });
   }
 }
 
 function detail(e: LifecycleEvent): string {
   if (e.type === 'ip-reused') return `previous holder ${e.previousPod ?? e.previousUid ?? '?'}${e.overlap ? ', still terminating' : ''}`;
-  if (e.type === 'gap') return `watch down ${e.from ?? ''} → ${e.to ?? ''}${e.reason ? ` (${e.reason})` : ''}`;
+  if (e.type === 'gap') return `watch down ${e.from ? fmtTime(Date.parse(e.from)) : ''} → ${e.to ? fmtTime(Date.parse(e.to)) : ''}${e.reason ? ` (${e.reason})` : ''}`;
   if (e.service) return `Service ${e.service}`;
   if (e.seenOnRelist) return 'found on relist';
   if (e.hostNetwork) return 'hostNetwork';

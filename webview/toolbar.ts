@@ -15,16 +15,27 @@ export interface ToolbarActions {
   exportAs(format: 'svg' | 'png' | 'json'): void;
 }
 
+const EXPORTS: readonly (readonly ['svg' | 'png' | 'json', string])[] = [
+  ['svg', 'SVG image'],
+  ['png', 'PNG image'],
+  ['json', 'JSON snapshot'],
+];
+
 export class Toolbar {
   readonly element: HTMLElement;
   readonly status: HTMLElement;
   readonly connection: HTMLElement;
   readonly counts: HTMLElement;
   readonly notice: HTMLElement;
+  /** How the plot is driven, always on screen (the chart's aria-label says the same to screen readers). */
+  readonly hint: HTMLElement;
   readonly pause: HTMLElement;
   readonly followBtn: HTMLElement;
   readonly table: HTMLElement;
-  legend: HTMLElement;
+  /** The legend: one row of what fits, and a toggle for the rest. */
+  readonly legend: HTMLElement;
+  private legendList: HTMLElement;
+  private readonly legendMore: HTMLElement;
 
   constructor(state: TimelineViewState, actions: ToolbarActions, theme: Theme) {
     this.element = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Timeline controls' });
@@ -44,20 +55,66 @@ export class Toolbar {
     this.followBtn.addEventListener('click', () => actions.follow());
     this.table = el('vscode-button', { id: 'table-toggle', secondary: '', 'aria-pressed': String(state.showTable) }, 'Table');
     this.table.addEventListener('click', () => actions.update({ showTable: this.table.getAttribute('aria-pressed') !== 'true' }));
-    const exports = el('span', { class: 'exports', role: 'group', 'aria-label': 'Export' });
-    for (const f of ['svg', 'png', 'json'] as const) {
-      const b = el('vscode-button', { id: `export-${f}`, secondary: '', title: `Export the timeline as ${f.toUpperCase()}` }, f.toUpperCase());
-      b.addEventListener('click', () => actions.exportAs(f));
-      exports.append(b);
-    }
+    // The exports share one button and a menu: the toolbar stays one row in a narrow panel.
+    const exports = el('span', { class: 'exports' });
+    const exportBtn = el('vscode-button', { id: 'export-menu', secondary: '', 'aria-haspopup': 'menu', 'aria-expanded': 'false', title: 'Export every lane of the filter, with title and legend' }, 'Export…');
+    const menu = el('vscode-context-menu', { id: 'export-list', 'aria-label': 'Export as' });
+    menu.data = EXPORTS.map(([value, label]) => ({ label, value }));
+    const setOpen = (open: boolean) => {
+      menu.show = open;
+      exportBtn.setAttribute('aria-expanded', String(open));
+      if (open) void menu.updateComplete.then(() => (menu.shadowRoot?.querySelector('.context-menu') as HTMLElement | null)?.focus());
+    };
+    exportBtn.addEventListener('click', (ev) => {
+      // The menu closes on a click outside it; this click must not count as one.
+      ev.stopPropagation();
+      setOpen(!menu.show);
+    });
+    menu.addEventListener('vsc-context-menu-select', (ev) => {
+      setOpen(false);
+      const f = EXPORTS.find(([v]) => v === ev.detail.value)?.[0];
+      if (f) actions.exportAs(f);
+    });
+    menu.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape') {
+        exportBtn.setAttribute('aria-expanded', 'false');
+        exportBtn.focus();
+      }
+    });
+    exports.append(exportBtn, menu);
     this.element.append(groupBy, filter, hideDeleted, this.pause, this.followBtn, this.table, exports);
 
     this.status = el('div', { class: 'status' });
     this.connection = el('span', { class: 'connection', id: 'connection' });
     this.counts = el('span', { class: 'counts', id: 'counts', role: 'status', 'aria-live': 'polite' });
     this.notice = el('span', { class: 'notice', id: 'notice', role: 'alert' });
-    this.status.append(this.connection, this.counts, this.notice);
-    this.legend = buildLegend(theme);
+    this.hint = el('span', { class: 'hint', id: 'hint', 'aria-hidden': 'true' });
+    for (const [key, what] of [['Wheel', 'scroll lanes'], ['Ctrl+wheel', 'zoom'], ['Drag', 'pan']]) {
+      const item = el('span', { class: 'hint-item' });
+      item.append(el('kbd', {}, key), document.createTextNode(` ${what}`));
+      this.hint.append(item);
+    }
+    this.status.append(this.connection, this.counts, this.notice, this.hint);
+    this.legend = el('div', { class: 'legend-bar' });
+    this.legendList = buildLegend(theme);
+    this.legendMore = el('vscode-toolbar-button', { id: 'legend-more', 'aria-expanded': 'false', title: 'Show the whole legend' }, 'More');
+    this.legendMore.addEventListener('click', () => {
+      const open = !this.legend.classList.contains('expanded');
+      this.legend.classList.toggle('expanded', open);
+      this.legendMore.setAttribute('aria-expanded', String(open));
+      this.legendMore.textContent = open ? 'Less' : 'More';
+      this.legendMore.title = open ? 'Show the legend in one row' : 'Show the whole legend';
+    });
+    this.legend.append(this.legendList, this.legendMore);
+    // The toggle is there only when the row cannot hold every item.
+    new ResizeObserver(() => this.fitLegend()).observe(this.legend);
+  }
+
+  private fitLegend(): void {
+    const expanded = this.legend.classList.contains('expanded');
+    const list = this.legendList;
+    const hidden = !expanded && list.scrollHeight <= list.clientHeight + 1;
+    if (this.legendMore.hidden !== hidden) this.legendMore.hidden = hidden;
   }
 
   setLive(live: boolean, following: boolean): void {
@@ -81,13 +138,16 @@ export class Toolbar {
 
   setNotice(level: 'info' | 'error', message: string): void {
     this.notice.textContent = message;
+    // The status line is one row, cut short when narrow: the whole notice is in its title.
+    this.notice.title = message;
     this.notice.dataset.level = level;
   }
 
   retheme(theme: Theme): void {
-    const legend = buildLegend(theme);
-    this.legend.replaceWith(legend);
-    this.legend = legend;
+    const list = buildLegend(theme);
+    this.legendList.replaceWith(list);
+    this.legendList = list;
+    this.fitLegend();
   }
 }
 
@@ -101,9 +161,13 @@ function buildLegend(theme: Theme): HTMLElement {
     legend.append(li);
   };
   const rect = (fill: string, extra: Record<string, string | number> = {}) => (s: SVGSVGElement) => s.append(svgEl('rect', { x: 1, y: 2, width: 20, height: 10, rx: 2, fill, ...extra }));
-  item('IP held', rect(theme.revisions[0]));
-  item('new revision', rect(theme.revisions[1]));
-  item('many holdings (zoom in)', rect(theme.revisions[0], { 'fill-opacity': 0.5, stroke: theme.revisions[0] }));
+  // Colours follow the revision's age among its owner's (webview/model.ts rankRevisions), not the order seen.
+  const ramp = svgEl('svg', { width: 40, height: 14, 'aria-hidden': 'true' });
+  for (let i = 0; i < 3; i++) ramp.append(svgEl('rect', { x: 1 + i * 13, y: 2, width: 12, height: 10, rx: 2, fill: theme.revisions[i] }));
+  const held = el('span', { class: 'legend-item', role: 'listitem', id: 'legend-revisions' });
+  held.append(ramp, document.createTextNode('IP held, revisions older → newer'));
+  legend.append(held);
+  item('many (zoom in)', rect(theme.revisions[0], { 'fill-opacity': 0.5, stroke: theme.revisions[0] }));
   for (const t of MARKER_TYPES) {
     const st = markerStyle(theme, t, false);
     item(MARKER_LABEL[t], (s) =>
@@ -120,8 +184,8 @@ function buildLegend(theme: Theme): HTMLElement {
   }
   item('IP reused', (s) => s.append(svgEl('path', { d: 'M1,11 C14,11 8,3 21,3', fill: 'none', stroke: theme.link, 'stroke-width': 1.5, 'stroke-dasharray': '4 2' })));
   item('watch down', (s) => s.append(svgEl('rect', { x: 4, y: 0, width: 14, height: 14, fill: theme.gap, stroke: theme.highContrast ? theme.fg : 'none', 'stroke-dasharray': '4 3' })));
-  item('Service ClusterIP', (s) => s.append(svgEl('rect', { x: 1, y: 2, width: 20, height: 10, rx: 3, fill: theme.service, 'fill-opacity': 0.35, stroke: theme.service })));
-  item('its endpoints', (s) => {
+  item('Service IP', (s) => s.append(svgEl('rect', { x: 1, y: 2, width: 20, height: 10, rx: 3, fill: theme.service, 'fill-opacity': 0.35, stroke: theme.service })));
+  item('endpoints', (s) => {
     s.append(svgEl('rect', { x: 1, y: 1, width: 12, height: 5, rx: 1, fill: theme.revisions[0], 'fill-opacity': 0.8 }));
     s.append(svgEl('rect', { x: 9, y: 8, width: 12, height: 5, rx: 1, fill: theme.revisions[1], 'fill-opacity': 0.8 }));
   });

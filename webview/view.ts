@@ -11,11 +11,12 @@ import type { LifecycleEvent, TimelineSnapshot } from '../src/core/events';
 import type { PackedSnapshot } from '../src/core/protocol/packedSnapshot';
 import type { EventsMessage, TimelineViewState } from '../src/core/protocol';
 import { el, svgEl } from './dom';
+import { fmtTime } from './format';
 import { describeLane, tooltipLines } from './describe';
 import { EventTable } from './table';
 import { exportJson, exportPng, exportSvg, type Exportable } from './export';
 import { Interaction, type InteractionHost } from './interaction';
-import { TimelineModel, type LaneLayout } from './model';
+import { TimelineModel, type LaneLayout, type LaneOptions } from './model';
 import { AxisMark } from './marks/axis';
 import { CurrentIpMark } from './marks/current';
 import { EndpointsMark } from './marks/endpoints';
@@ -38,6 +39,16 @@ import { Toolbar } from './toolbar';
 const LABEL_W_MAX = 230;
 /** Above this many shapes from the bulk marks the canvas draws them; below, SVG. */
 export const SVG_SHAPE_LIMIT = 1500;
+
+// A rollout (or scale-up) starting: BURST_PODS new Pods within BURST_WITHIN_MS, after QUIET_MS
+// without a new one. The live view then zooms to it (unless the user chose the window), keeping
+// ROLLOUT_LEAD_MS before its first Pod, and widens with it until it has been quiet again.
+const QUIET_MS = 30_000;
+const BURST_PODS = 2;
+const BURST_WITHIN_MS = 20_000;
+const ROLLOUT_LEAD_MS = 20_000;
+const ROLLOUT_MIN_SPAN = 60_000;
+const ROLLOUT_MAX_SPAN = 15 * 60_000;
 
 export interface ViewCallbacks {
   openPod(uid: string, pod: string): void;
@@ -94,7 +105,7 @@ export class TimelineView implements InteractionHost, Exportable {
   /** The clip rectangles (x, y, w, h) of this frame, reused. */
   private readonly clipRects = { plot: [0, 0, 0, 0], lanes: [0, 0, 0, 0], header: [0, 0, 0, 0] };
 
-  private theme: Theme;
+  theme: Theme;
   private skew = 0;
   private staticNow = 0;
   private layout?: LaneLayout;
@@ -116,6 +127,15 @@ export class TimelineView implements InteractionHost, Exportable {
   private hostTime = 0;
   private ackedSeq = -1;
   private resync?: MissedUpdate;
+  /** New Pods (by their first event's time): when the current run of them started, its last, how many. */
+  private readonly activity = { start: -Infinity, last: -Infinity, count: 0, zoomed: false };
+  /** While zoomed to a rollout: the window's left edge, held while the rollout goes on. */
+  private rolloutFrom?: number;
+  /** A saved scroll position to restore once the lanes are there. */
+  private restoreScroll?: number;
+  /** Lanes last seen before this fold into one row (see foldLine). */
+  private foldAt = -Infinity;
+  private foldTimer = 0;
 
   constructor(
     root: HTMLElement,
@@ -184,9 +204,23 @@ export class TimelineView implements InteractionHost, Exportable {
       this.layers.set(m, g);
     }
 
-    this.interaction = new Interaction(this, this.svgNode, state.window ?? [now - 60_000, now + 3_000], state.window === undefined);
+    const span = state.span ?? 63_000;
+    this.interaction = new Interaction(this, this.svgNode, state.window ?? [now - span * 0.95, now + span * 0.05], state.window === undefined);
+    this.restoreScroll = state.scrollTop;
     root.append(this.toolbar.element, this.toolbar.status, this.toolbar.legend, this.plot, this.table.element, this.interaction.tooltip, this.announcer);
-    this.plot.addEventListener('scroll', () => this.invalidate());
+    this.plot.addEventListener('scroll', () => {
+      if (this.restoreScroll === undefined) {
+        this.state.scrollTop = this.plot.scrollTop;
+        this.saveState();
+      }
+      this.invalidate();
+    });
+    // Without retainContextWhenHidden VS Code drops this page when its tab is hidden: what the
+    // user set up is saved now, not after the debounce, so the page shown again looks the same.
+    window.addEventListener('pagehide', () => this.saveStateNow());
+    document.addEventListener('visibilitychange', () => {
+      if (document.hidden) this.saveStateNow();
+    });
     new ResizeObserver(() => this.invalidate()).observe(this.plot);
     new MutationObserver(() => {
       this.theme = readTheme();
@@ -232,10 +266,14 @@ export class TimelineView implements InteractionHost, Exportable {
       this.state.scope = snapshot.scope;
       this.saveState();
     }
+    this.seedActivity();
     if (!live) {
       this.interaction.following = false;
       this.fitAll();
     } else if (this.interaction.following) this.initialLiveWindow();
+    // The first frame folds what is before the window already.
+    this.foldAt = this.interaction.domain[0];
+    this.layoutKey = '';
     this.toolbar.setLive(live, this.interaction.following);
     this.setTicker();
     this.invalidate();
@@ -259,8 +297,11 @@ export class TimelineView implements InteractionHost, Exportable {
   private fold(msg: EventsMessage): void {
     const hostNow = Date.parse(msg.now);
     if (this.live && Number.isFinite(hostNow)) this.skew = hostNow - Date.now();
+    // New lives: made by their summary (the host sends it with the events) or by their first event.
+    const lives = this.model.lifeCount;
     this.model.applySummaries(msg.pods, msg.services ?? []);
     const n = this.model.apply(msg.events);
+    for (let l = lives; l < this.model.lifeCount; l++) this.newPod(this.model.lFirst.a[l], true);
     if (msg.connection !== this.model.connection || msg.connectionMessage !== this.model.connectionMessage) this.model.setConnection(msg.connection, msg.connectionMessage);
     if (n > 0) this.announceNewIps(msg.events);
     this.invalidate();
@@ -352,11 +393,16 @@ export class TimelineView implements InteractionHost, Exportable {
 
   private saveState(): void {
     clearTimeout(this.saveTimer);
-    this.saveTimer = window.setTimeout(() => {
-      const [d0, d1] = this.interaction.domain;
-      this.state.window = this.interaction.following ? undefined : [d0, d1];
-      this.callbacks.stateChanged({ ...this.state });
-    }, 200);
+    this.saveTimer = window.setTimeout(() => this.saveStateNow(), 200);
+  }
+
+  private saveStateNow(): void {
+    clearTimeout(this.saveTimer);
+    const [d0, d1] = this.interaction.domain;
+    const following = this.interaction.following;
+    this.state.window = following ? undefined : [d0, d1];
+    this.state.span = d1 - d0;
+    this.callbacks.stateChanged({ ...this.state });
   }
 
   private setTicker(): void {
@@ -381,15 +427,82 @@ export class TimelineView implements InteractionHost, Exportable {
       this.invalidate();
       return;
     }
+    // Back to the present: the view may choose the window again (zoom to the next rollout).
+    this.state.userZoomed = false;
     this.interaction.following = true;
     this.interaction.anchorToNow();
     this.windowChanged();
   }
 
+  /** The user zoomed or panned on purpose: their window wins over zooming to a rollout. */
+  userMoved(): void {
+    this.rolloutFrom = undefined;
+    if (this.state.userZoomed) return;
+    this.state.userZoomed = true;
+    this.saveState();
+  }
+
   private initialLiveWindow(): void {
     const now = this.now();
-    const first = Number.isFinite(this.model.first) ? this.model.first : now - 60_000;
-    const span = Math.min(Math.max(now - first, 60_000), 15 * 60_000) * 1.05;
+    // The width the user (or a rollout) left it at, when this page is the same view shown again.
+    let span = this.state.span;
+    if (span === undefined) {
+      const first = Number.isFinite(this.model.first) ? this.model.first : now - 60_000;
+      span = Math.min(Math.max(now - first, 60_000), 15 * 60_000) * 1.05;
+    }
+    this.interaction.setDomain(now - span * 0.95, now + span * 0.05);
+  }
+
+  /** The runs of new Pods in a snapshot's recent past, so a rollout under way is not taken for a new one. */
+  private seedActivity(): void {
+    const a = this.activity;
+    a.start = a.last = -Infinity;
+    a.count = 0;
+    a.zoomed = false;
+    this.rolloutFrom = undefined;
+    const now = this.now();
+    const recent: number[] = [];
+    const m = this.model;
+    for (let l = 0; l < m.lifeCount; l++) {
+      const t = m.lFirst.a[l];
+      if (t > now - 10 * 60_000) recent.push(t);
+    }
+    recent.sort((x, y) => x - y);
+    for (const t of recent) this.newPod(t, false);
+    // A rollout this view had zoomed to before it was hidden is still one, not a new burst.
+    if (a.count >= BURST_PODS) a.zoomed = true;
+  }
+
+  /** A Pod seen for the first time (its first event at `t`); `live`: it came in an events message. */
+  private newPod(t: number, live: boolean): void {
+    const a = this.activity;
+    if (!Number.isFinite(t)) return;
+    if (t - a.last > QUIET_MS) {
+      a.start = t;
+      a.count = 0;
+      a.zoomed = false;
+    }
+    a.count++;
+    if (t > a.last) a.last = t;
+    if (!live || a.zoomed || a.count < BURST_PODS || a.last - a.start > BURST_WITHIN_MS) return;
+    // Only a burst of Pods that are new now, not a relist finding old ones.
+    if (t < this.now() - QUIET_MS) return;
+    a.zoomed = true;
+    if (!this.live || this.paused || !this.interaction.following || this.state.userZoomed) return;
+    this.rolloutFrom = a.start - ROLLOUT_LEAD_MS;
+    this.invalidate();
+  }
+
+  /** While zoomed to a rollout: its start held at the left, the present at the right. */
+  private followRollout(): void {
+    const now = this.now();
+    const from = this.rolloutFrom!;
+    const span = Math.max(ROLLOUT_MIN_SPAN, (now - from) / 0.95);
+    if (now - this.activity.last > QUIET_MS || span > ROLLOUT_MAX_SPAN) {
+      // Over (or too long to hold): the window keeps its width and follows as usual.
+      this.rolloutFrom = undefined;
+      this.saveState();
+    }
     this.interaction.setDomain(now - span * 0.95, now + span * 0.05);
   }
 
@@ -449,6 +562,7 @@ export class TimelineView implements InteractionHost, Exportable {
 
   openFocused(): void {
     // The lanes and focus as they are now, not as the last frame drew them.
+    if (this.activateLane(this.focusLane)) return;
     const L = this.currentLayout();
     const id = L.ids[this.focusLane];
     if (id === undefined || id < 0) return;
@@ -466,13 +580,48 @@ export class TimelineView implements InteractionHost, Exportable {
   }
 
   private layoutOptions(groupBy = this.state.groupBy): string {
-    return `${this.model.structureVersion}|${groupBy}|${this.state.filter}|${this.state.hideDeleted}`;
+    return `${this.model.structureVersion}|${groupBy}|${this.state.filter}|${this.state.hideDeleted}|${this.foldAt}|${this.state.foldPast !== false}`;
+  }
+
+  private laneOptions(groupBy = this.state.groupBy): LaneOptions {
+    return { ...this.state, groupBy, fold: { before: this.foldAt, open: this.state.foldPast === false } };
+  }
+
+  /**
+   * Lanes whose Pods left the window fold into one row. The fold line is the window's start, but
+   * it moves only once a second while following, and only when a pan or zoom has settled, so lanes
+   * do not jump under a drag and no frame of it pays for a new layout.
+   */
+  private foldLine(t0: number): void {
+    if (t0 === this.foldAt) return;
+    const following = this.interaction.following && this.live;
+    if (following && this.foldTimer) return;
+    clearTimeout(this.foldTimer);
+    this.foldTimer = window.setTimeout(() => {
+      this.foldTimer = 0;
+      this.foldAt = this.interaction.domain[0];
+      this.invalidate();
+    }, following ? 1000 : 300);
+  }
+
+  /** The summary row of folded lanes was clicked (or Enter on it): show them, or fold them again. */
+  toggleFold(): void {
+    this.update({ foldPast: this.state.foldPast === false });
+  }
+
+  activateLane(lane: number): boolean {
+    const L = this.currentLayout();
+    const id = L.ids[lane];
+    if (id === undefined || id >= 0 || !L.groups[-id - 1].folded) return false;
+    this.interaction.hideTooltip();
+    this.toggleFold();
+    return true;
   }
 
   private currentLayout(): LaneLayout {
     const key = this.layoutOptions();
     if (key !== this.layoutKey || !this.layout) {
-      this.layout = this.otherLayout.get(key) ?? this.model.lanes(this.state);
+      this.layout = this.otherLayout.get(key) ?? this.model.lanes(this.laneOptions());
       this.otherLayout.clear();
       this.layoutKey = key;
     }
@@ -485,7 +634,7 @@ export class TimelineView implements InteractionHost, Exportable {
     const run = () => {
       const other = this.state.groupBy === 'pod' ? 'ip' : 'pod';
       const key = this.layoutOptions(other);
-      if (!this.otherLayout.has(key)) this.otherLayout.set(key, this.model.lanes({ ...this.state, groupBy: other }));
+      if (!this.otherLayout.has(key)) this.otherLayout.set(key, this.model.lanes(this.laneOptions(other)));
     };
     const ric = (window as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
     if (ric) ric(run, { timeout: 2000 });
@@ -518,14 +667,18 @@ export class TimelineView implements InteractionHost, Exportable {
   render(exporting = false): void {
     const started = performance.now();
     const w = this.plot.clientWidth;
-    const h = this.plot.clientHeight;
+    // An export draws every lane of the filter, not only those scrolled into view: its height is set below.
+    let h = this.plot.clientHeight;
     if (w !== this.width || h !== this.height) {
       this.width = w;
       this.height = h;
       this.labelW = Math.round(Math.min(LABEL_W_MAX, Math.max(120, w * 0.3)));
       this.interaction.resize(w, this.labelW);
     }
-    if (this.interaction.following && this.live && !this.paused) this.interaction.anchorToNow();
+    if (this.interaction.following && this.live && !this.paused) {
+      if (this.rolloutFrom !== undefined) this.followRollout();
+      else this.interaction.anchorToNow();
+    }
 
     const f = this.frame;
     const m = this.model;
@@ -537,11 +690,13 @@ export class TimelineView implements InteractionHost, Exportable {
     f.height = h;
     f.labelW = this.labelW;
     f.exporting = exporting;
-    f.layout = this.currentLayout();
+    // An export has every lane of the filter, folded ones too.
+    f.layout = exporting ? this.model.lanes({ ...this.state }) : this.currentLayout();
     if (this.focusLane >= f.layout.length) this.focusLane = Math.max(0, f.layout.length - 1);
     f.focusLane = this.focusLane;
     f.focused = document.activeElement === this.svgNode;
     const [t0, t1] = this.interaction.domain;
+    if (!exporting) this.foldLine(t0);
     f.t0 = t0;
     f.t1 = t1;
     f.kx = (w - this.labelW) / (t1 - t0);
@@ -555,11 +710,18 @@ export class TimelineView implements InteractionHost, Exportable {
       top += bh;
     }
     f.headerH = top;
-    const lanesVH = Math.max(0, h - f.headerH);
     const total = f.layout.length * LANE_H;
-    this.spacer.style.height = `${Math.max(0, total - lanesVH)}px`;
-    this.stage.style.height = `${h}px`;
-    f.scrollTop = Math.min(this.plot.scrollTop, Math.max(0, total - lanesVH));
+    if (exporting) f.height = h = f.headerH + total;
+    const lanesVH = Math.max(0, h - f.headerH);
+    if (!exporting) {
+      this.spacer.style.height = `${Math.max(0, total - lanesVH)}px`;
+      this.stage.style.height = `${h}px`;
+      if (this.restoreScroll !== undefined && f.layout.length > 0) {
+        this.plot.scrollTop = this.restoreScroll;
+        this.restoreScroll = undefined;
+      }
+    }
+    f.scrollTop = exporting ? 0 : Math.min(this.plot.scrollTop, Math.max(0, total - lanesVH));
     f.i0 = Math.max(0, Math.floor(f.scrollTop / LANE_H));
     f.i1 = Math.min(f.layout.length, Math.ceil((f.scrollTop + lanesVH) / LANE_H));
 
@@ -593,7 +755,7 @@ export class TimelineView implements InteractionHost, Exportable {
       r.setAttribute('width', String(cw));
       r.setAttribute('height', String(Math.max(0, ch)));
     }
-    const ctx = this.prepareCanvas(w, h);
+    const ctx = exporting ? null : this.prepareCanvas(w, h);
     for (const mark of this.marks) {
       const layer = this.layers.get(mark)!;
       this.svgSurface.begin(layer);
@@ -629,6 +791,7 @@ export class TimelineView implements InteractionHost, Exportable {
     ds.lanes = String(f.layout.length);
     ds.maxSeq = String(m.maxSeq);
     ds.following = String(this.interaction.following);
+    ds.rollout = String(this.rolloutFrom !== undefined);
     ds.domain = `${Math.round(t0)},${Math.round(t1)}`;
     ds.missed = String(this.missed.list.length);
     this.root.dispatchEvent(new CustomEvent('timeline-rendered', { detail: { maxSeq: m.maxSeq, at: performance.now() } }));
@@ -652,19 +815,45 @@ export class TimelineView implements InteractionHost, Exportable {
 
   private renderStatus(): void {
     const m = this.model;
-    const scope = m.scope ? `${m.scope.context} · ${m.scope.namespace ?? 'all namespaces'}${m.scope.labelSelector ? ` · ${m.scope.labelSelector}` : ''}` : '';
+    const scope = m.scope ? `${m.scope.context}${m.scope.server ? ` (${m.scope.server})` : ''} · ${m.scope.namespace ?? 'all namespaces'}${m.scope.labelSelector ? ` · ${m.scope.labelSelector}` : ''}` : '';
     const conn = this.live ? `${m.connection}${m.connectionMessage ? `: ${m.connectionMessage}` : ''}` : 'recorded';
     const connText = `${scope}${scope ? ' — ' : ''}${conn}`;
     const el = this.toolbar.connection;
-    if (el.textContent !== connText) el.textContent = connText;
+    if (el.textContent !== connText) {
+      el.textContent = connText;
+      el.title = connText;
+    }
     el.dataset.state = this.live ? m.connection : 'recorded';
     const c = m.counts();
     const queued = this.paused ? this.pendingEvents.reduce((n, p) => n + p.events.length, 0) : 0;
     const text = `${c.pods} Pods (${c.running} holding an IP) · ${c.ips} IPs · ${c.reusedIps} reused · ${c.services} Services · ${c.events} events${c.gaps ? ` · ${c.gaps} watch gaps` : ''}${this.paused ? ` · paused, ${queued} queued` : ''}`;
-    if (this.toolbar.counts.textContent !== text) this.toolbar.counts.textContent = text;
+    if (this.toolbar.counts.textContent !== text) {
+      this.toolbar.counts.textContent = text;
+      this.toolbar.counts.title = text;
+    }
   }
 
   // ================================================================ export
+
+  /** What an export says it shows: the scope and server, the window, the filter. */
+  get exportTitle(): { title: string; subtitle: string } {
+    const m = this.model;
+    const sc = m.scope;
+    const what = sc ? `${sc.labelSelector ? `Pods ${sc.labelSelector}` : 'all Pods'} in ${sc.namespace ?? 'all namespaces'}` : 'Pods';
+    const where = sc ? ` — context ${sc.context}${sc.server ? ` (${sc.server})` : ''}` : '';
+    const [d0, d1] = this.visibleDomain;
+    const L = this.model.lanes({ ...this.state });
+    const lanes = L.length - L.groups.length;
+    const filter = [this.state.filter.trim() ? `filter “${this.state.filter.trim()}”` : '', this.state.hideDeleted ? 'deleted hidden' : ''].filter(Boolean).join(', ');
+    return {
+      title: `Pod IP Lens: ${what}${where}`,
+      subtitle: `${fmtTime(d0)} to ${fmtTime(d1)} · ${lanes} ${L.groupBy === 'ip' ? 'IP' : 'Pod'} lanes${filter ? ` (${filter})` : ''} · ${this.live ? (m.connection === 'live' ? 'live' : `live, ${m.connection}`) : 'recorded'}`,
+    };
+  }
+
+  get legendItems(): Element[] {
+    return Array.from(this.toolbar.legend.querySelectorAll('.legend-item'));
+  }
 
   exportSvg(): string {
     return exportSvg(this);

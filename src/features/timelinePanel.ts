@@ -1,12 +1,13 @@
 // The timeline WebviewPanel: streams a TimelineFeed to the d3 app in webview/ (through
 // src/core/protocol/stream: a packed snapshot, then adaptive batches chained by seq, acked by the
-// page), opens Pod YAML read-only, saves exports through a save dialog, and is restored after a
+// page), opens Pod YAML read-only, saves exports through a save dialog (opened outside the workspace), and is restored after a
 // window reload by a WebviewPanelSerializer. No retainContextWhenHidden: the view keeps its own
 // small state with setState, and the host sends a fresh snapshot whenever the panel becomes
 // visible again, while the feed keeps running in the background.
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { PodSummary, TimelineFeed, WatchScope } from '../core/events';
 import { parseViewState, parseWebviewMessage, timelinePageHtml, type ExportFormat, type HostMessage, type WebviewMessage } from '../core/protocol';
@@ -221,7 +222,7 @@ export class TimelinePanel {
 
   async export(format: ExportFormat, data: string): Promise<vscode.Uri | undefined> {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-    const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
+    const base = await defaultExportFolder(this.context);
     const filters: Record<ExportFormat, Record<string, string[]>> = { svg: { 'SVG image': ['svg'] }, png: { 'PNG image': ['png'] }, json: { 'Timeline snapshot (JSON)': ['json'] } };
     const target = await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.joinPath(base, `pod-ip-timeline-${stamp}.${format}`),
@@ -236,6 +237,7 @@ export class TimelinePanel {
     else bytes = Buffer.from(`${JSON.stringify(this.feed.snapshot(), null, 2)}\n`, 'utf8');
     try {
       await vscode.workspace.fs.writeFile(target, bytes);
+      await this.context.globalState.update(LAST_EXPORT_FOLDER, vscode.Uri.joinPath(target, '..').toString());
       this.log.info(`timeline: exported ${format.toUpperCase()} to ${target.toString(true)} (${bytes.byteLength} bytes)`);
       this.post({ type: 'notice', level: 'info', message: `Saved ${target.path.split('/').pop()}` });
       return target;
@@ -260,6 +262,34 @@ export class TimelinePanel {
       this.log.warn(`timeline: cleanup after closing failed: ${(e as Error).message}`);
     }
   }
+}
+
+const LAST_EXPORT_FOLDER = 'podIpLens.timeline.lastExportFolder';
+
+async function isFolder(uri: vscode.Uri): Promise<boolean> {
+  return vscode.workspace.fs.stat(uri).then(
+    (st) => (st.type & vscode.FileType.Directory) !== 0,
+    () => false,
+  );
+}
+
+/**
+ * Where the save dialog of an export opens: the folder of the last export (the user chose it),
+ * else Downloads, else the home folder. Not the workspace: an image of the timeline is not part
+ * of the project (under `npm run demo` the workspace is the repository's fixture folder).
+ */
+export async function defaultExportFolder(context: vscode.ExtensionContext): Promise<vscode.Uri> {
+  const last = context.globalState.get<string>(LAST_EXPORT_FOLDER);
+  if (last) {
+    try {
+      const uri = vscode.Uri.parse(last, true);
+      if (await isFolder(uri)) return uri;
+    } catch {
+      // Not a URI (an older or edited state): ignored.
+    }
+  }
+  const downloads = vscode.Uri.file(join(homedir(), 'Downloads'));
+  return (await isFolder(downloads)) ? downloads : vscode.Uri.file(homedir());
 }
 
 /** The open timeline panels (tests read the webview through these). */

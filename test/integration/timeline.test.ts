@@ -5,6 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import { screenshot, until } from './util';
@@ -158,9 +160,13 @@ describe('timeline webview on the demo cluster', function () {
     await screenshot('timeline-after-rollout');
   });
 
-  it('exports SVG, PNG and JSON from the webview buttons through the save dialog', async () => {
+  it('exports SVG, PNG and JSON from the webview menu through the save dialog, outside the workspace', async () => {
     assert.ok(panel);
-    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const workspace = vscode.workspace.workspaceFolders![0].uri;
+    const inWorkspace = new Set((await vscode.workspace.fs.readDirectory(workspace)).map(([n]) => n));
+    // The dialog opens in Downloads (or the home folder), then where the last export went.
+    const downloads = join(homedir(), 'Downloads');
+    const folder = vscode.Uri.file(existsSync(downloads) ? downloads : homedir());
     const written: vscode.Uri[] = [];
     try {
       for (const [format, check] of [
@@ -169,7 +175,15 @@ describe('timeline webview on the demo cluster', function () {
         ['json', (b: Buffer) => (JSON.parse(b.toString('utf8')) as { scope: { labelSelector: string } }).scope.labelSelector === 'app=tl'],
       ] as const) {
         const before = new Set((await vscode.workspace.fs.readDirectory(folder)).map(([n]) => n));
-        await inWebview<void>(`document.getElementById('export-${format}').click()`);
+        const item = ['svg', 'png', 'json'].indexOf(format);
+        await inWebview<void>(`(async () => {
+          const menu = document.getElementById('export-list');
+          document.getElementById('export-menu').click();
+          await menu.updateComplete;
+          const items = menu.shadowRoot.querySelectorAll('vscode-context-menu-item');
+          await items[${item}].updateComplete;
+          items[${item}].shadowRoot.querySelector('a').click();
+        })()`);
         // code-server shows VS Code's own (simple) save dialog, prefilled with the suggested name: accept it.
         const file = await until(`the ${format} export to be written`, async () => {
           await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
@@ -184,6 +198,8 @@ describe('timeline webview on the demo cluster', function () {
         }));
         assert.ok(check(bytes), `${format} export has the expected content (${bytes.byteLength} bytes)`);
       }
+      const added = (await vscode.workspace.fs.readDirectory(workspace)).map(([n]) => n).filter((n) => !inWorkspace.has(n));
+      assert.deepEqual(added, [], 'nothing was written into the workspace');
     } finally {
       for (const f of written) await vscode.workspace.fs.delete(f).then(undefined, () => undefined);
     }

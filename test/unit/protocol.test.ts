@@ -233,6 +233,10 @@ describe('protocol: webview → host', () => {
       showTable: false,
       scope: { context: 'c', labelSelector: '' },
     });
+    // What a view shown again needs (zoom while following, scroll, whether the user chose the window).
+    assert.deepEqual(parseViewState({ span: 90_000, scrollTop: 440, userZoomed: true, foldPast: false }), { groupBy: 'pod', filter: '', hideDeleted: false, showTable: false, span: 90_000, scrollTop: 440, userZoomed: true, foldPast: false });
+    assert.deepEqual(parseViewState({ span: -1, scrollTop: Number.NaN, userZoomed: 'yes', foldPast: 1 }), { groupBy: 'pod', filter: '', hideDeleted: false, showTable: false });
+    assert.equal(parseViewState({ span: 1e15 }).span, undefined);
   });
 });
 

@@ -97,7 +97,7 @@ describe('timeline model', () => {
     const sc = rolloutScenario(T);
     const m = TimelineModel.fromSnapshot(sc.snapshot);
     m.apply(sc.rollout);
-    assert.deepEqual(labels(m, m.lanes({ groupBy: 'pod', filter: '', hideDeleted: false })), ['demo · Deployment web · rev aaa111', 'web-aaa111-1', 'web-aaa111-2', 'web-aaa111-3', 'demo · Deployment web · rev bbb222', 'web-bbb222-1', 'web-bbb222-2', 'web-bbb222-3']);
+    assert.deepEqual(labels(m, m.lanes({ groupBy: 'pod', filter: '', hideDeleted: false })), ['demo · Deployment web · rev aaa111 · previous', 'web-aaa111-1', 'web-aaa111-2', 'web-aaa111-3', 'demo · Deployment web · rev bbb222 · newest', 'web-bbb222-1', 'web-bbb222-2', 'web-bbb222-3']);
     assert.deepEqual(labels(m, m.lanes({ groupBy: 'ip', filter: '', hideDeleted: false })), ['10.244.0.11', '10.244.0.12', '10.244.0.13', '10.244.0.21', '10.244.0.22']);
     assert.deepEqual(labels(m, m.lanes({ groupBy: 'pod', filter: 'NODE-B'.toLowerCase(), hideDeleted: true })).slice(1), ['web-bbb222-1', 'web-bbb222-2', 'web-bbb222-3']);
     const byIp = m.lanes({ groupBy: 'ip', filter: '', hideDeleted: true });
@@ -105,6 +105,74 @@ describe('timeline model', () => {
     assert.ok(lane >= 0 && byIp.visible, 'the reused IP keeps its lane');
     assert.equal(byIp.visible[m.findRecentLife('old-1')], 0, 'the deleted holder is hidden, its segment too');
     assert.equal(byIp.visible[m.findLife('new-3')], 1);
+  });
+
+  it('ranks revisions by age (when their ReplicaSet last made Pods), so a rollback makes the old one the newest again', () => {
+    const w = new EventWriter();
+    const owner = { kind: 'Deployment', name: 'web' };
+    const up = (rev: string, n: number, t: number, ip: number) => {
+      for (let i = 0; i < n; i++) {
+        const uid = `${rev}-${t}-${i}`;
+        w.add({ type: 'created', t: t + i * 100, uid, pod: `demo/web-${rev}-${uid}`, owner, revision: rev });
+        w.add({ type: 'ip-assigned', t: t + i * 100 + 50, uid, pod: `demo/web-${rev}-${uid}`, ip: `10.0.${ip}.${i}`, owner, revision: rev });
+      }
+    };
+    up('aaa', 2, T, 1); // revision 1
+    up('bbb', 2, T + 60_000, 2); // rollout: revision 2
+    const rankOf = (m: TimelineModel, rev: string) => {
+      const ranks = new Set<number>();
+      for (let l = 0; l < m.lifeCount; l++) if (m.revisionOf(l) === rev) ranks.add(m.revisionIndex(l));
+      return [...ranks];
+    };
+    const live = new TimelineModel();
+    live.apply(w.events);
+    assert.deepEqual([rankOf(live, 'aaa'), rankOf(live, 'bbb')], [[0], [1]]);
+    up('aaa', 2, T + 120_000, 3); // `kubectl rollout undo`: aaa is current again (revision 3)
+    live.apply(w.events.slice(8));
+    // Every Pod of aaa, the first two too, now has the newest colour; bbb is the older one.
+    assert.deepEqual([rankOf(live, 'aaa'), rankOf(live, 'bbb')], [[1], [0]]);
+    const groups = (m: TimelineModel) => labels(m, m.lanes({ groupBy: 'pod', filter: '', hideDeleted: false })).filter((x) => x.startsWith('demo ·'));
+    assert.deepEqual(groups(live), ['demo · Deployment web · rev bbb · previous', 'demo · Deployment web · rev aaa · newest']);
+    // The same from a snapshot (the packed path), and with a third revision.
+    up('ccc', 1, T + 180_000, 4);
+    const loaded = TimelineModel.fromSnapshot({ scope: { context: 'c', labelSelector: '' }, connection: 'live', events: w.events, pods: [], services: [] });
+    assert.deepEqual([rankOf(loaded, 'bbb'), rankOf(loaded, 'aaa'), rankOf(loaded, 'ccc')], [[0], [1], [2]]);
+    assert.deepEqual(groups(loaded), ['demo · Deployment web · rev bbb · older', 'demo · Deployment web · rev aaa · previous', 'demo · Deployment web · rev ccc · newest']);
+    // Another namespace's Deployment of the same name has revisions of its own.
+    const w2 = new EventWriter();
+    w2.add({ type: 'created', t: T, uid: 'x', pod: 'other/web-zzz-1', owner, revision: 'zzz' });
+    const both = TimelineModel.fromSnapshot({ scope: { context: 'c', labelSelector: '' }, connection: 'live', events: [...w.events, ...w2.events.map((e) => ({ ...e, seq: e.seq + w.seq }))], pods: [], services: [] });
+    assert.deepEqual(rankOf(both, 'zzz'), [0]);
+    assert.deepEqual(rankOf(both, 'ccc'), [2]);
+  });
+
+  it('folds the lanes that left the window into one summary row; live Pods never fold', () => {
+    const w = new EventWriter();
+    for (let i = 0; i < 5; i++) {
+      const t = T + i * 10_000;
+      w.add({ type: 'created', t, uid: `gone-${i}`, pod: `ns/gone-${i}`, owner: { kind: 'Deployment', name: 'web' }, revision: 'aaa' });
+      w.add({ type: 'ip-assigned', t: t + 100, uid: `gone-${i}`, pod: `ns/gone-${i}`, ip: `10.0.0.${i}`, owner: { kind: 'Deployment', name: 'web' }, revision: 'aaa' });
+      w.add({ type: 'ip-released', t: t + 5000, uid: `gone-${i}`, pod: `ns/gone-${i}`, ip: `10.0.0.${i}` });
+      w.add({ type: 'deleted', t: t + 5100, uid: `gone-${i}`, pod: `ns/gone-${i}` });
+    }
+    // A Pod that has run since the start, and one still up although its owner has moved on.
+    w.add({ type: 'ip-assigned', t: T, uid: 'live', pod: 'ns/live', ip: '10.0.1.1', owner: { kind: 'Deployment', name: 'web' }, revision: 'aaa' });
+    const m = new TimelineModel();
+    m.apply(w.events);
+    const before = T + 30_000; // gone-0..2 were last seen before it (at +5.1 s, +15.1 s, +25.1 s)
+    const folded = m.lanes({ groupBy: 'pod', filter: '', hideDeleted: false, fold: { before, open: false } });
+    assert.deepEqual(labels(m, folded), ['▸ Pods that left the window, folded: click to show', 'ns · Deployment web · rev aaa', 'live', 'gone-3', 'gone-4']);
+    assert.equal(folded.groups[folded.groups.length - 1].count, 3);
+    assert.equal(folded.laneOf[m.findRecentLife('gone-0')], -1);
+    const open = m.lanes({ groupBy: 'pod', filter: '', hideDeleted: false, fold: { before, open: true } });
+    assert.deepEqual(labels(m, open).slice(0, 2), ['▾ Pods that left the window, shown: click to fold', 'ns · Deployment web · rev aaa']);
+    assert.equal(open.length, 8);
+    // Nothing before the line: no summary row.
+    assert.deepEqual(labels(m, m.lanes({ groupBy: 'pod', filter: '', hideDeleted: false, fold: { before: T, open: false } })), labels(m, m.lanes({ groupBy: 'pod', filter: '', hideDeleted: false })));
+    // By IP: IPs nobody held since before the line.
+    const byIp = m.lanes({ groupBy: 'ip', filter: '', hideDeleted: false, fold: { before, open: false } });
+    assert.deepEqual(labels(m, byIp), ['▸ IPs nobody held in the window, folded: click to show', '10.0.0.3', '10.0.0.4', '10.0.1.1']);
+    assert.equal(byIp.laneOf[m.ipV.find('10.0.0.3')], 1);
   });
 
   it('finds the segments of an IP that reach into a window by binary search, through out-of-order arrivals', () => {

@@ -143,11 +143,11 @@ describe('timeline webview (headless Chromium)', function () {
     await page.click('#group-by [role="option"]:has-text("Lanes by Pod")');
     await page.locator('#filter input').fill('bbb222-2');
     await page.waitForFunction(() => document.querySelectorAll('#chart text.lane-label').length === 2);
-    assert.deepEqual(await laneLabels(page), ['demo · Deployment web · rev bbb222 (1)', 'web-bbb222-2']);
+    assert.deepEqual(await laneLabels(page), ['demo · Deployment web · rev bbb222 · newest (1)', 'web-bbb222-2']);
     await page.locator('#filter input').fill('');
     await page.click('#hide-deleted');
     await page.waitForFunction(() => !Array.from(document.querySelectorAll('#chart text.lane-label')).some((t) => t.textContent?.startsWith('web-aaa111')));
-    assert.deepEqual(await laneLabels(page), ['demo · Deployment web · rev bbb222 (3)', 'web-bbb222-1', 'web-bbb222-2', 'web-bbb222-3']);
+    assert.deepEqual(await laneLabels(page), ['demo · Deployment web · rev bbb222 · newest (3)', 'web-bbb222-1', 'web-bbb222-2', 'web-bbb222-3']);
     // The choice is kept with setState for the next time the panel is shown.
     await page.waitForFunction(() => (window as unknown as { __state: { hideDeleted?: boolean } }).__state?.hideDeleted === true);
   });
@@ -252,14 +252,50 @@ describe('timeline webview (headless Chromium)', function () {
     await page.click('#table-toggle');
     await page.waitForSelector('#table-view:not([hidden]) tbody tr');
     const rows = await page.$$eval('#events-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent ?? '')));
-    const all: LifecycleEvent[] = [...sc.snapshot.events, ...sc.rollout].reverse();
+    const all: LifecycleEvent[] = [...sc.snapshot.events, ...sc.rollout].map((e, i) => ({ e, i })).sort((a, b) => Date.parse(b.e.time) - Date.parse(a.e.time) || b.i - a.i).map((x) => x.e);
     assert.equal(rows.length, all.length);
     assert.deepEqual(
       rows.map((r) => r.slice(0, 5)),
-      all.map((e) => [e.time, e.type, e.pod ?? '', e.ip ?? '', e.node ?? '']),
+      all.map((e) => [`${e.time.slice(0, 10)} ${e.time.slice(11, 23)}Z`, e.type, e.pod ?? '', e.ip ?? '', e.node ?? '']),
     );
     assert.equal(await page.textContent('#events-table caption'), `Lifecycle events, newest first (${all.length})`);
     assert.equal(await page.getAttribute('#table-toggle', 'aria-pressed'), 'true');
+  });
+
+  it('orders the table by exact time, newest first, when object times (seconds) and arrival times (ms) mix', async () => {
+    page = await openTimeline(browser, server);
+    const t0 = Math.floor(Date.now() / 1000) * 1000 - 20_000;
+    const w = new EventWriter();
+    const owner = { kind: 'Deployment', name: 'web' };
+    // As a watch delivers them: the Pod's creationTimestamp (whole seconds) comes with the first
+    // event seen, after arrival-timed events of another Pod at a later millisecond.
+    w.add({ type: 'created', t: t0, uid: 'a', pod: 'demo/web-a', owner });
+    const aIp = w.add({ type: 'ip-assigned', t: t0 + 1_250, uid: 'a', pod: 'demo/web-a', ip: '10.244.0.5', owner });
+    aIp.timeSource = 'arrival';
+    const aReady = w.add({ type: 'ready', t: t0 + 2_730, uid: 'a', pod: 'demo/web-a', ip: '10.244.0.5', owner });
+    aReady.timeSource = 'arrival';
+    w.add({ type: 'created', t: t0 + 2_000, uid: 'b', pod: 'demo/web-b', owner });
+    const bIp = w.add({ type: 'ip-assigned', t: t0 + 2_731, uid: 'b', pod: 'demo/web-b', ip: '10.244.0.6', owner });
+    bIp.timeSource = 'arrival';
+    w.add({ type: 'scheduled', t: t0 + 1_000, uid: 'b', pod: 'demo/web-b', node: 'node-a', owner });
+    const snapshot = { scope: { context: 'c', namespace: 'demo', labelSelector: '' }, connection: 'live', events: w.events, pods: [], services: [] };
+    await post(page, { type: 'snapshot', snapshot, now: new Date().toISOString(), live: true });
+    await renderedSeq(page, w.events.length);
+    await page.click('#table-toggle');
+    await page.waitForSelector('#table-view:not([hidden]) tbody tr');
+    const rows = await page.$$eval('#events-table tbody tr', (trs) => trs.map((tr) => [tr.children[0].textContent ?? '', tr.children[1].textContent ?? '', tr.children[2].textContent ?? '', tr.children[0].getAttribute('title') ?? '']));
+    const iso = (t: number) => new Date(t).toISOString().replace('T', ' ');
+    assert.deepEqual(rows.map((r) => `${r[0]} ${r[1]} ${r[2]}`), [
+      `${iso(t0 + 2_731)} ip-assigned demo/web-b`,
+      `${iso(t0 + 2_730)} ready demo/web-a`,
+      `${iso(t0 + 2_000)} created demo/web-b`,
+      `${iso(t0 + 1_250)} ip-assigned demo/web-a`,
+      `${iso(t0 + 1_000)} scheduled demo/web-b`,
+      `${iso(t0)} created demo/web-a`,
+    ]);
+    // One precision for every row, and the cell says where the time came from.
+    for (const r of rows) assert.match(r[0], /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.deepEqual([...new Set(rows.map((r) => r[3]))].sort(), ['time from the object (Kubernetes keeps seconds)', 'when the watch saw the change']);
   });
 
   it('opens a Pod by click and by keyboard, and describes the focused lane', async () => {
@@ -348,8 +384,10 @@ describe('timeline webview (headless Chromium)', function () {
   it('exports SVG and PNG of the current view', async () => {
     page = await openTimeline(browser, server);
     await liveRollout(page);
-    await page.click('#export-svg');
-    await page.click('#export-png');
+    for (const item of ['SVG image', 'PNG image']) {
+      await page.click('#export-menu');
+      await page.locator('#export-list vscode-context-menu-item', { hasText: item }).click();
+    }
     await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.filter((m) => m.type === 'export').length === 2);
     const [svg, png] = (await sent(page)).filter((m) => m.type === 'export') as unknown as { format: string; data: string }[];
     assert.equal(svg.format, 'svg');
@@ -382,7 +420,7 @@ describe('timeline webview (headless Chromium)', function () {
       await page.waitForFunction(() => Number(document.getElementById('app')?.dataset.maxSeq) > 0);
       assert.deepEqual(requests, [pathToFileURL(out).href], 'nothing is fetched besides the file itself');
       assert.deepEqual(problems, []);
-      assert.deepEqual(await laneLabels(page), ['default · Deployment web · rev 6ffb5b9cb4 (2)', 'web-6ffb5b9cb4-2pff5', 'web-6ffb5b9cb4-w78gt', 'default · Deployment web · rev 8575bf6774 (2)', 'web-8575bf6774-4kplg', 'web-8575bf6774-nc9tl']);
+      assert.deepEqual(await laneLabels(page), ['default · Deployment web · rev 6ffb5b9cb4 · previous (2)', 'web-6ffb5b9cb4-2pff5', 'web-6ffb5b9cb4-w78gt', 'default · Deployment web · rev 8575bf6774 · newest (2)', 'web-8575bf6774-4kplg', 'web-8575bf6774-nc9tl']);
       assert.ok((await segments(page)).some((x) => x.ip === '10.244.1.3'));
       assert.equal(await page.textContent('#follow'), 'Fit all');
       assert.match((await page.textContent('#connection')) ?? '', /recorded$/);

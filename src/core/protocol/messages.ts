@@ -93,6 +93,14 @@ export interface TimelineViewState {
   showTable: boolean;
   /** The visible time window in epoch ms; absent means "follow now". */
   window?: [number, number];
+  /** While following now: the window's width (ms), so a view shown again keeps its zoom. */
+  span?: number;
+  /** How far the lanes are scrolled (px). */
+  scrollTop?: number;
+  /** The user zoomed or panned on purpose: the view no longer zooms to a rollout by itself. */
+  userZoomed?: boolean;
+  /** false: lanes that left the window are shown, not folded into one row. */
+  foldPast?: boolean;
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };

@@ -165,6 +165,8 @@ export function validateScope(v: unknown, path = 'scope'): WatchScope {
   const s: WatchScope = { context: str(o, 'context', path), labelSelector: str(o, 'labelSelector', path) };
   const ns = optStr(o, 'namespace', path);
   if (ns !== undefined) s.namespace = ns;
+  const server = optStr(o, 'server', path);
+  if (server !== undefined) s.server = server;
   return s;
 }
 
@@ -302,5 +304,10 @@ export function parseViewState(v: unknown): TimelineViewState {
   if (Array.isArray(o.window) && o.window.length === 2 && o.window.every((x) => typeof x === 'number' && Number.isFinite(x)) && o.window[0] < o.window[1]) {
     d.window = [o.window[0], o.window[1]];
   }
+  // A year at most: anything wider is not a window someone zoomed to.
+  if (typeof o.span === 'number' && Number.isFinite(o.span) && o.span >= 1 && o.span <= 366 * 86_400_000) d.span = o.span;
+  if (typeof o.scrollTop === 'number' && Number.isFinite(o.scrollTop) && o.scrollTop >= 0) d.scrollTop = Math.min(o.scrollTop, 1e8);
+  if (typeof o.userZoomed === 'boolean') d.userZoomed = o.userZoomed;
+  if (typeof o.foldPast === 'boolean') d.foldPast = o.foldPast;
   return d;
 }
