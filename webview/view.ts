@@ -9,7 +9,7 @@
 // `frame.i0..i1`; `hit` gives it tooltips and clicks, and exports include it by themselves.
 import type { LifecycleEvent, TimelineSnapshot } from '../src/core/events';
 import type { PackedSnapshot } from '../src/core/protocol/packedSnapshot';
-import type { EventsMessage, TimelineViewState } from '../src/core/protocol';
+import type { EventsMessage, ReferenceRow, ReferencesMessage, TimelineViewState } from '../src/core/protocol';
 import { el, svgEl } from './dom';
 import { describeLane, tooltipLines } from './describe';
 import { EventTable } from './table';
@@ -29,7 +29,9 @@ import { MarkersMark } from './marks/markers';
 import { MissedMark, type MissedUpdate } from './marks/missed';
 import { NowMark } from './marks/now';
 import { SegmentsMark } from './marks/segments';
+import { ReferencesMark } from './marks/references';
 import { ServiceMark } from './marks/service';
+import { ReferencesTable } from './referencesTable';
 import { CanvasSurface, SvgSurface } from './surface';
 import { readTheme, type Theme } from './theme';
 import { Toolbar } from './toolbar';
@@ -47,6 +49,8 @@ export interface ViewCallbacks {
   drawn?(seq: number): void;
   /** The view missed a message from the host and needs everything again. */
   requestSnapshot?(reason: string): void;
+  /** A references row was clicked: open its file at the line. */
+  openReference?(row: ReferenceRow): void;
 }
 
 type Clip = 'plot' | 'lanes' | 'header' | undefined;
@@ -86,6 +90,8 @@ export class TimelineView implements InteractionHost, Exportable {
   private readonly current = new CurrentIpMark(this.segments);
   private readonly services = new ServiceMark();
   private readonly missed = new MissedMark();
+  readonly references = new ReferencesMark();
+  private readonly referencesTable: ReferencesTable;
   private readonly marks: Mark[];
   private readonly layers = new Map<Mark, SVGGElement>();
   private readonly svgSurface = new SvgSurface();
@@ -148,11 +154,14 @@ export class TimelineView implements InteractionHost, Exportable {
     this.spacer = el('div', { class: 'spacer' });
     this.plot.append(this.stage, this.spacer);
     this.table = new EventTable(this.state.showTable);
+    this.referencesTable = new ReferencesTable((row) => this.callbacks.openReference?.(row));
+    this.table.element.prepend(this.referencesTable.element);
     this.announcer = el('div', { class: 'sr-only', 'aria-live': 'polite', id: 'announcer' });
 
     const markers = new MarkersMark(this.segments);
     this.marks = [
       new GapsMark(),
+      this.references,
       this.services,
       new EndpointsMark(this.services),
       new LaneBandsMark(),
@@ -187,6 +196,14 @@ export class TimelineView implements InteractionHost, Exportable {
     this.interaction = new Interaction(this, this.svgNode, state.window ?? [now - 60_000, now + 3_000], state.window === undefined);
     root.append(this.toolbar.element, this.toolbar.status, this.toolbar.legend, this.plot, this.table.element, this.interaction.tooltip, this.announcer);
     this.plot.addEventListener('scroll', () => this.invalidate());
+    // A references row opens its manifest at the literal; the pointer says it can.
+    this.svgNode.addEventListener('click', (ev) => {
+      const hit = this.hitTest(ev.offsetX, ev.offsetY);
+      if (hit?.kind === 'reference') this.callbacks.openReference?.(hit.row);
+    });
+    this.svgNode.addEventListener('pointermove', (ev) => {
+      if (this.hitTest(ev.offsetX, ev.offsetY)?.kind === 'reference') this.svgNode.style.cursor = 'pointer';
+    });
     new ResizeObserver(() => this.invalidate()).observe(this.plot);
     new MutationObserver(() => {
       this.theme = readTheme();
@@ -292,6 +309,14 @@ export class TimelineView implements InteractionHost, Exportable {
     if (!this.live || this.hostSeq <= this.ackedSeq) return;
     this.ackedSeq = this.hostSeq;
     this.callbacks.drawn?.(this.hostSeq);
+  }
+
+  /** The references section from the host (or the recording): all rows, replacing the last ones. */
+  setReferences(m: ReferencesMessage): void {
+    this.references.setRows(m.rows, m.literals, m.files);
+    this.referencesTable.render(m.rows, m.literals, m.files);
+    this.root.dataset.references = String(m.rows.length);
+    this.invalidate();
   }
 
   notice(level: 'info' | 'error', message: string): void {
@@ -675,7 +700,12 @@ export class TimelineView implements InteractionHost, Exportable {
   }
 
   exportJson(): string {
-    return exportJson(this);
+    const text = exportJson(this);
+    const rows = this.references.rows;
+    if (rows.length === 0) return text;
+    // The snapshot's own JSON, with the references section as one more field.
+    const end = text.lastIndexOf('}');
+    return `${text.slice(0, end).trimEnd()},\n  "references": ${JSON.stringify(rows, null, 2).replace(/\n/g, '\n  ')}\n}`;
   }
 }
 

@@ -1,0 +1,44 @@
+// The references in the table view: every row of the References band (the band shows only what
+// fits), in words — where the literal is, what it reaches now, and its history interval by
+// interval. The location is a button that opens the file at the line. Cells are set with
+// textContent: file names and Pod names are data, never HTML.
+import type { ReferenceRow } from '../src/core/protocol';
+import { describeInterval, describeNow, referenceTitle } from '../src/core/protocol/referenceText';
+import { el } from './dom';
+
+export class ReferencesTable {
+  readonly element: HTMLElement;
+  private readonly body: HTMLTableSectionElement;
+  private readonly caption: HTMLElement;
+
+  constructor(private readonly open: (row: ReferenceRow) => void) {
+    const table = el('table', { id: 'references-table' });
+    this.caption = el('caption', {}, 'References');
+    const thead = el('thead');
+    const hr = el('tr');
+    for (const h of ['Reference', 'Literal', 'Now', 'History']) hr.append(el('th', { scope: 'col' }, h));
+    thead.append(hr);
+    this.body = el('tbody');
+    table.append(this.caption, thead, this.body);
+    this.element = el('div', { class: 'references-wrap' });
+    this.element.append(table);
+    this.element.hidden = true;
+  }
+
+  render(rows: readonly ReferenceRow[], literals: number, files: number): void {
+    this.element.hidden = rows.length === 0;
+    this.caption.textContent = `References: ${rows.length} of ${literals} IP literal${literals === 1 ? '' : 's'} in ${files} manifest${files === 1 ? '' : 's'} point at Pod IPs of this timeline`;
+    const trs = rows.map((r) => {
+      const tr = el('tr', { 'data-id': r.id, 'data-state': r.state });
+      const where = el('button', { class: 'reference-open', type: 'button', title: `Open ${r.label} at line ${r.line}` }, referenceTitle(r));
+      where.addEventListener('click', () => this.open(r));
+      const first = el('td');
+      first.append(where);
+      const history = el('td');
+      for (const iv of r.intervals) history.append(el('div', { class: `ref-${iv.state}` }, describeInterval(iv)));
+      tr.append(first, el('td', {}, `${r.literal}${r.path ? ` (${r.path})` : ''}`), el('td', {}, describeNow(r)), history);
+      return tr;
+    });
+    this.body.replaceChildren(...trs);
+  }
+}
