@@ -287,7 +287,8 @@ export function referenceRow(lit: IpLiteral, h: IpHistory): ReferenceRow | undef
   }
   const firstLife = h.lifeOf(first.uid);
   const row: ReferenceRow = {
-    id: `${lit.file}\u0000${lit.line}:${lit.column}\u0000${lit.ip}`,
+    // Printable only: it goes into data attributes of an exported SVG, where XML allows no control characters.
+    id: `${lit.file}#L${lit.line}:${lit.column}@${lit.ip}`,
     label: lit.label,
     file: lit.file,
     line: lit.line,
