@@ -110,11 +110,16 @@ export class IpHistory {
           }
           changed = true;
           break;
-        case 'ip-assigned':
+        case 'ip-assigned': {
           if (!e.ip || e.hostNetwork) break;
-          this.addTenure({ ip: e.ip, uid: e.uid, from: t });
+          // Object times have whole seconds, releases the time they arrived: a holder released
+          // before this assignment came (in watch order) did not overlap it, whatever the clocks say.
+          const list = this.byIp.get(e.ip);
+          const prev = list?.[list.length - 1];
+          this.addTenure({ ip: e.ip, uid: e.uid, from: prev?.to !== undefined && prev.to > t ? prev.to : t });
           changed = true;
           break;
+        }
         case 'ip-released': {
           if (!e.ip) break;
           const k = `${e.uid}\u0000${e.ip}`;

@@ -93,7 +93,7 @@ describe('references: manifest literals joined with IP tenures', () => {
     assert.equal(dangling.brokenBy, 'default/backend-r1-a');
     assert.deepEqual(r.intervals[2].owner, { kind: 'Deployment', name: 'payments' });
     assert.match(describeInterval(dangling), /^Dangling 2026-12-01 12:00:30 UTC → 2026-12-01 12:00:41 UTC: no Pod holds the IP; broken when a rollout replaced the Pod \(Deployment backend, revision r1 → r2\): default\/backend-r1-a let it go at 2026-12-01 12:00:30 UTC\. Connections to it fail\.$/);
-    assert.match(describeInterval(r.intervals[2]), /^Reused 2026-12-01 12:00:41 UTC → now: default\/payments-p1-c \(Deployment payments\) holds the IP now \(after a rollout replaced the Pod/);
+    assert.equal(describeInterval(r.intervals[2]), 'Reused 2026-12-01 12:00:41 UTC → now: default/payments-p1-c (Deployment payments) holds the IP. The config reaches a different workload. Before that, a rollout replaced the Pod (Deployment backend, revision r1 → r2): default/backend-r1-a let it go at 2026-12-01 12:00:30 UTC.');
     assert.equal(describeNow(r), 'reused by default/payments-p1-c (Deployment payments), after a rollout replaced the Pod');
     const lines = referenceLines(r, 1);
     assert.deepEqual(lines[0], ['', 'frontend.yaml:24 → 10.244.1.7 (reused now)']);
@@ -130,7 +130,25 @@ describe('references: manifest literals joined with IP tenures', () => {
     assert.deepEqual(r.intervals.map((i) => [i.state, i.from, i.to]), [['live', iso(1), iso(13)], ['reused', iso(13), undefined]]);
     assert.equal(r.intervals[1].overlap, true);
     assert.equal(r.intervals[1].brokenBy, 'default/backend-r1-a');
-    assert.match(describeInterval(r.intervals[1]), /given to it while the previous holder was still terminating/);
+    assert.match(describeInterval(r.intervals[1]), /holds the IP, given to it while default\/backend-r1-a was still terminating\. The config reaches a different workload\.$/);
+  });
+
+  it('a new holder whose (whole-second) object time is before the release it came after did not overlap it', () => {
+    const h = new IpHistory();
+    const ev = (seq: number, type: LifecycleEvent['type'], uid: string, s: number, extra: Partial<LifecycleEvent> = {}): LifecycleEvent => ({ seq, type, time: iso(s), timeSource: 'object', uid, pod: `default/${uid}`, ...extra });
+    const owner = (name: string) => ({ owner: { kind: 'Deployment', name }, revision: 'r' });
+    h.ingest([
+      ev(1, 'created', 'a', 0, owner('backend')),
+      ev(2, 'ip-assigned', 'a', 1, { ip: '10.244.1.7', ...owner('backend') }),
+      ev(3, 'terminating', 'a', 10),
+      ev(4, 'ip-released', 'a', 12.4, { ip: '10.244.1.7', timeSource: 'arrival' }),
+      ev(5, 'deleted', 'a', 12.4),
+      ev(6, 'created', 'c', 12, owner('payments')),
+      ev(7, 'ip-assigned', 'c', 12, { ip: '10.244.1.7', ...owner('payments') }),
+    ]);
+    const r = joinReferences([lit('10.244.1.7')], h)[0];
+    assert.deepEqual(r.intervals.map((i) => [i.state, i.from, i.overlap]), [['live', iso(1), undefined], ['reused', iso(12.4), undefined]]);
+    assert.equal(r.intervals[1].cause, 'deletion', 'the break that came before it');
   });
 
   it('a release found on relist after the watch was down, and hostNetwork Pods (the node’s IP) are no references', () => {

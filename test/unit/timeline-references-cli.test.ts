@@ -76,7 +76,7 @@ describe('pod-ip-lens timeline --manifests', function () {
     assert.match(lines[2], /^ {2}k8s\/frontend\.yaml:7 → 10\.244\.1\.7 \(10\.244\.1\.7:8080\) — now reused by shop\/payments-p1-c \(Deployment payments\), after a rollout replaced the Pod$/);
     assert.match(lines[3], /^ {4}Live 2026-12-01 12:00:01 UTC → .*: shop\/backend-r1-a \(Deployment backend\) holds the IP\.$/);
     assert.match(lines[4], /^ {4}Dangling .*: no Pod holds the IP; broken when a rollout replaced the Pod \(Deployment backend, revision r1 → r2\): shop\/backend-r1-a let it go at .*\. Connections to it fail\.$/);
-    assert.match(lines[5], /^ {4}Reused 2026-12-01 12:00:41 UTC → now: shop\/payments-p1-c \(Deployment payments\) holds the IP now/);
+    assert.match(lines[5], /^ {4}Reused 2026-12-01 12:00:41 UTC → now: shop\/payments-p1-c \(Deployment payments\) holds the IP\. The config reaches a different workload\. Before that, a rollout replaced the Pod/);
   });
 
   it('JSON: the rows after the events; HTML: the section embedded as inert JSON the view validates', () => {

@@ -42,7 +42,7 @@ export function describeInterval(iv: ReferenceInterval): string {
     case 'dangling':
       return `Dangling ${span}: no Pod holds the IP${broke ? `; broken when ${broke}` : ''}. Connections to it fail.`;
     case 'reused':
-      return `Reused ${span}: ${holder(iv.pod, iv.owner)} holds the IP now${iv.overlap ? ', given to it while the previous holder was still terminating' : ''}${broke ? ` (after ${broke})` : ''}. The config reaches a different workload.`;
+      return `Reused ${span}: ${holder(iv.pod, iv.owner)} holds the IP${iv.overlap ? `, given to it while ${iv.brokenBy ?? 'the previous holder'} was still terminating` : ''}. The config reaches a different workload.${broke ? ` Before that, ${broke}.` : ''}`;
   }
 }
 
