@@ -143,7 +143,7 @@ describe('references band (headless Chromium)', function () {
     assert.equal(cells.length, 3);
     const r = sc.refs.rows[1];
     assert.deepEqual(cells[1].slice(0, 3), ['frontend.yaml:24 → 10.244.1.7', '10.244.1.7:8080 (data.BACKEND_URL)', describeNow(r)]);
-    assert.match(cells[1][3]!, /^Live .*Dangling .*rollout.*Reused .*different workload\.$/);
+    assert.match(cells[1][3]!, /^Live .*Dangling .*rollout.*Reused .*different workload\. Before that, a rollout replaced the Pod .*\.$/);
     assert.equal(cells[0][0], `${HOSTILE}:26 → 10.244.1.7`, 'a hostile file name is shown as text');
     await page.click('#references-table tbody tr:nth-child(2) button.reference-open');
     assert.deepEqual((await sent(page)).filter((m) => m.type === 'open-reference'), [{ type: 'open-reference', id: r.id }]);
