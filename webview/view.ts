@@ -38,8 +38,12 @@ import { Toolbar } from './toolbar';
 
 /** The label column's width on a wide panel; narrower panels get a narrower column. */
 const LABEL_W_MAX = 230;
-/** Above this many shapes from the bulk marks the canvas draws them; below, SVG. */
-export const SVG_SHAPE_LIMIT = 1500;
+/**
+ * Above this many shapes from the bulk marks the canvas draws them; below, SVG. SVG costs per
+ * element on every pan/zoom frame: about 20 ms a frame at 1,500 shapes against 3 ms at 150
+ * (test/bench/references.bench.ts, where the References band leaves the lanes in that range).
+ */
+export const SVG_SHAPE_LIMIT = 600;
 
 export interface ViewCallbacks {
   openPod(uid: string, pod: string): void;
@@ -622,7 +626,7 @@ export class TimelineView implements InteractionHost, Exportable {
     for (const mark of this.marks) {
       const layer = this.layers.get(mark)!;
       this.svgSurface.begin(layer);
-      if (mark.bulk && useCanvas && ctx) {
+      if (ctx && ((mark.bulk && useCanvas) || (!exporting && mark.canvas?.(f)))) {
         this.svgSurface.end();
         const c = (mark as { clip?: Clip }).clip;
         ctx.save();

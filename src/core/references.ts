@@ -53,8 +53,15 @@ interface Life {
   terminating?: number;
   terminatingReason?: string;
   deleted?: number;
-  /** Its tenures still kept. */
+  /** Its tenures still kept, and the IPs they were of. */
   tenures: number;
+  ips: string[];
+}
+
+/** What one IP's history means for a literal that points at it; rows of the same IP share it. */
+interface Story {
+  intervals: ReferenceInterval[];
+  workload?: string;
 }
 
 /** A new revision's first Pod this long after the old Pod went still counts as its rollout (Recreate strategy). */
@@ -86,6 +93,10 @@ export class IpHistory {
   private readonly order: Tenure[] = [];
   private head = 0;
   private lastSeq = -1;
+  /** Stories computed since their IP last changed: a manifest edit or a small batch recomputes little. */
+  private readonly stories = new Map<string, Story>();
+  /** Per owner, IPs its Pods let go lately: a new revision appearing may make those breaks a rollout. */
+  private readonly recentEnds = new Map<string, { ip: string; to: number }[]>();
 
   constructor(private readonly maxTenures = MAX_TENURES) {}
 
@@ -106,7 +117,10 @@ export class IpHistory {
             const k = ownerKey(life.pod, e.owner);
             let revs = this.revisions.get(k);
             if (!revs) this.revisions.set(k, (revs = new Map()));
-            if (!revs.has(e.revision)) revs.set(e.revision, t);
+            if (!revs.has(e.revision)) {
+              revs.set(e.revision, t);
+              for (const r of this.recentEnds.get(k) ?? []) if (r.to >= t - ROLLOUT_WINDOW_MS) this.stories.delete(r.ip);
+            }
           }
           changed = true;
           break;
@@ -117,6 +131,7 @@ export class IpHistory {
           const list = this.byIp.get(e.ip);
           const prev = list?.[list.length - 1];
           this.addTenure({ ip: e.ip, uid: e.uid, from: prev?.to !== undefined && prev.to > t ? prev.to : t });
+          this.stories.delete(e.ip);
           changed = true;
           break;
         }
@@ -129,16 +144,26 @@ export class IpHistory {
           ten.to = t;
           if (e.seenOnRelist) ten.endRelist = true;
           if (e.reason) ten.endReason = e.reason;
+          this.stories.delete(e.ip);
+          if (life.owner) {
+            const k = ownerKey(life.pod, life.owner);
+            let ends = this.recentEnds.get(k);
+            if (!ends) this.recentEnds.set(k, (ends = []));
+            ends.push({ ip: e.ip, to: t });
+            if (ends.length > 256) ends.splice(0, ends.length - 256);
+          }
           changed = true;
           break;
         }
         case 'terminating':
           life.terminating = t;
           if (e.reason) life.terminatingReason = e.reason;
+          for (const ip of life.ips) this.stories.delete(ip);
           changed = true;
           break;
         case 'deleted':
           life.deleted = t;
+          for (const ip of life.ips) this.stories.delete(ip);
           changed = true;
           break;
         default:
@@ -150,7 +175,7 @@ export class IpHistory {
 
   private life(e: LifecycleEvent): Life {
     let l = this.lives.get(e.uid!);
-    if (!l) this.lives.set(e.uid!, (l = { pod: e.pod ?? e.uid!, tenures: 0 }));
+    if (!l) this.lives.set(e.uid!, (l = { pod: e.pod ?? e.uid!, tenures: 0, ips: [] }));
     if (e.owner && !l.owner) l.owner = e.owner;
     if (e.revision !== undefined && l.revision === undefined) l.revision = e.revision;
     return l;
@@ -161,7 +186,9 @@ export class IpHistory {
     if (!list) this.byIp.set(t.ip, (list = []));
     list.push(t);
     this.open.set(`${t.uid}\u0000${t.ip}`, t);
-    this.lives.get(t.uid)!.tenures++;
+    const life = this.lives.get(t.uid)!;
+    life.tenures++;
+    if (!life.ips.includes(t.ip)) life.ips.push(t.ip);
     this.order.push(t);
     while (this.order.length - this.head > this.maxTenures) this.dropOldest();
     if (this.head > 4096 && this.head * 2 > this.order.length) {
@@ -174,6 +201,7 @@ export class IpHistory {
     const t = this.order[this.head++];
     const list = this.byIp.get(t.ip)!;
     list.splice(list.indexOf(t), 1);
+    this.stories.delete(t.ip);
     if (list.length === 0) this.byIp.delete(t.ip);
     this.open.delete(`${t.uid}\u0000${t.ip}`);
     const life = this.lives.get(t.uid);
@@ -187,6 +215,16 @@ export class IpHistory {
   /** Tenures of `ip`, in the order they began. */
   tenures(ip: string): readonly Tenure[] {
     return this.byIp.get(ip) ?? [];
+  }
+
+  /** The story of `ip` (cached until its history changes); undefined when no Pod held it. */
+  story(ip: string): Story | undefined {
+    let st = this.stories.get(ip);
+    if (!st) {
+      st = tellStory(this.tenures(ip), this);
+      if (st) this.stories.set(ip, st);
+    }
+    return st;
   }
 
   lifeOf(uid: string): Life | undefined {
@@ -231,31 +269,37 @@ const iso = (t: number) => new Date(t).toISOString();
  * (reused, even while the first holder is still terminating), a Pod of the workload it was written
  * for (live), or nothing (dangling).
  */
-export function referenceRow(lit: IpLiteral, h: IpHistory): ReferenceRow | undefined {
-  const tens = h.tenures(lit.ip);
+function tellStory(tens: readonly Tenure[], h: IpHistory): Story | undefined {
   if (tens.length === 0) return undefined;
   const first = tens[0];
-  const intended = workloadKey(h.lifeOf(first.uid), first.uid);
-  const points: number[] = [];
-  for (const t of tens) {
-    points.push(t.from);
-    if (t.to !== undefined) points.push(t.to);
+  const keys = tens.map((t) => workloadKey(h.lifeOf(t.uid), t.uid));
+  const intended = keys[0];
+  // Boundaries in time order; at the same instant ends come before starts (a handover, not an overlap).
+  const marks: number[] = [];
+  for (let i = 0; i < tens.length; i++) {
+    marks.push(i * 2);
+    if (tens[i].to !== undefined) marks.push(i * 2 + 1);
   }
-  points.sort((a, b) => a - b);
+  const when = (m: number) => (m & 1 ? tens[m >> 1].to! : tens[m >> 1].from);
+  marks.sort((a, b) => when(a) - when(b) || (b & 1) - (a & 1));
+  const active: number[] = [];
   const intervals: ReferenceInterval[] = [];
-  /** The most recent tenure end at or before a point: whose release broke the reference. */
+  /** The most recent tenure end so far: whose release broke the reference. */
   let lastEnded: Tenure | undefined;
-  let prev = NaN;
-  for (let i = 0; i < points.length; i++) {
-    const p = points[i];
-    if (p === prev) continue;
-    prev = p;
+  for (let k = 0; k < marks.length; ) {
+    const p = when(marks[k]);
+    for (; k < marks.length && when(marks[k]) === p; k++) {
+      const i = marks[k] >> 1;
+      if (marks[k] & 1) {
+        active.splice(active.indexOf(i), 1);
+        if (!lastEnded || tens[i].to! >= lastEnded.to!) lastEnded = tens[i];
+      } else active.push(i);
+    }
     let reuse: Tenure | undefined;
     let live: Tenure | undefined;
-    for (const t of tens) {
-      if (t.to !== undefined && t.to <= p && (!lastEnded || t.to >= lastEnded.to!)) lastEnded = t;
-      if (t.from > p || (t.to !== undefined && t.to <= p)) continue;
-      if (workloadKey(h.lifeOf(t.uid), t.uid) !== intended) {
+    for (const i of active) {
+      const t = tens[i];
+      if (keys[i] !== intended) {
         if (!reuse || t.from > reuse.from) reuse = t;
       } else if (!live || t.from > live.from) live = t;
     }
@@ -278,19 +322,24 @@ export function referenceRow(lit: IpLiteral, h: IpHistory): ReferenceRow | undef
       iv.brokeAt = iso(lastEnded.to!);
       iv.brokenBy = h.lifeOf(lastEnded.uid)?.pod ?? lastEnded.uid;
     }
-    if (state === 'reused') {
-      // Given away while a Pod of the intended workload still held it: the old one was terminating.
-      if (live && live.uid !== holder!.uid) {
-        iv.overlap = true;
-        iv.brokenBy = h.lifeOf(live.uid)?.pod ?? live.uid;
-        delete iv.cause;
-        delete iv.brokeAt;
-        delete iv.causeDetail;
-      }
+    // Given away while a Pod of the intended workload still held it: the old one was terminating.
+    if (state === 'reused' && live && live.uid !== holder!.uid) {
+      iv.overlap = true;
+      iv.brokenBy = h.lifeOf(live.uid)?.pod ?? live.uid;
+      delete iv.cause;
+      delete iv.brokeAt;
+      delete iv.causeDetail;
     }
     intervals.push(iv);
   }
   const firstLife = h.lifeOf(first.uid);
+  return { intervals, workload: firstLife ? workloadName(firstLife) : undefined };
+}
+
+export function referenceRow(lit: IpLiteral, h: IpHistory): ReferenceRow | undefined {
+  const story = h.story(lit.ip);
+  if (!story) return undefined;
+  const { intervals } = story;
   const row: ReferenceRow = {
     // Printable only: it goes into data attributes of an exported SVG, where XML allows no control characters.
     id: `${lit.file}#L${lit.line}:${lit.column}@${lit.ip}`,
@@ -305,7 +354,7 @@ export function referenceRow(lit: IpLiteral, h: IpHistory): ReferenceRow | undef
   };
   if (lit.path) row.path = lit.path;
   if (lit.resource) row.resource = lit.resource;
-  if (firstLife) row.workload = workloadName(firstLife);
+  if (story.workload) row.workload = story.workload;
   return row;
 }
 

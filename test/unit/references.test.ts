@@ -166,6 +166,25 @@ describe('references: manifest literals joined with IP tenures', () => {
     assert.deepEqual(joinReferences([lit('10.244.1.7')], h), joinReferences([lit('10.244.1.7')], c.history()));
   });
 
+  it('joined after every event, the cached stories are what a fresh join of the same events says', () => {
+    const again: P = { uid: 'd', app: 'backend', rev: 'r3', ip: '10.244.1.8' };
+    const scenarios = [
+      new Cluster().start(0, A).start(20, B).stop(25, A).start(40, C),
+      new Cluster().start(0, A).stop(10, A).start(30, B), // Recreate: the new revision comes after the break
+      new Cluster().start(0, A).stop(10, A, { evicted: true }).start(12, C).stop(20, C).start(22, again),
+    ];
+    for (const c of scenarios) {
+      const lits = [lit('10.244.1.7'), lit('10.244.1.8', 30)];
+      const h = new IpHistory();
+      for (let i = 0; i < c.events.length; i++) {
+        h.ingest([c.events[i]]);
+        const fresh = new IpHistory();
+        fresh.ingest(c.events.slice(0, i + 1));
+        assert.deepEqual(joinReferences(lits, h), joinReferences(lits, fresh), `after event ${i} (${c.events[i].type})`);
+      }
+    }
+  });
+
   it('keeps at most its tenure budget, dropping the oldest', () => {
     const c = new Cluster();
     for (let i = 0; i < 20; i++) c.start(i * 10, { uid: `u${i}`, app: 'w', rev: 'r', ip: `10.244.2.${i}` }).stop(i * 10 + 5, { uid: `u${i}`, app: 'w', rev: 'r', ip: `10.244.2.${i}` });

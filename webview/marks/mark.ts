@@ -131,6 +131,8 @@ export interface Mark {
   readonly bulk?: boolean;
   /** Height of this mark's band above the lanes (Services, references); absent: no band. */
   height?(f: Frame): number;
+  /** A band mark with many shapes of its own this frame may ask for the canvas (outside exports) whatever the lanes use. */
+  canvas?(f: Frame): boolean;
   /** Collects what is in view; returns the number of shapes `draw` will make. */
   prepare?(f: Frame): number;
   draw(f: Frame, s: Surface): void;

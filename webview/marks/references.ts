@@ -4,14 +4,16 @@
 // (nobody does; outlined, dashed) or reused (another workload's Pod does; striped fill). The state
 // is also written inside wide enough intervals, so colour is never the only cue. The band shows as
 // many rows as fit a third of the view; the table view lists every one.
-import type { ReferenceRow, ReferenceState } from '../../src/core/protocol';
+import { REFERENCE_STATES, type ReferenceRow, type ReferenceState } from '../../src/core/protocol/messages';
 import { referenceTitle } from '../../src/core/protocol/referenceText';
 import { truncate } from '../format';
-import { AXIS_H, type Frame, type Hit, type Mark, type Surface } from './mark';
+import { AXIS_H, type Frame, type Hit, type Mark, RectBuffer, type ShapeStyle, type Surface } from './mark';
 
 export const REF_ROW_H = 16;
 const TITLE_H = 16;
 const GAP = 6;
+/** Intervals in view above which the band goes to the canvas. */
+const CANVAS_ABOVE = 150;
 
 interface Parsed {
   row: ReferenceRow;
@@ -26,6 +28,8 @@ export class ReferencesMark implements Mark {
   readonly name = 'references';
   private parsed: Parsed[] = [];
   private shown = 0;
+  private inView = 0;
+  private readonly buffers: Record<ReferenceState, RectBuffer> = { live: new RectBuffer(), dangling: new RectBuffer(), reused: new RectBuffer() };
   literals = 0;
   files = 0;
 
@@ -54,6 +58,21 @@ export class ReferencesMark implements Mark {
     return Math.min(this.parsed.length, room);
   }
 
+  /** Counts the intervals in view: past a few hundred the band draws on the canvas (SVG costs per element). */
+  prepare(f: Frame): number {
+    let n = 0;
+    for (let r = 0; r < this.shown; r++) {
+      const p = this.parsed[r];
+      for (let i = 0; i < p.state.length; i++) if (p.to[i] >= f.t0 && p.from[i] <= f.t1) n++;
+    }
+    this.inView = n;
+    return n;
+  }
+
+  canvas(): boolean {
+    return this.inView > CANVAS_ABOVE;
+  }
+
   height(f: Frame): number {
     if (this.parsed.length === 0) return 0;
     this.shown = this.fit(f);
@@ -72,10 +91,19 @@ export class ReferencesMark implements Mark {
     const xMin = f.labelW;
     const xMax = f.width;
     const end = Math.max(f.now, f.model.last);
+    const styles: Record<ReferenceState, ShapeStyle> = {
+      live: { fill: COLOURS.live, fillOpacity: 0.75, rx: 2 },
+      dangling: { fill: COLOURS.dangling, fillOpacity: 0.12, stroke: COLOURS.dangling, strokeWidth: 1.5, dash: '4 3', rx: 2 },
+      reused: { fill: COLOURS.reused, fillOpacity: 0.9, stroke: theme.fg, strokeWidth: 1, rx: 2 },
+    };
+    const danglingWord = { ...inside, fill: COLOURS.dangling };
+    // On the canvas, one pass per state (a path per stroke costs); in SVG, one element per interval, with its state.
+    const batch = !s.detailed;
+    if (batch) for (const b of Object.values(this.buffers)) b.clear();
     for (let r = 0; r < this.shown; r++) {
       const p = this.parsed[r];
       const y = top + TITLE_H + r * REF_ROW_H;
-      s.group({ cls: 'reference', data: { id: p.row.id, state: p.row.state, ip: p.row.ip, file: p.row.label, line: String(p.row.line) } });
+      if (!batch) s.group({ cls: 'reference', data: { id: p.row.id, state: p.row.state, ip: p.row.ip, file: p.row.label, line: String(p.row.line) } });
       for (let i = 0; i < p.state.length; i++) {
         const a = p.from[i];
         const b = p.to[i] === Infinity ? end : p.to[i];
@@ -84,16 +112,15 @@ export class ReferencesMark implements Mark {
         const x1 = Math.min(xMax, f.px(b));
         const w = Math.max(1, x1 - x0);
         const state = p.state[i];
-        const c = COLOURS[state];
-        const meta = { cls: `ref-interval ref-${state}`, data: { state, interval: String(i) } };
-        if (state === 'live') s.rect(x0, y + 2, w, REF_ROW_H - 4, { fill: c, fillOpacity: 0.75, rx: 2 }, meta);
-        else if (state === 'dangling') s.rect(x0, y + 3, w, REF_ROW_H - 6, { fill: c, fillOpacity: 0.12, stroke: c, strokeWidth: 1.5, dash: '4 3', rx: 2 }, meta);
-        else s.rect(x0, y + 2, w, REF_ROW_H - 4, { fill: c, fillOpacity: 0.9, stroke: theme.fg, strokeWidth: 1, rx: 2 }, meta);
-        if (w > 56) s.text(x0 + 4, y + 11.5, state === 'dangling' ? 'dangling' : state, state === 'dangling' ? { ...inside, fill: c } : inside, { cls: 'ref-state' });
+        const inset = state === 'dangling' ? 3 : 2;
+        if (batch) this.buffers[state].push(x0, y + inset, w, REF_ROW_H - 2 * inset);
+        else s.rect(x0, y + inset, w, REF_ROW_H - 2 * inset, styles[state], { cls: `ref-interval ref-${state}`, data: { state, interval: String(i) } });
+        if (w > 56) s.text(x0 + 4, y + 11.5, state, state === 'dangling' ? danglingWord : inside, { cls: 'ref-state' });
       }
-      s.endGroup();
+      if (!batch) s.endGroup();
       s.text(6, y + 12, truncate(referenceTitle(p.row), Math.floor((f.labelW - 12) / 6.2)), label, { cls: 'reference-label', data: { id: p.row.id } });
     }
+    if (batch) for (const state of REFERENCE_STATES) s.rects(this.buffers[state].xywh, this.buffers[state].n, styles[state]);
   }
 
   hit(f: Frame, x: number, y: number): Hit | undefined {
