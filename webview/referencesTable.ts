@@ -6,10 +6,14 @@ import type { ReferenceRow } from '../src/core/protocol';
 import { describeInterval, describeNow, referenceTitle } from '../src/core/protocol/referenceText';
 import { el } from './dom';
 
+/** Intervals written out per row (the latest); the earlier ones are counted. The band's tooltip tells any of them. */
+const HISTORY_SHOWN = 6;
+
 export class ReferencesTable {
   readonly element: HTMLElement;
   private readonly body: HTMLTableSectionElement;
   private readonly caption: HTMLElement;
+  private drawn?: readonly ReferenceRow[];
 
   constructor(private readonly open: (row: ReferenceRow) => void) {
     const table = el('table', { id: 'references-table' });
@@ -25,8 +29,11 @@ export class ReferencesTable {
     this.element.hidden = true;
   }
 
+  /** Built only while the table view is shown, and again only when the rows changed. */
   render(rows: readonly ReferenceRow[], literals: number, files: number): void {
     this.element.hidden = rows.length === 0;
+    if (rows === this.drawn) return;
+    this.drawn = rows;
     this.caption.textContent = `References: ${rows.length} of ${literals} IP literal${literals === 1 ? '' : 's'} in ${files} manifest${files === 1 ? '' : 's'} point at Pod IPs of this timeline`;
     const trs = rows.map((r) => {
       const tr = el('tr', { 'data-id': r.id, 'data-state': r.state });
@@ -35,7 +42,9 @@ export class ReferencesTable {
       const first = el('td');
       first.append(where);
       const history = el('td');
-      for (const iv of r.intervals) history.append(el('div', { class: `ref-${iv.state}` }, describeInterval(iv)));
+      const earlier = r.intervals.length - HISTORY_SHOWN;
+      if (earlier > 0) history.append(el('div', { class: 'ref-earlier' }, `${earlier} earlier interval${earlier === 1 ? '' : 's'} (their tooltips on the band tell them)`));
+      for (const iv of r.intervals.slice(Math.max(0, earlier))) history.append(el('div', { class: `ref-${iv.state}` }, describeInterval(iv)));
       tr.append(first, el('td', {}, `${r.literal}${r.path ? ` (${r.path})` : ''}`), el('td', {}, describeNow(r)), history);
       return tr;
     });

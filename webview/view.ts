@@ -96,6 +96,7 @@ export class TimelineView implements InteractionHost, Exportable {
   private readonly missed = new MissedMark();
   readonly references = new ReferencesMark();
   private readonly referencesTable: ReferencesTable;
+  private referencesMessage?: ReferencesMessage;
   private readonly marks: Mark[];
   private readonly layers = new Map<Mark, SVGGElement>();
   private readonly svgSurface = new SvgSurface();
@@ -318,7 +319,7 @@ export class TimelineView implements InteractionHost, Exportable {
   /** The references section from the host (or the recording): all rows, replacing the last ones. */
   setReferences(m: ReferencesMessage): void {
     this.references.setRows(m.rows, m.literals, m.files);
-    this.referencesTable.render(m.rows, m.literals, m.files);
+    this.referencesMessage = m;
     this.root.dataset.references = String(m.rows.length);
     this.invalidate();
   }
@@ -648,6 +649,8 @@ export class TimelineView implements InteractionHost, Exportable {
 
     this.renderStatus();
     if (this.state.showTable) this.table.render(m, this.state.filter);
+    const refs = this.referencesMessage;
+    if (this.state.showTable && refs) this.referencesTable.render(refs.rows, refs.literals, refs.files);
 
     const segs = this.segments.itemSeg.n + this.segments.band.n / 7;
     this.lastRender = { segments: segs, markers: bulk - segs, lanes: f.i1 - f.i0, ms: performance.now() - started };
