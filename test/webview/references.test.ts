@@ -79,11 +79,11 @@ describe('references band (headless Chromium)', function () {
   });
 
   const HOSTILE = '<img src=x onerror="window.__pwned=1">.yaml';
-  async function load(p: Page) {
+  async function load(p: Page, hostile = true) {
     const sc = scenario([
       { file: 'file:///ws/frontend.yaml', label: 'frontend.yaml' },
       { file: 'file:///ws/frontend.yaml', label: 'frontend.yaml' },
-      { file: 'file:///ws/evil.yaml', label: HOSTILE },
+      ...(hostile ? [{ file: 'file:///ws/evil.yaml', label: HOSTILE }] : []),
     ]);
     await post(p, { type: 'snapshot', snapshot: sc.snapshot, now: at(90).toISOString(), live: false });
     await renderedSeq(p, sc.last);
@@ -116,6 +116,17 @@ describe('references band (headless Chromium)', function () {
     assert.equal(await page.evaluate(() => document.getElementById('app')!.dataset.references), '3');
     assert.deepEqual(pageErrors(page), []);
     await page.screenshot({ path: join(SHOTS, 'references-band.png') });
+  });
+
+  it('draws the picture the README shows (test-results/webview/references-readme.png)', async () => {
+    page = await openTimeline(browser, server, {}, { width: 1000, height: 380 });
+    const sc = await load(page, false);
+    const [, dangling] = await intervals(page, sc.refs.rows[0].id);
+    const box = (await page.locator('#chart').boundingBox())!;
+    await page.mouse.move(box.x + dangling.x + dangling.w / 2, box.y + dangling.y + 4);
+    await page.waitForSelector('#tooltip:not([hidden])');
+    await page.screenshot({ path: join(SHOTS, 'references-readme.png') });
+    assert.deepEqual(await page.$$eval('#chart g.reference', (gs) => gs.map((g) => g.getAttribute('data-state'))), ['reused', 'live']);
   });
 
   it('the tooltip says the interval in words; a click asks the host to open the row', async () => {
