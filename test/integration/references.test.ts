@@ -25,6 +25,7 @@ interface DrawnRow {
   intervals: (string | null)[];
 }
 
+/** Runs an expression in the frame that holds the timeline (one: a second would be a stale page). */
 async function inWebview<T>(expression: string): Promise<T | undefined> {
   const res = await fetch(`${BRIDGE}/frames/eval`, {
     method: 'POST',
@@ -32,7 +33,8 @@ async function inWebview<T>(expression: string): Promise<T | undefined> {
     body: JSON.stringify({ selector: '#app[data-max-seq]', expression }),
   });
   if (!res.ok) throw new Error(`bridge: ${res.status} ${await res.text()}`);
-  const frames = (await res.json()) as { result: T }[];
+  const frames = (await res.json()) as { url: string; result: T }[];
+  if (frames.length > 1) throw new Error(`${frames.length} timeline frames: ${frames.map((f) => f.url.slice(0, 80)).join(', ')}`);
   return frames[0]?.result;
 }
 
@@ -142,7 +144,12 @@ describe('references on the timeline, on the demo cluster', function () {
     edit.replace(uri, editor.selection, 'refback.default.svc.cluster.local:80');
     assert.ok(await vscode.workspace.applyEdit(edit));
     await until('the row to disappear after the fix', () => ours().length === 0);
-    await until('the webview to drop it', async () => !(await drawnRows())?.some((r) => r.file === FILE));
+    await until('the webview to drop it', async () => {
+      const rows = await drawnRows();
+      if (rows?.some((r) => r.file === FILE)) throw new Error(`still drawn: ${JSON.stringify(rows)}; panel visible ${panel!.panel.visible}, ready ${(panel as unknown as { ready: boolean }).ready}, stats ${JSON.stringify(panel!.stats)}, page seq ${await inWebview<string>('document.getElementById("app").dataset.maxSeq')} of ${panel!.feed.lastSeq()}, host rows ${JSON.stringify(panel!.references.current.map((r) => r.label))}`);
+      return rows !== undefined;
+    });
+    assert.equal(panel!.stats.webviewErrors, 0, 'no script error in the webview (see the Pod IP Lens log)');
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 });

@@ -129,6 +129,21 @@ describe('references band (headless Chromium)', function () {
     assert.deepEqual(await page.$$eval('#chart g.reference', (gs) => gs.map((g) => g.getAttribute('data-state'))), ['reused', 'live']);
   });
 
+  it('rows that go (a literal fixed) leave the band; none left, no band', async () => {
+    page = await openTimeline(browser, server);
+    const sc = await load(page);
+    await post(page, { ...sc.refs, rows: sc.refs.rows.slice(1) });
+    await page.waitForFunction(() => document.querySelectorAll('#chart g.reference').length === 2);
+    await post(page, { ...sc.refs, rows: [] });
+    await page.waitForFunction(() => document.querySelectorAll('#chart g.reference').length === 0 && !document.querySelector('#chart text.references-title'));
+    // A few frames more, hovering where the band was: nothing breaks.
+    const box = (await page.locator('#chart').boundingBox())!;
+    await page.mouse.move(box.x + 600, box.y + 60);
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+    assert.deepEqual(pageErrors(page), []);
+    assert.deepEqual((await sent(page)).filter((m) => m.type === 'log'), []);
+  });
+
   it('the tooltip says the interval in words; a click asks the host to open the row', async () => {
     page = await openTimeline(browser, server);
     const sc = await load(page);

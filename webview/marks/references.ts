@@ -34,6 +34,8 @@ export class ReferencesMark implements Mark {
   files = 0;
 
   setRows(rows: readonly ReferenceRow[], literals: number, files: number): void {
+    // Never more than there are, even before the next frame's `height` (hits come between frames).
+    this.shown = Math.min(this.shown, rows.length);
     this.literals = literals;
     this.files = files;
     this.parsed = rows.map((row) => {
@@ -74,7 +76,10 @@ export class ReferencesMark implements Mark {
   }
 
   height(f: Frame): number {
-    if (this.parsed.length === 0) return 0;
+    if (this.parsed.length === 0) {
+      this.shown = 0;
+      return 0;
+    }
     this.shown = this.fit(f);
     return TITLE_H + this.shown * REF_ROW_H + GAP;
   }
