@@ -35,12 +35,26 @@ function syncLintOptions(index: ManifestIndex): void {
   index.setLintOptions(o);
 }
 
+/**
+ * Whether the page already has this section. Rows of an IP whose story did not change share its
+ * intervals (src/core/references caches them), so comparing by reference is exact and costs
+ * nothing, where stringifying a thousand rows' histories would cost more than the join.
+ */
+function sameSection(a: ReferencesMessage, b: ReferencesMessage): boolean {
+  if (a.literals !== b.literals || a.files !== b.files || a.rows.length !== b.rows.length) return false;
+  return a.rows.every((r, i) => {
+    const o = b.rows[i];
+    return r.id === o.id && r.intervals === o.intervals && r.label === o.label && r.literal === o.literal && r.path === o.path && r.resource === o.resource && r.workload === o.workload;
+  });
+}
+
 export class PanelReferences implements vscode.Disposable {
   private readonly history = new IpHistory();
   private literals?: IpLiteral[];
   private rows: ReferenceRow[] = [];
   private message?: ReferencesMessage;
-  private sentKey = '';
+  /** What the page has; undefined: it needs the section (again). */
+  private sent?: ReferencesMessage;
   private timer?: NodeJS.Timeout;
   private lastRun = 0;
   private readonly subs: { dispose(): void }[] = [];
@@ -76,7 +90,7 @@ export class PanelReferences implements vscode.Disposable {
 
   /** After a snapshot: the page starts empty, so it gets the section again. */
   resend(): void {
-    this.sentKey = '';
+    this.sent = undefined;
     this.compute();
   }
 
@@ -99,9 +113,8 @@ export class PanelReferences implements vscode.Disposable {
       this.log.error(`timeline: the references could not be computed: ${(e as Error).stack ?? (e as Error).message}`);
       return;
     }
-    const key = JSON.stringify(this.message);
-    if (key === this.sentKey) return;
-    if (this.post(this.message)) this.sentKey = key;
+    if (this.sent && sameSection(this.sent, this.message)) return;
+    if (this.post(this.message)) this.sent = this.message;
   }
 
   /** Opens the row's file with the literal selected, next to the timeline. */

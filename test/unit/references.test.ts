@@ -185,6 +185,19 @@ describe('references: manifest literals joined with IP tenures', () => {
     }
   });
 
+  it('rows of an unchanged story share its intervals (the host compares sections by reference); a change makes new ones', () => {
+    const c = new Cluster().start(0, A).start(20, B);
+    const h = c.history();
+    const first = joinReferences([lit('10.244.1.7'), lit('10.244.1.8', 30)], h);
+    const again = joinReferences([lit('10.244.1.7'), lit('10.244.1.8', 30)], h);
+    assert.ok(first.every((r, i) => r.intervals === again[i].intervals));
+    const more = new Cluster().start(0, A).start(20, B).stop(25, A).events.slice(c.events.length);
+    h.ingest(more);
+    const after = joinReferences([lit('10.244.1.7'), lit('10.244.1.8', 30)], h);
+    assert.notEqual(after[0].intervals, first[0].intervals, 'the released IP has a new story');
+    assert.equal(after[1].intervals, first[1].intervals, 'the other IP’s story is untouched');
+  });
+
   it('keeps at most its tenure budget, dropping the oldest', () => {
     const c = new Cluster();
     for (let i = 0; i < 20; i++) c.start(i * 10, { uid: `u${i}`, app: 'w', rev: 'r', ip: `10.244.2.${i}` }).stop(i * 10 + 5, { uid: `u${i}`, app: 'w', rev: 'r', ip: `10.244.2.${i}` });
