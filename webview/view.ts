@@ -4,9 +4,10 @@
 // and in SVG when they are few (inspectable, exported), and acks to the host what it has taken in.
 //
 // Adding a mark is adding it to `marks` below, where its layer goes (bottom to top): a band above
-// the lanes (e.g. a References section, one row per manifest literal) implements `height` and
-// draws from `frame.bandTop.get(mark)`; a mark on the lanes reads `frame.layout` and
-// `frame.i0..i1`; `hit` gives it tooltips and clicks, and exports include it by themselves.
+// the lanes (e.g. the References section, marks/references.ts) implements `height` and draws
+// from `frame.bandTop.get(mark)`, and may ask for the canvas with `canvas` when it has many
+// shapes of its own; a mark on the lanes reads `frame.layout` and `frame.i0..i1`; `hit` gives it
+// tooltips and clicks, and exports include it by themselves.
 import type { LifecycleEvent, TimelineSnapshot } from '../src/core/events';
 import type { PackedSnapshot } from '../src/core/protocol/packedSnapshot';
 import type { EventsMessage, ReferenceRow, ReferencesMessage, TimelineViewState } from '../src/core/protocol';
