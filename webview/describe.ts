@@ -3,6 +3,7 @@
 import type { LaneLayout, TimelineModel } from './model';
 import { markerTypeName, M_RELIST, S_END_RELIST, S_HOST_NETWORK } from './model';
 import { humanDuration } from '../src/core/protocol/duration';
+import { referenceLines } from '../src/core/protocol/referenceText';
 import { fmtTime } from './format';
 import type { Frame, Hit } from './marks/mark';
 import { MARKER_LABEL } from './marks/markers';
@@ -98,6 +99,8 @@ export function tooltipLines(f: Frame, hit: Hit): [string, string][] {
         ['', 'Missed updates'],
         ['', hit.text],
       ];
+    case 'reference':
+      return referenceLines(hit.row, hit.interval >= 0 ? hit.interval : undefined);
     case 'link': {
       const k = hit.link;
       return [

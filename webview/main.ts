@@ -11,7 +11,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import './timeline.css';
-import { EMBEDDED_SNAPSHOT_ID, MAX_EXPORT_CHARS, PROTOCOL_VERSION, parseHostMessage, parseViewState, type TimelineViewState, type WebviewMessage } from '../src/core/protocol';
+import { EMBEDDED_REFERENCES_ID, EMBEDDED_SNAPSHOT_ID, MAX_EXPORT_CHARS, PROTOCOL_VERSION, parseHostMessage, parseViewState, type TimelineViewState, type WebviewMessage } from '../src/core/protocol';
 import { TimelineView } from './view';
 
 interface VsCodeApi {
@@ -96,6 +96,10 @@ function start(): void {
     drawn(seq) {
       post({ type: 'drawn', seq });
     },
+    openReference(row) {
+      if (vscode) post({ type: 'open-reference', id: row.id });
+      else view.notice('info', `${row.literal} is at ${row.file}, line ${row.line}, column ${row.column} (in VS Code a click opens it there)`);
+    },
     requestSnapshot(reason) {
       post({ type: 'request-snapshot', reason });
       post({ type: 'log', level: 'warn', message: `timeline: ${reason}; asked for a fresh snapshot` });
@@ -113,6 +117,7 @@ function start(): void {
     const m = parsed.value;
     if (m.type === 'snapshot') view.setSnapshot(m.snapshot, m.now, m.live, m.seq);
     else if (m.type === 'events') view.applyEvents(m);
+    else if (m.type === 'references') view.setReferences(m);
     else view.notice(m.level, m.message);
   });
 
@@ -136,6 +141,17 @@ function start(): void {
       view.setSnapshot(parsed.value.snapshot, parsed.value.now, parsed.value.live, parsed.value.seq);
     }
     else if (!parsed.ok) view.notice('error', `The embedded timeline is malformed: ${parsed.error}`);
+  }
+  const refs = document.getElementById(EMBEDDED_REFERENCES_ID);
+  if (refs?.textContent) {
+    let parsed;
+    try {
+      parsed = parseHostMessage(JSON.parse(refs.textContent));
+    } catch (err) {
+      view.notice('error', `The embedded references are not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (parsed?.ok && parsed.value.type === 'references') view.setReferences(parsed.value);
+    else if (parsed && !parsed.ok) view.notice('error', `The embedded references are malformed: ${parsed.error}`);
   }
   post({ type: 'ready', protocol: PROTOCOL_VERSION });
   view.invalidate();

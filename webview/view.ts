@@ -4,12 +4,13 @@
 // and in SVG when they are few (inspectable, exported), and acks to the host what it has taken in.
 //
 // Adding a mark is adding it to `marks` below, where its layer goes (bottom to top): a band above
-// the lanes (e.g. a References section, one row per manifest literal) implements `height` and
-// draws from `frame.bandTop.get(mark)`; a mark on the lanes reads `frame.layout` and
-// `frame.i0..i1`; `hit` gives it tooltips and clicks, and exports include it by themselves.
+// the lanes (e.g. the References section, marks/references.ts) implements `height` and draws
+// from `frame.bandTop.get(mark)`, and may ask for the canvas with `canvas` when it has many
+// shapes of its own; a mark on the lanes reads `frame.layout` and `frame.i0..i1`; `hit` gives it
+// tooltips and clicks, and exports include it by themselves.
 import type { LifecycleEvent, TimelineSnapshot } from '../src/core/events';
 import type { PackedSnapshot } from '../src/core/protocol/packedSnapshot';
-import type { EventsMessage, TimelineViewState } from '../src/core/protocol';
+import type { EventsMessage, ReferenceRow, ReferencesMessage, TimelineViewState } from '../src/core/protocol';
 import { el, svgEl } from './dom';
 import { fmtTime } from './format';
 import { describeLane, tooltipLines } from './describe';
@@ -30,15 +31,21 @@ import { MarkersMark } from './marks/markers';
 import { MissedMark, type MissedUpdate } from './marks/missed';
 import { NowMark } from './marks/now';
 import { SegmentsMark } from './marks/segments';
+import { ReferencesMark } from './marks/references';
 import { ServiceMark } from './marks/service';
+import { ReferencesTable } from './referencesTable';
 import { CanvasSurface, SvgSurface } from './surface';
 import { readTheme, type Theme } from './theme';
 import { Toolbar } from './toolbar';
 
 /** The label column's width on a wide panel; narrower panels get a narrower column. */
 const LABEL_W_MAX = 230;
-/** Above this many shapes from the bulk marks the canvas draws them; below, SVG. */
-export const SVG_SHAPE_LIMIT = 1500;
+/**
+ * Above this many shapes from the bulk marks the canvas draws them; below, SVG. SVG costs per
+ * element on every pan/zoom frame: about 20 ms a frame at 1,500 shapes against 3 ms at 150
+ * (test/bench/references.bench.ts, where the References band leaves the lanes in that range).
+ */
+export const SVG_SHAPE_LIMIT = 600;
 
 // A rollout (or scale-up) starting: BURST_PODS new Pods within BURST_WITHIN_MS, after QUIET_MS
 // without a new one. The live view then zooms to it (unless the user chose the window), keeping
@@ -58,6 +65,8 @@ export interface ViewCallbacks {
   drawn?(seq: number): void;
   /** The view missed a message from the host and needs everything again. */
   requestSnapshot?(reason: string): void;
+  /** A references row was clicked: open its file at the line. */
+  openReference?(row: ReferenceRow): void;
 }
 
 type Clip = 'plot' | 'lanes' | 'header' | undefined;
@@ -97,6 +106,9 @@ export class TimelineView implements InteractionHost, Exportable {
   private readonly current = new CurrentIpMark(this.segments);
   private readonly services = new ServiceMark();
   private readonly missed = new MissedMark();
+  readonly references = new ReferencesMark();
+  private readonly referencesTable: ReferencesTable;
+  private referencesMessage?: ReferencesMessage;
   private readonly marks: Mark[];
   private readonly layers = new Map<Mark, SVGGElement>();
   private readonly svgSurface = new SvgSurface();
@@ -168,11 +180,14 @@ export class TimelineView implements InteractionHost, Exportable {
     this.spacer = el('div', { class: 'spacer' });
     this.plot.append(this.stage, this.spacer);
     this.table = new EventTable(this.state.showTable);
+    this.referencesTable = new ReferencesTable((row) => this.callbacks.openReference?.(row));
+    this.table.element.prepend(this.referencesTable.element);
     this.announcer = el('div', { class: 'sr-only', 'aria-live': 'polite', id: 'announcer' });
 
     const markers = new MarkersMark(this.segments);
     this.marks = [
       new GapsMark(),
+      this.references,
       this.services,
       new EndpointsMark(this.services),
       new LaneBandsMark(),
@@ -220,6 +235,16 @@ export class TimelineView implements InteractionHost, Exportable {
     window.addEventListener('pagehide', () => this.saveStateNow());
     document.addEventListener('visibilitychange', () => {
       if (document.hidden) this.saveStateNow();
+    });
+    // A references row opens its manifest at the literal; the pointer says it can.
+    this.svgNode.addEventListener('click', (ev) => {
+      const hit = this.hitTest(ev.offsetX, ev.offsetY);
+      if (hit?.kind === 'reference') this.callbacks.openReference?.(hit.row);
+    });
+    this.svgNode.addEventListener('pointermove', (ev) => {
+      const onReference = this.hitTest(ev.offsetX, ev.offsetY)?.kind === 'reference';
+      if (onReference) this.svgNode.style.cursor = 'pointer';
+      else if (this.svgNode.style.cursor === 'pointer') this.svgNode.style.cursor = '';
     });
     new ResizeObserver(() => this.invalidate()).observe(this.plot);
     new MutationObserver(() => {
@@ -333,6 +358,14 @@ export class TimelineView implements InteractionHost, Exportable {
     if (!this.live || this.hostSeq <= this.ackedSeq) return;
     this.ackedSeq = this.hostSeq;
     this.callbacks.drawn?.(this.hostSeq);
+  }
+
+  /** The references section from the host (or the recording): all rows, replacing the last ones. */
+  setReferences(m: ReferencesMessage): void {
+    this.references.setRows(m.rows, m.literals, m.files);
+    this.referencesMessage = m;
+    this.root.dataset.references = String(m.rows.length);
+    this.invalidate();
   }
 
   notice(level: 'info' | 'error', message: string): void {
@@ -759,7 +792,7 @@ export class TimelineView implements InteractionHost, Exportable {
     for (const mark of this.marks) {
       const layer = this.layers.get(mark)!;
       this.svgSurface.begin(layer);
-      if (mark.bulk && useCanvas && ctx) {
+      if (ctx && ((mark.bulk && useCanvas) || (!exporting && mark.canvas?.(f)))) {
         this.svgSurface.end();
         const c = (mark as { clip?: Clip }).clip;
         ctx.save();
@@ -781,6 +814,8 @@ export class TimelineView implements InteractionHost, Exportable {
 
     this.renderStatus();
     if (this.state.showTable) this.table.render(m, this.state.filter);
+    const refs = this.referencesMessage;
+    if (this.state.showTable && refs) this.referencesTable.render(refs.rows, refs.literals, refs.files);
 
     const segs = this.segments.itemSeg.n + this.segments.band.n / 7;
     this.lastRender = { segments: segs, markers: bulk - segs, lanes: f.i1 - f.i0, ms: performance.now() - started };
@@ -864,7 +899,12 @@ export class TimelineView implements InteractionHost, Exportable {
   }
 
   exportJson(): string {
-    return exportJson(this);
+    const text = exportJson(this);
+    const rows = this.references.rows;
+    if (rows.length === 0) return text;
+    // The snapshot's own JSON, with the references section as one more field.
+    const end = text.lastIndexOf('}');
+    return `${text.slice(0, end).trimEnd()},\n  "references": ${JSON.stringify(rows, null, 2).replace(/\n/g, '\n  ')}\n}`;
   }
 }
 

@@ -139,7 +139,7 @@ export interface LintRun {
 const MANIFEST_EXT = /\.(ya?ml|json)$/i;
 
 /** The files a PATH names; `found` marks those a directory search turned up (not named by the user). */
-async function expand(path: string, errors: string[]): Promise<{ file: string; found: boolean }[]> {
+export async function expandManifestPaths(path: string, errors: string[]): Promise<{ file: string; found: boolean }[]> {
   if (path === '-') return [{ file: '-', found: false }];
   let st;
   try {
@@ -196,7 +196,7 @@ export async function lintPaths(opts: LintCliOptions, readText: (file: string) =
   let files = 0;
   let reportedProblems = false;
   for (const p of opts.paths) {
-    const found = await expand(p, errors);
+    const found = await expandManifestPaths(p, errors);
     if (found.length === 0 && p !== '-' && !errors.some((e) => e.includes(forTerminal(p)))) notes.push(`${forTerminal(p)}: no *.yaml, *.yml or *.json files here`);
     for (const { file, found: searched } of found) {
       let text: string;

@@ -4,6 +4,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import type { LifecycleEvent, TimelineSnapshot } from '../core/events';
+import type { ReferencesMessage } from '../core/protocol/messages';
 import { replayKubectlWatch, type ReplayResult } from '../core/lifecycle';
 import { formatUsage, parseCommandLine } from './args';
 import { forTerminal, jsonForTerminal } from './terminal';
@@ -14,7 +15,7 @@ export const TEXT_TABLE_LIMIT = 1000;
 const SUMMARY_ROWS = 20;
 
 export const TIMELINE_USAGE = formatUsage(
-  'pod-ip-lens timeline FILE|- [--format text|json] [--all] [--html OUT]',
+  'pod-ip-lens timeline FILE|- [--format text|json] [--all] [--html OUT] [--manifests PATH…]',
   `Replays what 'kubectl get pods -w -o json' printed (add --output-watch-events to kubectl so
 deletions are visible) and prints the lifecycle of each Pod IP. FILE is the captured output, or
 - for standard input.`,
@@ -22,9 +23,15 @@ deletions are visible) and prints the lifecycle of each Pod IP. FILE is the capt
     ['--format text|json', `text: a readable table (default); times marked * are arrival
 estimates. Above ${TEXT_TABLE_LIMIT} events: a summary (counts, IP reuses, gaps)
 json: one object {"events": [...]}: type, time (ISO 8601), uid,
-pod, ip, node`],
+pod, ip, node; with --manifests also "references": [...]`],
     ['--all', 'the full text table, however long the replay is'],
     ['--html OUT', 'also write the timeline view as one self-contained HTML file\n(opens offline)'],
+    ['--manifests PATH…', `the manifests (files, or directories searched like 'lint' does)
+whose hard-coded IPs to follow: each literal whose IP a Pod of the
+history held becomes a references row, live / dangling / reused
+over time, in the text and JSON output and above the lanes of the
+HTML view. The paths end at the next option or at --; put FILE
+first`],
   ],
   `Objects with wrong field types (or no uid) are skipped and named by line and column; the rest
 is replayed. Exit status: 0 when all input was replayed, 1 when some was skipped or the input
@@ -40,12 +47,40 @@ export interface TimelineOptions {
   all?: boolean;
   /** Where to write the self-contained HTML view, if asked. */
   html?: string;
+  /** Manifest files and directories whose IP literals become references rows. */
+  manifests?: string[];
 }
 
 export type ParsedArgs = { ok: true; options: TimelineOptions } | { ok: false; help: boolean; message?: string };
 
 /** Parses the command line; kept separate so new output options slot in without touching the replay. */
-export function parseTimelineArgs(args: string[]): ParsedArgs {
+/** `--manifests A B C` takes paths up to the next option or `--` (parseArgs takes one value per option). */
+function takeManifests(args: string[]): { rest: string[]; manifests?: string[]; error?: string } {
+  const rest: string[] = [];
+  let manifests: string[] | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') {
+      rest.push(...args.slice(i + 1));
+      break;
+    }
+    if (a === '--manifests' || a.startsWith('--manifests=')) {
+      const paths = a === '--manifests' ? [] : [a.slice('--manifests='.length)];
+      while (a === '--manifests' && i + 1 < args.length && !args[i + 1].startsWith('-')) paths.push(args[++i]);
+      if (a === '--manifests' && args[i + 1] === '--') i++;
+      if (paths.length === 0 || paths.includes('')) return { rest, error: '--manifests needs at least one PATH (a manifest file or a directory)' };
+      manifests = [...(manifests ?? []), ...paths];
+      continue;
+    }
+    rest.push(a);
+  }
+  return { rest, manifests };
+}
+
+export function parseTimelineArgs(argv: string[]): ParsedArgs {
+  const taken = takeManifests(argv);
+  if (taken.error && !argv.some((a) => a === '--help' || a === '-h')) return { ok: false, help: false, message: taken.error };
+  const args = taken.rest;
   const parsed = parseCommandLine(args, { format: { type: 'string' }, all: { type: 'boolean' }, html: { type: 'string' } }, { positionals: true, hints: { format: "'text' or 'json'", html: 'an output file name' } });
   if (!parsed.ok) return parsed;
   const v = parsed.line.values as { format?: string; all?: boolean; html?: string };
@@ -57,7 +92,7 @@ export function parseTimelineArgs(args: string[]): ParsedArgs {
   if (more.length) return fail(`one input only (got '${source}' and '${more[0]}')`);
   if (source === undefined) return fail('missing input: a FILE, or - for standard input');
   if (v.all && format === 'json') return fail('--all is for the text table; --format json always has every event');
-  return { ok: true, options: { source, format, ...(v.all ? { all: true } : {}), ...(v.html !== undefined ? { html: v.html } : {}) } };
+  return { ok: true, options: { source, format, ...(v.all ? { all: true } : {}), ...(v.html !== undefined ? { html: v.html } : {}), ...(taken.manifests ? { manifests: taken.manifests } : {}) } };
 }
 
 /** Reads and replays an input; the snapshot is what a renderer (table, JSON, HTML) needs. */
@@ -106,16 +141,27 @@ export async function run(args: string[]): Promise<number> {
   }
   const { result, name } = loaded;
   const shownName = forTerminal(name);
+  let references: ReferencesMessage | undefined;
+  if (parsed.options.manifests) {
+    const { manifestReferences } = await import('./timelineReferences');
+    const r = await manifestReferences(parsed.options.manifests, result.events);
+    for (const e of r.errors) process.stderr.write(`pod-ip-lens timeline: ${e}\n`);
+    if (r.errors.length && r.message.files === 0) return 2;
+    references = r.message;
+  }
   if (format === 'json') {
     const out = bufferedStdout();
-    writeJson(result.events, out.write);
+    writeJson(result.events, out.write, references);
     out.flush();
-  } else process.stdout.write(formatText(result, { all: parsed.options.all }));
+  } else {
+    process.stdout.write(formatText(result, { all: parsed.options.all }));
+    if (references) process.stdout.write((await import('./timelineReferences')).formatReferencesText(references));
+  }
   if (parsed.options.html !== undefined) {
     const out = parsed.options.html;
     try {
       const { renderTimelineHtml } = await import('./timelineHtml');
-      await writeFile(out, await renderTimelineHtml(loaded.snapshot, `Pod IP timeline — ${name}`));
+      await writeFile(out, await renderTimelineHtml(loaded.snapshot, `Pod IP timeline — ${name}`, references));
       process.stderr.write(`pod-ip-lens timeline: wrote ${forTerminal(out)}\n`);
     } catch (e) {
       process.stderr.write(`pod-ip-lens timeline: cannot write ${forTerminal(out)}: ${forTerminal((e as Error).message)}\n`);
@@ -144,10 +190,14 @@ export function formatJson(events: LifecycleEvent[]): string {
   return parts.join('');
 }
 
-/** formatJson, written in pieces (the same text as JSON.stringify({ events }, null, 2), escaped for a terminal). */
-export function writeJson(events: LifecycleEvent[], write: (s: string) => void): void {
+/**
+ * formatJson, written in pieces (the same text as JSON.stringify({ events }, null, 2), escaped for
+ * a terminal); with --manifests, `references` (the rows, as the timeline's message carries them) follows.
+ */
+export function writeJson(events: LifecycleEvent[], write: (s: string) => void, references?: ReferencesMessage): void {
+  const tail = references ? `,\n  "references": ${jsonForTerminal(JSON.stringify(references.rows, null, 2)).replace(/\n/g, '\n  ')}\n}\n` : '\n}\n';
   if (events.length === 0) {
-    write('{\n  "events": []\n}\n');
+    write(`{\n  "events": []${tail}`);
     return;
   }
   write('{\n  "events": [\n');
@@ -163,7 +213,7 @@ export function writeJson(events: LifecycleEvent[], write: (s: string) => void):
     }
     write(`${jsonForTerminal(JSON.stringify(o, null, 2)).replace(/^/gm, '    ')}${i + 1 < events.length ? ',' : ''}\n`);
   });
-  write('  ]\n}\n');
+  write(`  ]${tail}`);
 }
 
 const HEADER = ['TIME', 'EVENT', 'POD', 'IP', 'NODE', 'DETAILS'];

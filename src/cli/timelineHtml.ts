@@ -1,12 +1,13 @@
 // `pod-ip-lens timeline FILE --html OUT`: the timeline view as one self-contained HTML file —
-// the webview bundle and its styles inlined, the snapshot embedded as inert JSON, the same strict
+// the webview bundle and its styles inlined, the snapshot (and the references section, with
+// --manifests) embedded as inert JSON, the same strict
 // CSP as the VS Code panel (scripts and styles only by nonce). Opens offline in any browser.
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { TimelineSnapshot } from '../core/events';
-import { timelinePageHtml } from '../core/protocol';
+import { timelinePageHtml, type ReferencesMessage } from '../core/protocol';
 
 /** dist/webview next to the bundled CLI (dist/cli.js), or from the source tree when run with tsx. */
 function bundleDir(): string {
@@ -26,7 +27,7 @@ function lastTime(s: TimelineSnapshot): string {
   return new Date(Number.isFinite(last) ? last : Date.now()).toISOString();
 }
 
-export async function renderTimelineHtml(snapshot: TimelineSnapshot, title = 'Pod IP timeline'): Promise<string> {
+export async function renderTimelineHtml(snapshot: TimelineSnapshot, title = 'Pod IP timeline', references?: ReferencesMessage): Promise<string> {
   const dir = bundleDir();
   const [js, css] = await Promise.all([readFile(join(dir, 'main.js'), 'utf8'), readFile(join(dir, 'main.css'), 'utf8')]);
   // The source map reference would point at a file that is not shipped with the HTML.
@@ -37,5 +38,6 @@ export async function renderTimelineHtml(snapshot: TimelineSnapshot, title = 'Po
     script: { inline: strip(js) },
     style: { inline: strip(css) },
     embedded: { type: 'snapshot', snapshot, now: lastTime(snapshot), live: false },
+    ...(references ? { embeddedReferences: references } : {}),
   });
 }

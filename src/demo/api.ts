@@ -444,8 +444,18 @@ export class DemoApi {
     for (const c of containers) c.volumeMounts = [...(c.volumeMounts ?? []), { name, readOnly: true, mountPath: SERVICE_ACCOUNT_MOUNT }];
   }
 
-  /** pods/eviction: a graceful delete (no PodDisruptionBudgets to check in the demo). */
+  /**
+   * pods/eviction: a graceful delete (no PodDisruptionBudgets to check in the demo), after marking
+   * the Pod with the DisruptionTarget condition as the API server does (Kubernetes 1.26+), so a
+   * watcher can tell an eviction from a plain deletion.
+   */
   evict(namespace: string, name: string, opts: { gracePeriodSeconds?: number; dryRun?: boolean }): void {
+    const pod = this.get(RESOURCE.pods, namespace, name) as Any;
+    if (!opts.dryRun && !pod.metadata.deletionTimestamp) {
+      const conditions = (pod.status?.conditions ?? []).filter((c: Any) => c.type !== 'DisruptionTarget');
+      conditions.push({ type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting', lastTransitionTime: nowTimestamp(Date.now()) });
+      this.store.update(RESOURCE.pods, { ...pod, status: { ...pod.status, conditions } });
+    }
     this.delete(RESOURCE.pods, namespace, name, opts);
   }
 

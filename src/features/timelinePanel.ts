@@ -12,6 +12,8 @@ import { stringify } from 'yaml';
 import type { PodSummary, TimelineFeed, WatchScope } from '../core/events';
 import { parseViewState, parseWebviewMessage, timelinePageHtml, type ExportFormat, type HostMessage, type WebviewMessage } from '../core/protocol';
 import { TimelineStream } from '../core/protocol/stream';
+import { workspaceIndex } from './codeActions';
+import { PanelReferences } from './timelineReferences';
 
 export const TIMELINE_VIEW_TYPE = 'podIpLens.timeline';
 export const POD_YAML_SCHEME = 'pod-ip-lens-pod';
@@ -100,6 +102,8 @@ export class TimelinePanel {
   private ready = false;
   private readonly subs: vscode.Disposable[] = [];
   private readonly stream: TimelineStream;
+  /** The References section: the workspace's manifest literals joined with this feed. */
+  readonly references: PanelReferences;
   private disposed = false;
   private webviewErrors = 0;
 
@@ -114,6 +118,11 @@ export class TimelinePanel {
     // The feed keeps running while the panel is hidden; nothing is posted then, and a snapshot
     // brings the view up to date when it is shown again.
     this.stream = new TimelineStream(feed, (m) => this.post(m));
+    this.references = new PanelReferences(feed, workspaceIndex, (m) => {
+      if (!this.ready || this.disposed) return false;
+      this.post(m);
+      return true;
+    }, log);
     this.subs.push(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
     let wasVisible = panel.visible;
     this.subs.push(
@@ -167,6 +176,7 @@ export class TimelinePanel {
   sendSnapshot(): void {
     if (this.disposed) return;
     this.stream.sendSnapshot();
+    this.references.resend();
   }
 
   private onMessage(raw: unknown): void {
@@ -190,6 +200,9 @@ export class TimelinePanel {
         return;
       case 'open-pod':
         void this.openPodYaml(m.uid, m.pod);
+        return;
+      case 'open-reference':
+        void this.openReference(m.id);
         return;
       case 'export':
         void this.export(m.format, m.data);
@@ -220,6 +233,11 @@ export class TimelinePanel {
     }
   }
 
+  /** Opens a references row's manifest at its literal, next to the timeline. */
+  openReference(id: string): Promise<vscode.TextEditor | undefined> {
+    return this.references.open(id, this.panel.viewColumn !== undefined ? this.panel.viewColumn + 1 : undefined);
+  }
+
   async export(format: ExportFormat, data: string): Promise<vscode.Uri | undefined> {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
     const base = await defaultExportFolder(this.context);
@@ -234,7 +252,10 @@ export class TimelinePanel {
     let bytes: Uint8Array;
     if (format === 'png') bytes = Buffer.from(data.slice(data.indexOf(',') + 1), 'base64');
     else if (format === 'svg') bytes = Buffer.from(data, 'utf8');
-    else bytes = Buffer.from(`${JSON.stringify(this.feed.snapshot(), null, 2)}\n`, 'utf8');
+    else {
+      const refs = this.references.current;
+      bytes = Buffer.from(`${JSON.stringify(refs.length ? { ...this.feed.snapshot(), references: refs } : this.feed.snapshot(), null, 2)}\n`, 'utf8');
+    }
     try {
       await vscode.workspace.fs.writeFile(target, bytes);
       await this.context.globalState.update(LAST_EXPORT_FOLDER, vscode.Uri.joinPath(target, '..').toString());
@@ -254,6 +275,7 @@ export class TimelinePanel {
     this.disposed = true;
     if (open.get(scopeKey(this.feed.scope)) === this) open.delete(scopeKey(this.feed.scope));
     this.stream.dispose();
+    this.references.dispose();
     for (const s of this.subs.splice(0)) s.dispose();
     this.panel.dispose();
     try {

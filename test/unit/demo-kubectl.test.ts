@@ -195,7 +195,15 @@ describe('demo cluster with real kubectl', function () {
     await ok('rollout', 'status', 'deployment/spread', '--timeout=60s');
     const before = (await ok('get', 'pods', '-l', 'app=spread', '-o', 'jsonpath={range .items[*]}{.spec.nodeName} {.status.podIP}{"\\n"}{end}')).trim().split('\n').map((l) => l.split(' '));
     assert.ok(before.some(([node]) => node === 'demo-worker'), 'some Pods on demo-worker');
+    // Evicted Pods are marked as the API server marks them before deleting: DisruptionTarget.
+    const marked = new Set<string>();
+    const stopWatch = h.cluster.store.watch(RESOURCE.pods, undefined, (e) => {
+      const o = e.object as Any;
+      const c = (o.status?.conditions ?? []).find((x: Any) => x.type === 'DisruptionTarget');
+      if (o.metadata.labels?.app === 'spread' && o.metadata.deletionTimestamp && c?.status === 'True' && c.reason === 'EvictionByEvictionAPI') marked.add(o.metadata.name);
+    });
     const drained = await kubectl('drain', 'demo-worker', '--ignore-daemonsets');
+    stopWatch();
     assert.equal(drained.code, 0, drained.stderr);
     assert.match(drained.stdout, /node\/demo-worker drained/);
     assert.match(drained.stdout + drained.stderr, /Warning: ignoring DaemonSet-managed Pods: kube-system\/kube-proxy-/);
@@ -206,6 +214,7 @@ describe('demo cluster with real kubectl', function () {
     });
     const movedIps = before.filter(([node]) => node === 'demo-worker').map(([, ip]) => ip);
     assert.ok(movedIps.every((ip) => !after.some(([, now]) => now === ip)), 'evicted Pods came back with new IPs');
+    assert.equal(marked.size, movedIps.length, `every evicted Pod carried DisruptionTarget while terminating (${[...marked].join(', ')})`);
     assert.match(await ok('get', 'nodes', 'demo-worker'), /Ready,SchedulingDisabled/);
     await ok('uncordon', 'demo-worker');
     await ok('delete', 'deployment', 'spread');

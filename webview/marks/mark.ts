@@ -5,6 +5,7 @@
 // reusable buffers, and say how many shapes that is), picks SVG or canvas for the bulk marks from
 // the total, then asks each to `draw`. Marks that own a band above the lanes (the Services, later
 // the references) say how tall it is with `height`; the view stacks those bands in order.
+import type { ReferenceRow } from '../../src/core/protocol/messages';
 import type { ServiceLane, TimelineModel, LaneLayout } from '../model';
 import type { Theme } from '../theme';
 
@@ -120,7 +121,9 @@ export type Hit =
   /** The label column: the tooltip repeats the full (possibly truncated) label and describes the lane. */
   | { kind: 'label'; lane: number }
   | { kind: 'gap'; from: number; to: number; reason?: string }
-  | { kind: 'missed'; from: number; to: number; text: string };
+  | { kind: 'missed'; from: number; to: number; text: string }
+  /** A references row; `interval` is -1 on its label. */
+  | { kind: 'reference'; row: ReferenceRow; interval: number };
 
 export interface Mark {
   readonly name: string;
@@ -128,6 +131,8 @@ export interface Mark {
   readonly bulk?: boolean;
   /** Height of this mark's band above the lanes (Services, references); absent: no band. */
   height?(f: Frame): number;
+  /** A band mark with many shapes of its own this frame may ask for the canvas (outside exports) whatever the lanes use. */
+  canvas?(f: Frame): boolean;
   /** Collects what is in view; returns the number of shapes `draw` will make. */
   prepare?(f: Frame): number;
   draw(f: Frame, s: Surface): void;

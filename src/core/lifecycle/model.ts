@@ -347,7 +347,11 @@ export class LifecycleModel {
       const end = toIso(meta.deletionTimestamp);
       const grace = meta.deletionGracePeriodSeconds ?? 0;
       const requested = end ? new Date(Date.parse(end) - grace * 1000).toISOString() : undefined;
-      this.push(out, st, 'terminating', requested ?? arrivalIso, requested ? 'object' : 'arrival');
+      // An eviction (the Eviction API, preemption, a taint, node pressure) marks the Pod with a
+      // DisruptionTarget condition before it deletes it: the terminating event says why.
+      const disruption = findCondition(pod.status?.conditions, 'DisruptionTarget');
+      const why = disruption?.status === 'True' && typeof disruption.reason === 'string' && disruption.reason ? { reason: this.words.str(disruption.reason) } : {};
+      this.push(out, st, 'terminating', requested ?? arrivalIso, requested ? 'object' : 'arrival', why);
     }
   }
 

@@ -20,6 +20,8 @@ export interface PodCondition {
   type?: string;
   status?: string;
   lastTransitionTime?: string | Date;
+  /** e.g. `EvictionByEvictionAPI` on a DisruptionTarget condition. */
+  reason?: string;
 }
 
 export interface PodObject {

@@ -3,7 +3,10 @@
 // Candidate Services come from pluggable sources; this file holds the workspace-manifest source,
 // and a cluster-aware source can implement the same interface.
 import { parseAllDocuments } from 'yaml';
+import { literalsOf, type IpLiteral } from '../references';
 import { MAX_DEPTH, nestingDepth } from './analyse';
+import { lintText, type LintOptions } from './lint';
+import { mayContainIp } from './scan';
 
 export interface ServicePortInfo {
   name?: string;
@@ -186,18 +189,69 @@ function selects(selector: Record<string, string>, labels: Record<string, string
 export class ManifestIndex implements ServiceCandidateSource {
   readonly id = 'workspace';
   private readonly files = new Map<string, ManifestObjects>();
+  /**
+   * The texts of the files that may hold an IP literal (most manifests hold none), and their
+   * literals once asked for: linting waits until someone wants them (the timeline's references).
+   */
+  private readonly ipTexts = new Map<string, string>();
+  private readonly literalCache = new Map<string, IpLiteral[]>();
+  private lintOptions: LintOptions = {};
+  private readonly listeners = new Set<(file: string | undefined) => void>();
 
   update(file: string, text: string): void {
     this.files.set(file, extractObjects(text, file));
+    if (mayContainIp(text)) this.ipTexts.set(file, text);
+    else this.ipTexts.delete(file);
+    this.literalCache.delete(file);
+    this.changed(file);
   }
   remove(file: string): void {
-    this.files.delete(file);
+    const had = this.files.delete(file);
+    this.ipTexts.delete(file);
+    this.literalCache.delete(file);
+    if (had) this.changed(file);
   }
   clear(): void {
     this.files.clear();
+    this.ipTexts.clear();
+    this.literalCache.clear();
+    this.changed(undefined);
   }
   get fileCount(): number {
     return this.files.size;
+  }
+
+  /** Lint settings for `ipLiterals` (disabled rules, ignored ranges): the literals are those the diagnostics show. */
+  setLintOptions(options: LintOptions): void {
+    this.lintOptions = options;
+    this.literalCache.clear();
+    this.changed(undefined);
+  }
+
+  /** Called after any file changed (`undefined`: all of them may have). */
+  onDidChange(listener: (file: string | undefined) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  private changed(file: string | undefined): void {
+    for (const l of [...this.listeners]) l(file);
+  }
+
+  /** Every IP literal the linter reports in the indexed files; `labelOf` names a file for people. */
+  ipLiterals(labelOf: (file: string) => string = (f) => f): IpLiteral[] {
+    const out: IpLiteral[] = [];
+    for (const [file, text] of this.ipTexts) {
+      let lits = this.literalCache.get(file);
+      if (!lits) {
+        lits = literalsOf(file, file, text, lintText(text, this.lintOptions).findings);
+        this.literalCache.set(file, lits);
+      }
+      if (lits.length === 0) continue;
+      const label = labelOf(file);
+      for (const l of lits) out.push(label === l.label ? l : { ...l, label });
+    }
+    return out;
   }
 
   /** Services in a namespace (unset means `default`), or in all namespaces when called without one. */

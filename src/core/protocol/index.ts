@@ -7,3 +7,4 @@ export * from './batcher';
 export * from './stream';
 export * from './page';
 export * from './duration';
+export * from './referenceText';

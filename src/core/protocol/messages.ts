@@ -1,5 +1,5 @@
 // The messages between the extension host and the timeline webview: their shapes only.
-import type { ConnectionState, LifecycleEvent, PodSummary, ServiceSummary, TimelineSnapshot, WatchScope } from '../events';
+import type { ConnectionState, LifecycleEvent, OwnerRef, PodSummary, ServiceSummary, TimelineSnapshot, WatchScope } from '../events';
 import type { PackedSnapshot } from './packedSnapshot';
 
 export const PROTOCOL_VERSION = 2;
@@ -46,7 +46,69 @@ export interface YamlErrorMessage {
   message: string;
 }
 
-export type HostMessage = SnapshotMessage | EventsMessage | YamlErrorMessage;
+/** What a manifest's hard-coded IP reaches at a time: the Pod it was written for, nothing, or another workload's Pod. */
+export const REFERENCE_STATES = ['live', 'dangling', 'reused'] as const;
+export type ReferenceState = (typeof REFERENCE_STATES)[number];
+
+/** What released the IP a reference pointed at (from the lifecycle events of the Pod that let it go). */
+export const BREAK_CAUSES = ['rollout', 'deletion', 'eviction', 'finished', 'ip-changed', 'watch-gap'] as const;
+export type BreakCause = (typeof BREAK_CAUSES)[number];
+
+/** One stretch of a reference's history. `to` is absent for the stretch that lasts until now. */
+export interface ReferenceInterval {
+  state: ReferenceState;
+  /** ISO 8601. */
+  from: string;
+  to?: string;
+  /** live / reused: the Pod holding the IP (`namespace/name`), its UID and owner. */
+  pod?: string;
+  uid?: string;
+  owner?: OwnerRef;
+  /** dangling / reused: what broke the reference before this stretch, when, and whose release it was. */
+  cause?: BreakCause;
+  brokeAt?: string;
+  brokenBy?: string;
+  /** Facts behind the cause in a few words (a revision change, an eviction reason). */
+  causeDetail?: string;
+  /** reused: the new holder got the IP while the previous one was still terminating. */
+  overlap?: boolean;
+}
+
+/** One IP literal of the workspace's manifests whose IP a Pod of the timeline's scope held. */
+export interface ReferenceRow {
+  /** Stable while the literal stays where it is: what a click sends back. */
+  id: string;
+  /** The file as shown (relative to the workspace); `file` is where it is (a URI or a path). */
+  label: string;
+  file: string;
+  /** 1-based. */
+  line: number;
+  column: number;
+  ip: string;
+  /** The text as written, e.g. `10.244.1.7:8080`. */
+  literal: string;
+  /** Field path inside the resource, and the resource (`Deployment frontend`), when known. */
+  path?: string;
+  resource?: string;
+  /** The workload the literal was written for: the first Pod that held the IP in the history. */
+  workload?: string;
+  /** The state now (the last interval's). */
+  state: ReferenceState;
+  /** Oldest first, back to back; the first begins when a Pod of the scope first held the IP. */
+  intervals: ReferenceInterval[];
+}
+
+/** The references section: all rows, replacing the previous ones (sent after each snapshot and when they change). */
+export interface ReferencesMessage {
+  type: 'references';
+  rows: ReferenceRow[];
+  /** Literals the manifests hold in all, of which `rows.length` point at this scope's Pod IPs. */
+  literals: number;
+  /** Manifest files indexed. */
+  files: number;
+}
+
+export type HostMessage = SnapshotMessage | EventsMessage | YamlErrorMessage | ReferencesMessage;
 
 // ---------------------------------------------------------------- webview → host
 
@@ -82,7 +144,12 @@ export interface WebviewLogMessage {
   level: 'info' | 'warn' | 'error';
   message: string;
 }
-export type WebviewMessage = ReadyMessage | OpenPodMessage | ExportMessage | RequestSnapshotMessage | DrawnMessage | WebviewLogMessage;
+/** Open the manifest of a references row at its literal. */
+export interface OpenReferenceMessage {
+  type: 'open-reference';
+  id: string;
+}
+export type WebviewMessage = ReadyMessage | OpenPodMessage | ExportMessage | RequestSnapshotMessage | DrawnMessage | WebviewLogMessage | OpenReferenceMessage;
 
 /** What the webview keeps with setState, and what the serializer gets back after a reload. */
 export interface TimelineViewState {

@@ -1,9 +1,11 @@
 // The page shell of the timeline: the HTML with its content security policy, and the snapshot a
 // standalone export embeds.
-import type { SnapshotMessage } from './messages';
+import type { ReferencesMessage, SnapshotMessage } from './messages';
 
 /** Where the HTML export embeds its snapshot message (a `<script type="application/json">`). */
 export const EMBEDDED_SNAPSHOT_ID = 'pod-ip-lens-snapshot';
+/** Where it embeds the references section, when it has one. */
+export const EMBEDDED_REFERENCES_ID = 'pod-ip-lens-references';
 
 export interface TimelinePage {
   /** A fresh random value per page; every script and inline style carries it. */
@@ -15,6 +17,8 @@ export interface TimelinePage {
   style: { href: string } | { inline: string };
   /** For a standalone page: the snapshot to draw, embedded as inert JSON. */
   embedded?: SnapshotMessage;
+  /** For a standalone page: its references section (`timeline --html --manifests`). */
+  embeddedReferences?: ReferencesMessage;
 }
 
 function escapeHtml(s: string): string {
@@ -52,7 +56,9 @@ export function timelinePageHtml(p: TimelinePage): string {
     'src' in p.script
       ? `<script nonce="${nonce}" src="${escapeHtml(p.script.src)}"></script>`
       : `<script nonce="${nonce}">${p.script.inline.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--')}</script>`;
-  const embedded = p.embedded ? `<script type="application/json" id="${EMBEDDED_SNAPSHOT_ID}">${jsonForScript(p.embedded)}</script>\n` : '';
+  const embedded =
+    (p.embedded ? `<script type="application/json" id="${EMBEDDED_SNAPSHOT_ID}">${jsonForScript(p.embedded)}</script>\n` : '') +
+    (p.embeddedReferences ? `<script type="application/json" id="${EMBEDDED_REFERENCES_ID}">${jsonForScript(p.embeddedReferences)}</script>\n` : '');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

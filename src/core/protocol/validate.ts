@@ -12,7 +12,8 @@ import {
   type WatchScope,
 } from '../events';
 import { PACKED_FORMAT, PackedInvalid, type PackedSnapshot, validatePackedColumns } from './packedSnapshot';
-import type { EventsMessage, ExportFormat, HostMessage, OpenPodMessage, Parsed, SnapshotMessage, TimelineViewState, WebviewMessage } from './messages';
+import { BREAK_CAUSES, REFERENCE_STATES } from './messages';
+import type { EventsMessage, ExportFormat, HostMessage, OpenPodMessage, Parsed, ReferenceInterval, ReferenceRow, ReferencesMessage, SnapshotMessage, TimelineViewState, WebviewMessage } from './messages';
 
 // ---------------------------------------------------------------- validation
 
@@ -200,6 +201,60 @@ export function validatePackedSnapshot(v: unknown, path = 'snapshot'): PackedSna
   return s;
 }
 
+function validateInterval(v: unknown, path: string): ReferenceInterval {
+  const o = obj(v, path);
+  const r: ReferenceInterval = { state: oneOf(o, 'state', path, REFERENCE_STATES), from: time(o, 'from', path) };
+  const to = optTime(o, 'to', path);
+  if (to !== undefined) r.to = to;
+  for (const k of ['pod', 'uid', 'brokenBy', 'causeDetail'] as const) {
+    const s = optStr(o, k, path);
+    if (s !== undefined) r[k] = s;
+  }
+  if (o.cause !== undefined) r.cause = oneOf(o, 'cause', path, BREAK_CAUSES);
+  const broke = optTime(o, 'brokeAt', path);
+  if (broke !== undefined) r.brokeAt = broke;
+  const ow = owner(o, 'owner', path);
+  if (ow) r.owner = ow;
+  const overlap = optBool(o, 'overlap', path);
+  if (overlap !== undefined) r.overlap = overlap;
+  return r;
+}
+
+function positive(o: Obj, k: string, path: string): number {
+  const v = num(o, k, path);
+  if (!Number.isInteger(v) || v < 1) throw new Invalid(`${path}.${k}: expected a line or column number (1 or more), got ${v}`);
+  return v;
+}
+
+export function validateReferenceRow(v: unknown, path = 'row'): ReferenceRow {
+  const o = obj(v, path);
+  const r: ReferenceRow = {
+    id: str(o, 'id', path),
+    label: str(o, 'label', path),
+    file: str(o, 'file', path),
+    line: positive(o, 'line', path),
+    column: positive(o, 'column', path),
+    ip: str(o, 'ip', path),
+    literal: str(o, 'literal', path),
+    state: oneOf(o, 'state', path, REFERENCE_STATES),
+    intervals: arr(o, 'intervals', path).map((x, i) => validateInterval(x, `${path}.intervals[${i}]`)),
+  };
+  for (const k of ['path', 'resource', 'workload'] as const) {
+    const s = optStr(o, k, path);
+    if (s !== undefined) r[k] = s;
+  }
+  return r;
+}
+
+export function validateReferences(o: Obj, path = 'message'): ReferencesMessage {
+  const count = (k: string) => {
+    const n = num(o, k, path);
+    if (!Number.isInteger(n) || n < 0) throw new Invalid(`${path}.${k}: expected a count, got ${n}`);
+    return n;
+  };
+  return { type: 'references', rows: arr(o, 'rows', path).map((x, i) => validateReferenceRow(x, `${path}.rows[${i}]`)), literals: count('literals'), files: count('files') };
+}
+
 function guard<T>(f: () => T): Parsed<T> {
   try {
     return { ok: true, value: f() };
@@ -218,7 +273,7 @@ function seqNum(o: Obj, k: string, path: string): number {
 export function parseHostMessage(v: unknown): Parsed<HostMessage> {
   return guard((): HostMessage => {
     const o = obj(v, 'message');
-    const type = oneOf(o, 'type', 'message', ['snapshot', 'events', 'notice'] as const);
+    const type = oneOf(o, 'type', 'message', ['snapshot', 'events', 'notice', 'references'] as const);
     switch (type) {
       case 'snapshot': {
         const so = obj(o.snapshot, 'message.snapshot');
@@ -248,6 +303,8 @@ export function parseHostMessage(v: unknown): Parsed<HostMessage> {
       }
       case 'notice':
         return { type, level: oneOf(o, 'level', 'message', ['info', 'error'] as const), message: str(o, 'message', 'message') };
+      case 'references':
+        return validateReferences(o);
     }
   });
 }
@@ -258,7 +315,7 @@ export const MAX_EXPORT_CHARS = 64 * 1024 * 1024;
 export function parseWebviewMessage(v: unknown): Parsed<WebviewMessage> {
   return guard((): WebviewMessage => {
     const o = obj(v, 'message');
-    const type = oneOf(o, 'type', 'message', ['ready', 'open-pod', 'export', 'request-snapshot', 'drawn', 'log'] as const);
+    const type = oneOf(o, 'type', 'message', ['ready', 'open-pod', 'export', 'request-snapshot', 'drawn', 'log', 'open-reference'] as const);
     switch (type) {
       case 'ready':
         return { type, protocol: num(o, 'protocol', 'message') };
@@ -286,6 +343,11 @@ export function parseWebviewMessage(v: unknown): Parsed<WebviewMessage> {
         return { type, seq: seqNum(o, 'seq', 'message') };
       case 'log':
         return { type, level: oneOf(o, 'level', 'message', ['info', 'warn', 'error'] as const), message: str(o, 'message', 'message').slice(0, 4000) };
+      case 'open-reference': {
+        const id = str(o, 'id', 'message');
+        if (id === '' || id.length > 4000) throw new Invalid('message.id: expected the id of a references row');
+        return { type, id };
+      }
     }
   });
 }
