@@ -96,6 +96,12 @@ export interface WatchScope {
   context: string;
   namespace?: string;
   labelSelector: string;
+  /**
+   * The API server the context pointed at when the watch started (`https://host:port`). Two
+   * kubeconfigs may both call a context `default`; a watch (and the panel showing it) is bound to
+   * a server, not to a name.
+   */
+  server?: string;
 }
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'error' | 'stopped';

@@ -165,6 +165,8 @@ export function validateScope(v: unknown, path = 'scope'): WatchScope {
   const s: WatchScope = { context: str(o, 'context', path), labelSelector: str(o, 'labelSelector', path) };
   const ns = optStr(o, 'namespace', path);
   if (ns !== undefined) s.namespace = ns;
+  const server = optStr(o, 'server', path);
+  if (server !== undefined) s.server = server;
   return s;
 }
 
