@@ -1,13 +1,18 @@
 // `npm run demo`: the workshop on one screen. Starts the demo cluster (the `pod-ip-lens cluster` CLI)
-// with a rollout of Deployment `backend` running, and a real VS Code (code-server) with Pod IP Lens on
-// a sample workspace whose manifests hard-code Pod IPs, the timeline open on app=backend.
-// Prints the URL to open and the KUBECONFIG line for kubectl; Ctrl+C stops everything it started.
-//   --port N          code-server port (default: a free one)
-//   --rollout-every S seconds between image changes of `backend` (default 30)
-//   --screenshot FILE open the workbench headlessly once it is up, save a screenshot, keep running
-//   --exit-after S    stop by itself after S seconds (for scripted checks)
+// and a real VS Code (code-server) with Pod IP Lens on a scratch workspace (.demo/workspace, fresh
+// each run) holding the walkthrough's sample manifest, next to the timeline on app=backend. The
+// workbench is told about the running cluster (podIpLens.demo.kubeconfig, KUBECONFIG for terminals),
+// so the walkthrough's Start Demo Cluster uses it: one cluster. Prints the URL to open and the
+// KUBECONFIG line for kubectl; Ctrl+C stops everything it started.
+//   --port N               code-server port (default: a free one)
+//   --rollout-every S      also keep a rollout going: create Deployment and Service backend and set a
+//                          new image every S seconds (a screen that moves by itself; the walkthrough's
+//                          "create" and "expose" then find them already there)
+//   --ip-allocation MODE   sequential (default) or reuse-first (freed Pod IPs handed out first)
+//   --screenshot FILE      open the workbench headlessly once it is up, save a screenshot, keep running
+//   --exit-after S         stop by itself after S seconds (for scripted checks)
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { ROOT, startCodeServer, workbenchUrl, launchChromium } from './testhost.mjs';
 
@@ -17,17 +22,24 @@ const opt = (name) => {
   return i < 0 ? undefined : argv[i + 1];
 };
 if (argv.includes('--help')) {
-  console.log('usage: npm run demo -- [--port N] [--rollout-every SECONDS] [--screenshot FILE] [--exit-after SECONDS]');
+  console.log('usage: npm run demo -- [--port N] [--rollout-every SECONDS] [--ip-allocation sequential|reuse-first] [--screenshot FILE] [--exit-after SECONDS]');
   process.exit(0);
 }
-const workspace = join(ROOT, 'test', 'fixtures', 'workspace');
+const workspace = join(ROOT, '.demo', 'workspace');
 const stateDir = join(ROOT, '.demo', 'vscode');
 const kubeconfig = join(ROOT, '.demo', 'kubeconfig.yaml');
+const sample = join(workspace, 'sample-frontend.yaml');
 mkdirSync(stateDir, { recursive: true });
+// A scratch folder, not the repository's: the attendee edits (and fixes) the sample there.
+rmSync(workspace, { recursive: true, force: true });
+mkdirSync(workspace, { recursive: true });
+copyFileSync(join(ROOT, 'media', 'walkthrough', 'sample-frontend.yaml'), sample);
 
 /** The demo cluster as its own process, through the same CLI users run; resolves once it is ready. */
 function startCluster() {
-  const args = [join(ROOT, 'dist', 'cli.js'), 'cluster', '--kubeconfig', kubeconfig, '--rollout-every', opt('--rollout-every') ?? '30'];
+  const args = [join(ROOT, 'dist', 'cli.js'), 'cluster', '--kubeconfig', kubeconfig];
+  if (opt('--rollout-every')) args.push('--rollout-every', opt('--rollout-every'));
+  if (opt('--ip-allocation')) args.push('--ip-allocation', opt('--ip-allocation'));
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stop = () =>
     new Promise((res) => {
@@ -79,14 +91,18 @@ try {
     env: { KUBECONFIG: kubeconfig },
     settings: {
       'podIpLens.cluster.kubeconfig': kubeconfig,
+      // The cluster is running already: Start Demo Cluster (and the walkthrough) use it.
+      'podIpLens.demo.kubeconfig': kubeconfig,
       'podIpLens.timeline.openOnStartup': 'app=backend',
       'terminal.integrated.env.linux': { KUBECONFIG: kubeconfig },
     },
   });
   stops.push(() => server.stop());
-  const url = workbenchUrl(server.url, { workspace, openFile: join(workspace, 'frontend.yaml') });
+  const url = workbenchUrl(server.url, { workspace, openFile: sample });
   console.log('\nPod IP Lens demo is running.');
-  console.log(`  Demo cluster:  ${cluster.url} (Deployment backend rolls out a new image every ${opt('--rollout-every') ?? 30}s)`);
+  const rolling = opt('--rollout-every') ? ` (Deployment backend rolls out a new image every ${opt('--rollout-every')}s)` : '';
+  console.log(`  Demo cluster:  ${cluster.url}${rolling}`);
+  console.log('  Walkthrough:   the book icon on the timeline\'s tab, or "Pod IP Lens: Open Walkthrough"');
   console.log(`  kubectl:       export KUBECONFIG=${kubeconfig}`);
   console.log(`  Open in your browser: ${url}`);
   console.log('  Ctrl+C stops everything.\n');

@@ -107,7 +107,8 @@ export async function startCodeServer({ workspace, port, settings = {}, env = {}
   const trust = workspaceTrust
     ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.untrustedFiles': 'open' }
     : { 'security.workspace.trust.enabled': false };
-  const all = { ...trust, 'git.openRepositoryInParentFolders': 'never', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', ...settings };
+  const all = { ...trust, 'git.openRepositoryInParentFolders': 'never', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'workbench.colorTheme': 'Default Dark Modern', ...settings };
+  // A theme set here: without one, VS Code 1.96 greets a new profile with a "try the new default theme" notification.
   writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(all, null, 2));
   // code-server is a remote window: settings with "scope": "machine" (e.g. podIpLens.cluster.kubeconfig)
   // count only from the remote machine's settings, not the browser side's user settings.

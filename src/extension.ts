@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const demo = registerDemoCluster(context, session, log);
   registerTimelineCommands(context, session, log);
   const statusBar = registerStatusBar(context, session);
-  registerWalkthrough(context);
+  registerWalkthrough(context, session, log);
   log.info(`Pod IP Lens ${context.extension.packageJSON.version} activated`);
   return { log, session, demo, statusBar };
 }

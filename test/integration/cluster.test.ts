@@ -145,7 +145,7 @@ describe('demo cluster, hover and cluster-aware fixes', function () {
     await vscode.commands.executeCommand('podIpLens.openTimelineForManifest');
     const feed = await until('a timeline feed for app=echo', () => api.session.feeds().find((f) => f.scope.labelSelector === 'app=echo' && f.scope.namespace === 'default'));
     await feed.whenLive();
-    await until('the status bar to count the Pods', () => (/Pod IPs: 2 Pods/.test(api.statusBar.text) ? true : undefined));
+    await until('the status bar to count the Pods', () => (/Pod IPs: 2 Pods holding an IP/.test(api.statusBar.text) ? true : undefined));
     // The workshop screen as attendees see it: kept as a test artifact.
     const shot = await screenshot('demo-flow-timeline');
     if (shot) console.log(`    screenshot: ${shot}`);
