@@ -13,8 +13,7 @@
 //   --exit-after S         stop by itself after S seconds (for scripted checks)
 import { join } from 'node:path';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
-import { spawn } from 'node:child_process';
-import { ROOT, startCodeServer, workbenchUrl, launchChromium } from './testhost.mjs';
+import { ROOT, startCodeServer, workbenchUrl, launchChromium, startClusterProcess, dismissWorkbenchNotifications } from './testhost.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name) => {
@@ -35,40 +34,6 @@ rmSync(workspace, { recursive: true, force: true });
 mkdirSync(workspace, { recursive: true });
 copyFileSync(join(ROOT, 'media', 'walkthrough', 'sample-frontend.yaml'), sample);
 
-/** The demo cluster as its own process, through the same CLI users run; resolves once it is ready. */
-function startCluster() {
-  const args = [join(ROOT, 'dist', 'cli.js'), 'cluster', '--kubeconfig', kubeconfig];
-  if (opt('--rollout-every')) args.push('--rollout-every', opt('--rollout-every'));
-  if (opt('--ip-allocation')) args.push('--ip-allocation', opt('--ip-allocation'));
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const stop = () =>
-    new Promise((res) => {
-      if (proc.exitCode !== null) return res();
-      proc.once('exit', res);
-      proc.kill('SIGTERM');
-      setTimeout(() => proc.kill('SIGKILL'), 5000).unref();
-    });
-  return new Promise((res, rej) => {
-    let out = '';
-    const timer = setTimeout(() => rej(new Error(`the demo cluster did not report ready within 30s:\n${out}`)), 30_000);
-    proc.stderr.on('data', (d) => {
-      out += d;
-      if (process.env.POD_IP_LENS_DEMO_VERBOSE) process.stderr.write(`[cluster] ${d}`);
-    });
-    proc.stdout.on('data', (d) => {
-      out += d;
-      if (/ready/.test(out)) {
-        clearTimeout(timer);
-        res({ stop, url: /https:\/\/[\d.:]+/.exec(out)?.[0] });
-      }
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      rej(new Error(`the demo cluster exited with ${code}:\n${out}`));
-    });
-  });
-}
-
 const stops = [];
 let stopping = false;
 async function stopAll(code = 0) {
@@ -82,7 +47,10 @@ process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
 
 try {
-  const cluster = await startCluster();
+  const extra = [];
+  if (opt('--rollout-every')) extra.push('--rollout-every', opt('--rollout-every'));
+  if (opt('--ip-allocation')) extra.push('--ip-allocation', opt('--ip-allocation'));
+  const cluster = await startClusterProcess(kubeconfig, extra);
   stops.push(() => cluster.stop());
   const server = await startCodeServer({
     workspace,
@@ -113,7 +81,7 @@ try {
     await page.goto(url);
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     // The timeline's webview lives in nested iframes; wait until it has drawn some lanes.
-    await page.waitForTimeout(3000);
+    await dismissWorkbenchNotifications(page);
     await page.waitForTimeout(Number(opt('--screenshot-delay') ?? 8000));
     await page.screenshot({ path: shot });
     await browser.close();

@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, rmSync, symlinkSync, mkdtempSync, appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -168,7 +169,100 @@ export function workbenchUrl(base, { workspace, extensionPath = ROOT, testsPath,
   return `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
-export async function launchChromium() {
+export async function launchChromium(options = {}) {
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true });
+  return chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true, ...options });
+}
+
+/**
+ * Closes the workbench's own notifications (VS Code 1.96 in code-server greets a new browser profile
+ * with "now ships with a new default theme", whatever `workbench.colorTheme` says), so a screenshot
+ * shows the extension. Waits up to `ms` for them to appear.
+ */
+export async function dismissWorkbenchNotifications(page, ms = 6000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const toasts = page.locator('.notification-toast .codicon-notifications-clear');
+    const n = await toasts.count().catch(() => 0);
+    for (let i = n - 1; i >= 0; i--) await toasts.nth(i).click({ timeout: 1000 }).catch(() => {});
+    if (n === 0 && (await page.locator('.notification-toast').count().catch(() => 0)) === 0 && Date.now() > deadline - ms / 2) return;
+    await page.waitForTimeout(250);
+  }
+}
+
+/**
+ * A loopback HTTP bridge from the extension host to the browser page (which it cannot reach
+ * otherwise): POST /frames/eval {selector, expression} evaluates in every frame holding `selector`
+ * (webviews live in nested iframes), POST /screenshot {name} saves `resultsDir/NAME.png`.
+ * Set `bridge.page` once the workbench page is open; `url` goes to the tests' environment.
+ */
+export async function startBridge(resultsDir) {
+  const bridge = { page: undefined, url: '', close: () => server.close() };
+  const server = createHttpServer(async (req, res) => {
+    const body = await new Promise((resolve) => {
+      let b = '';
+      req.on('data', (c) => (b += c));
+      req.on('end', () => resolve(b));
+    });
+    const reply = (code, v) => res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(v));
+    try {
+      const page = bridge.page;
+      if (!page) return reply(503, { error: 'the workbench page is not open yet' });
+      const q = JSON.parse(body || '{}');
+      if (req.url === '/frames/eval') {
+        const out = [];
+        for (const f of page.frames()) {
+          if (await f.$(String(q.selector)).catch(() => null)) out.push({ url: f.url(), result: await f.evaluate(String(q.expression)) });
+        }
+        return reply(200, out);
+      }
+      if (req.url === '/screenshot') {
+        mkdirSync(resultsDir, { recursive: true });
+        const path = join(resultsDir, `${String(q.name).replace(/[^\w.-]+/g, '-')}.png`);
+        await page.screenshot({ path });
+        return reply(200, { path });
+      }
+      return reply(404, { error: `no ${req.url}` });
+    } catch (e) {
+      return reply(500, { error: e instanceof Error ? e.message : String(e) });
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  bridge.url = `http://127.0.0.1:${server.address().port}`;
+  return bridge;
+}
+
+/**
+ * The demo cluster as its own process, through the same CLI users run (`pod-ip-lens cluster`);
+ * resolves once it says it is ready, with its URL and `stop()`.
+ */
+export function startClusterProcess(kubeconfig, extraArgs = []) {
+  const args = [join(ROOT, 'dist', 'cli.js'), 'cluster', '--kubeconfig', kubeconfig, ...extraArgs];
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stop = () =>
+    new Promise((res) => {
+      if (proc.exitCode !== null) return res();
+      proc.once('exit', res);
+      proc.kill('SIGTERM');
+      setTimeout(() => proc.kill('SIGKILL'), 5000).unref();
+    });
+  return new Promise((res, rej) => {
+    let out = '';
+    const timer = setTimeout(() => rej(new Error(`the demo cluster did not report ready within 30s:\n${out}`)), 30_000);
+    proc.stderr.on('data', (d) => {
+      out += d;
+      if (process.env.POD_IP_LENS_DEMO_VERBOSE) process.stderr.write(`[cluster] ${d}`);
+    });
+    proc.stdout.on('data', (d) => {
+      out += d;
+      if (/ready/.test(out)) {
+        clearTimeout(timer);
+        res({ stop, url: /https:\/\/[\d.:]+/.exec(out)?.[0] });
+      }
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      rej(new Error(`the demo cluster exited with ${code}:\n${out}`));
+    });
+  });
 }

@@ -652,7 +652,7 @@ export class TimelineView implements InteractionHost, Exportable {
 
   private renderStatus(): void {
     const m = this.model;
-    const scope = m.scope ? `${m.scope.context} · ${m.scope.namespace ?? 'all namespaces'}${m.scope.labelSelector ? ` · ${m.scope.labelSelector}` : ''}` : '';
+    const scope = m.scope ? `${m.scope.context}${m.scope.server ? ` (${m.scope.server})` : ''} · ${m.scope.namespace ?? 'all namespaces'}${m.scope.labelSelector ? ` · ${m.scope.labelSelector}` : ''}` : '';
     const conn = this.live ? `${m.connection}${m.connectionMessage ? `: ${m.connectionMessage}` : ''}` : 'recorded';
     const connText = `${scope}${scope ? ' — ' : ''}${conn}`;
     const el = this.toolbar.connection;

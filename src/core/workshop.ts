@@ -40,7 +40,8 @@ export function renderSampleManifest(template: string, pods: readonly BackendPod
   const used = pods.slice(0, Math.max(1, Math.min(seen.length, pods.length)));
   const header = [
     SAMPLE_MARKER,
-    `# A frontend that reaches the backend through the IP${used.length > 1 ? 's' : ''} of ${used.map((p) => `Pod ${p.name} (${p.ip})`).join(' and ')},`,
+    // Names only: an IP in a comment would count as one more literal to fix.
+    `# A frontend that reaches the backend through the IP${used.length > 1 ? 's' : ''} of Pod${used.length > 1 ? 's' : ''} ${used.map((p) => p.name).join(' and ')},`,
     `# copied from "kubectl get pods -o wide" at ${at.toISOString().slice(11, 19)} UTC. It works until the next rollout`,
     '# replaces those Pods. Hover over an IP, then use the light bulb (Ctrl+.).',
     '# (Open Sample Manifest writes this file again with the IPs of the Pods running then.)',

@@ -130,7 +130,12 @@ export function registerDemoCluster(context: vscode.ExtensionContext, session: C
           return path;
         }
         const demo = current();
-        const where = demo?.external ? `Using the demo cluster already running at ${demo.url}` : `Demo cluster running at ${demo?.url}`;
+        if (demo?.external) {
+          // Started on purpose (npm run demo, the walkthrough says what next): no notification over the screen.
+          context.subscriptions.push(vscode.window.setStatusBarMessage(`$(server-environment) Pod IP Lens: using the demo cluster already running at ${demo.url}`, 15_000));
+          return path;
+        }
+        const where = `Demo cluster running at ${demo?.url}`;
         void vscode.window
           .showInformationMessage(`${where}. Try "kubectl create deployment backend --image=nginx:1.28 --replicas=2" in the terminal.`, 'Open Timeline (app=backend)')
           .then((choice) => {

@@ -47,7 +47,8 @@ export function registerTimelineCommands(context: vscode.ExtensionContext, sessi
     // Remembered without the server: a suggestion for the next time, wherever the context points then.
     await rememberScope(context, { context: scope.context, namespace: scope.namespace, labelSelector: scope.labelSelector });
     log.info(`timeline: watching ${describeScope(feed.scope)}`);
-    const viewColumn = beside && vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : undefined;
+    // Beside whatever is in front (a manifest, the walkthrough), so both stay in view.
+    const viewColumn = beside && vscode.window.tabGroups.activeTabGroup.activeTab ? vscode.ViewColumn.Beside : undefined;
     return openTimelinePanel(context, feed, log, { ...options, followsDefault, viewColumn });
   };
 

@@ -59,7 +59,11 @@ export function registerWalkthrough(context: vscode.ExtensionContext, session: C
       }
       return run(`kubectl expose deployment backend --port=80 --target-port=80; ${probeCommand(ip, 'backend', NAMESPACE)}`);
     }),
-    vscode.commands.registerCommand('podIpLens.openWalkthrough', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, false)),
+    vscode.commands.registerCommand('podIpLens.openWalkthrough', async () => {
+      // In the first column, over the manifest, so the timeline (opened beside) stays in view.
+      await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
+      return vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, false);
+    }),
     vscode.workspace.onDidChangeTextDocument((e) => checkFixed(e.document)),
     vscode.workspace.onDidOpenTextDocument(checkFixed),
   );
@@ -127,7 +131,11 @@ async function openSampleManifest(context: vscode.ExtensionContext, session: Clu
     );
     if (choice !== replace) return undefined;
   }
-  if (open?.isDirty) {
+  // The IP-history watch from now on, so that after the rollout the hover and the fixes still know
+  // who held the sample's IPs (opening the sample is a request for the cluster's view of them).
+  session.historyFeed();
+  if (open) {
+    // Through the open document, so it holds the new text as soon as this returns.
     const edit = new vscode.WorkspaceEdit();
     edit.replace(uri, new vscode.Range(open.positionAt(0), open.positionAt(open.getText().length)), text);
     await vscode.workspace.applyEdit(edit);
