@@ -44,7 +44,8 @@ export class ClusterServiceSource implements ServiceCandidateSource {
   async candidatesFor(ip: string, port: number | undefined, namespace: string | undefined): Promise<ServiceCandidate[]> {
     // After a rollout nobody holds the IP, but the IP-history watch knows who did: the Services that
     // select that Pod's labels are still the right target.
-    const found = (await this.livePod(ip)) ?? this.pastPod(ip);
+    const live = await this.livePod(ip);
+    const found = live ?? this.pastPod(ip);
     if (!found) {
       // A Service's ClusterIP: its DNS name is the one right answer (the port is the Service's own).
       const svc = await this.serviceFor(ip);
@@ -56,7 +57,8 @@ export class ClusterServiceSource implements ServiceCandidateSource {
     // The literal may sit in a manifest of another namespace; the Service lives with the Pod.
     void namespace;
     const services = await withTimeout(lookup.servicesSelecting(pod));
-    const containerPorts = port === undefined ? [] : await this.containerPorts(pod);
+    // A past holder is gone from the API server: its named ports are unknown, numbers still map.
+    const containerPorts = port === undefined ? [] : live ? await this.containerPorts(pod) : await this.containerPorts(pod).catch(() => []);
     const ctx = this.session.defaultContext();
     return services.map((svc) => {
       const base = { name: svc.name, namespace: svc.namespace, source: 'cluster', detail: `Service ${svc.namespace}/${svc.name} in ${ctx}, selects Pod ${pod.name}` };

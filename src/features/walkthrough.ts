@@ -48,7 +48,10 @@ export function registerWalkthrough(context: vscode.ExtensionContext, session: C
     vscode.commands.registerCommand('podIpLens.walkthrough.openTimeline', () =>
       vscode.commands.executeCommand('podIpLens.openTimeline', { namespace: NAMESPACE, labelSelector: SELECTOR, beside: true }),
     ),
-    vscode.commands.registerCommand('podIpLens.openSampleManifest', () => openSampleManifest(context, session, log)),
+    vscode.commands.registerCommand('podIpLens.openSampleManifest', () =>
+      // A new sample holds its IPs again: the fix step is not done.
+      openSampleManifest(context, session, log, (doc) => ((fixed = undefined), checkFixed(doc))),
+    ),
     vscode.commands.registerCommand('podIpLens.walkthrough.startProbe', async () => {
       // The IP the sample manifest holds, so the probe and the manifest break together.
       let ip = sample()?.ips[0];
@@ -66,6 +69,7 @@ export function registerWalkthrough(context: vscode.ExtensionContext, session: C
     }),
     vscode.workspace.onDidChangeTextDocument((e) => checkFixed(e.document)),
     vscode.workspace.onDidOpenTextDocument(checkFixed),
+    vscode.workspace.onDidSaveTextDocument(checkFixed),
   );
   for (const doc of vscode.workspace.textDocuments) checkFixed(doc);
 }
@@ -96,7 +100,7 @@ function sampleUri(context: vscode.ExtensionContext): vscode.Uri {
   return vscode.Uri.joinPath(folder ?? vscode.Uri.joinPath(context.globalStorageUri, 'walkthrough'), SAMPLE_FILE_NAME);
 }
 
-async function openSampleManifest(context: vscode.ExtensionContext, session: ClusterSession, log: Log): Promise<vscode.TextEditor | undefined> {
+async function openSampleManifest(context: vscode.ExtensionContext, session: ClusterSession, log: Log, onWritten: (doc: vscode.TextDocument) => void): Promise<vscode.TextEditor | undefined> {
   let pods: BackendPodIp[] | undefined;
   try {
     pods = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Pod IP Lens: looking for backend Pods' }, () => backendPodIps(session, log, 20_000));
@@ -146,6 +150,7 @@ async function openSampleManifest(context: vscode.ExtensionContext, session: Clu
   await context.workspaceState.update(SAMPLE_STATE, { uri: uri.toString(), ips } satisfies SampleState);
   log.info(`walkthrough: wrote ${uri.toString(true)} with the Pod IP${ips.length > 1 ? 's' : ''} ${ips.join(', ')}`);
   const doc = await vscode.workspace.openTextDocument(uri);
+  onWritten(doc);
   // Next to the timeline when one is open; the walkthrough keeps its own column.
   return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
 }
