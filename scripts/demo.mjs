@@ -13,7 +13,7 @@
 //   --exit-after S         stop by itself after S seconds (for scripted checks)
 import { join } from 'node:path';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
-import { ROOT, startCodeServer, workbenchUrl, launchChromium, startClusterProcess, dismissWorkbenchNotifications } from './testhost.mjs';
+import { ROOT, startCodeServer, workbenchUrl, launchChromium, startClusterProcess, dismissWorkbenchNotifications, demoSettings } from './testhost.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name) => {
@@ -57,13 +57,8 @@ try {
     port: opt('--port') ? Number(opt('--port')) : undefined,
     stateDir,
     env: { KUBECONFIG: kubeconfig },
-    settings: {
-      'podIpLens.cluster.kubeconfig': kubeconfig,
-      // The cluster is running already: Start Demo Cluster (and the walkthrough) use it.
-      'podIpLens.demo.kubeconfig': kubeconfig,
-      'podIpLens.timeline.openOnStartup': 'app=backend',
-      'terminal.integrated.env.linux': { KUBECONFIG: kubeconfig },
-    },
+    // The cluster is running already: Start Demo Cluster (and the walkthrough) use it.
+    settings: demoSettings(kubeconfig),
   });
   stops.push(() => server.stop());
   const url = workbenchUrl(server.url, { workspace, openFile: sample });

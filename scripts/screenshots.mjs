@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, copyFileSync, rmSync, existsSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
-import { ROOT, startCodeServer, workbenchUrl, launchChromium, findChromium, startBridge, startClusterProcess } from './testhost.mjs';
+import { ROOT, startCodeServer, workbenchUrl, launchChromium, findChromium, startBridge, startClusterProcess, demoSettings } from './testhost.mjs';
 
 const argv = process.argv.slice(2);
 if (argv.includes('--help')) {
@@ -75,13 +75,7 @@ async function runAt({ width, height }, bridge) {
         POD_IP_LENS_TEST_BROWSER: bridge.url,
         POD_IP_LENS_SHOT_PREFIX: prefix,
       },
-      // npm run demo's settings (scripts/demo.mjs).
-      settings: {
-        'podIpLens.cluster.kubeconfig': kubeconfig,
-        'podIpLens.demo.kubeconfig': kubeconfig,
-        'podIpLens.timeline.openOnStartup': 'app=backend',
-        'terminal.integrated.env.linux': { KUBECONFIG: kubeconfig },
-      },
+      settings: demoSettings(kubeconfig),
     });
     stops.push(() => server.stop());
     console.log(`[screenshots] ${width}x${height}: cluster ${cluster.url}, code-server ${server.url}`);

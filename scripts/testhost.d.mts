@@ -35,3 +35,4 @@ export interface Bridge {
 }
 export function startBridge(resultsDir: string): Promise<Bridge>;
 export function startClusterProcess(kubeconfig: string, extraArgs?: string[]): Promise<{ url?: string; stop(): Promise<void> }>;
+export function demoSettings(kubeconfig: string): Record<string, unknown>;

@@ -266,3 +266,17 @@ export function startClusterProcess(kubeconfig, extraArgs = []) {
     });
   });
 }
+
+/**
+ * The workbench settings of `npm run demo` (and of `npm run screenshots`, which must show the same
+ * thing): the cluster already running is the one in use, Start Demo Cluster uses it, every terminal's
+ * kubectl talks to it, and the timeline opens on app=backend.
+ */
+export function demoSettings(kubeconfig) {
+  return {
+    'podIpLens.cluster.kubeconfig': kubeconfig,
+    'podIpLens.demo.kubeconfig': kubeconfig,
+    'podIpLens.timeline.openOnStartup': 'app=backend',
+    'terminal.integrated.env.linux': { KUBECONFIG: kubeconfig },
+  };
+}

@@ -184,8 +184,13 @@ describe('workshop: one cluster, the walkthrough step by step', function () {
     assert.equal(api.session.demo!.url, server);
     assert.deepEqual(listeningPorts(), before, 'no new listening socket: no second API server');
     assert.equal(api.session.defaultContext(), `pod-ip-lens-demo-${new URL(server).port}`, 'the context is named after its server');
-    const term = await until('the demo terminal', () => vscode.window.terminals.find((t) => t.name === 'Pod IP Lens demo'));
-    assert.equal((term.creationOptions as vscode.TerminalOptions).env?.KUBECONFIG, kubeconfig);
+    // (A demo terminal of an earlier suite, for another cluster, is closed and replaced.)
+    const demoTerminals = () => vscode.window.terminals.filter((t) => t.name === 'Pod IP Lens demo' && t.exitStatus === undefined);
+    const terms = await until('one demo terminal, for this cluster', () => {
+      const t = demoTerminals();
+      return t.length === 1 && (t[0].creationOptions as vscode.TerminalOptions).env?.KUBECONFIG === kubeconfig ? t : undefined;
+    }).catch((e: Error) => assert.fail(`${e.message}: ${demoTerminals().map((t) => (t.creationOptions as vscode.TerminalOptions).env?.KUBECONFIG).join(', ')}`));
+    assert.equal(terms.length, 1);
     await expectTicked(['start']);
   });
 
