@@ -329,4 +329,33 @@ describe('workshop: one cluster, the walkthrough step by step', function () {
     await expectTicked([...STEPS], 30_000);
     await shot('6-done');
   });
+
+  it('the timeline follows when the user switches to another cluster, and names the new server', async function () {
+    if (!own) this.skip(); // needs a second cluster of the suite's own (scripts/screenshots.mjs runs one)
+    const ext = vscode.extensions.getExtension('pod-ip-lens.pod-ip-lens')!;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the extension's own demo bundle
+    const { startDemoCluster } = require(join(ext.extensionPath, 'dist', 'demo.js')) as typeof import('../../src/demo');
+    const other = await startDemoCluster({ kubeconfigPath: join(dir!, 'other.yaml'), speed: 10 });
+    try {
+      const panel = api.timelines().find((p) => p.feed.scope.labelSelector === 'app=backend')!;
+      assert.equal(panel.feed.scope.server, server);
+      await vscode.commands.executeCommand('podIpLens.stopDemoCluster');
+      await vscode.workspace.getConfiguration('podIpLens.demo').update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.workspace.getConfiguration('podIpLens.cluster').update('kubeconfig', join(dir!, 'other.yaml'), vscode.ConfigurationTarget.Global);
+      await until('the panel to watch the other server', () => (panel.feed.scope.server === other.url ? true : undefined));
+      assert.equal(panel.feed.scope.context, `pod-ip-lens-demo-${other.port}`);
+      assert.equal(api.timelines().filter((p) => p.feed.scope.labelSelector === 'app=backend').length, 1, 'the same panel, not a second one');
+      await until('its header to name the new server', async () => {
+        const res = await fetch(`${process.env.POD_IP_LENS_TEST_BROWSER}/frames/eval`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ selector: '#connection', expression: `document.getElementById('connection').textContent` }),
+        });
+        return ((await res.json()) as { result: string }[]).some((f) => f.result.includes(`(${other.url})`)) || undefined;
+      });
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await other.stop();
+    }
+  });
 });
