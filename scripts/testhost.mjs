@@ -177,15 +177,14 @@ export async function launchChromium(options = {}) {
 /**
  * Closes the workbench's own notifications (VS Code 1.96 in code-server greets a new browser profile
  * with "now ships with a new default theme", whatever `workbench.colorTheme` says), so a screenshot
- * shows the extension. Waits up to `ms` for them to appear.
+ * shows the extension. Keeps closing what appears for `ms`.
  */
-export async function dismissWorkbenchNotifications(page, ms = 6000) {
+export async function dismissWorkbenchNotifications(page, ms = 8000) {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    const toasts = page.locator('.notification-toast .codicon-notifications-clear');
-    const n = await toasts.count().catch(() => 0);
-    for (let i = n - 1; i >= 0; i--) await toasts.nth(i).click({ timeout: 1000 }).catch(() => {});
-    if (n === 0 && (await page.locator('.notification-toast').count().catch(() => 0)) === 0 && Date.now() > deadline - ms / 2) return;
+    const close = page.locator('.notification-toast .codicon-notifications-clear');
+    const n = await close.count().catch(() => 0);
+    for (let i = n - 1; i >= 0; i--) await close.nth(i).click({ timeout: 1000, force: true }).catch(() => {});
     await page.waitForTimeout(250);
   }
 }
