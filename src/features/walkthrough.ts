@@ -53,9 +53,24 @@ export function registerWalkthrough(context: vscode.ExtensionContext, session: C
       openSampleManifest(context, session, log, (doc) => ((fixed = undefined), checkFixed(doc))),
     ),
     vscode.commands.registerCommand('podIpLens.walkthrough.startProbe', async () => {
-      // The IP the sample manifest holds, so the probe and the manifest break together.
-      let ip = sample()?.ips[0];
-      if (!ip) ip = (await backendPodIps(session, log))?.[0]?.ip;
+      // The IP the sample manifest holds (if it still does: the state outlives the file), so the
+      // probe and the manifest break together; else a backend Pod's IP now.
+      const s = sample();
+      let ip: string | undefined;
+      try {
+        const text = s ? new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.parse(s.uri))) : '';
+        ip = s?.ips.find((x) => text.includes(x));
+      } catch {
+        // The sample is gone: a Pod's IP now, below.
+      }
+      try {
+        ip ??= (await backendPodIps(session, log))?.[0]?.ip;
+      } catch (e) {
+        const message = `Cannot start the probe: the cluster did not say which backend Pods run (${(e as Error).message}).`;
+        log.warn(`walkthrough: ${message}`);
+        void vscode.window.showErrorMessage(plainMessage(message));
+        return false;
+      }
       if (!ip) {
         void vscode.window.showWarningMessage('No backend Pod holds an IP yet: run "Create backend" first, then "Open Sample Manifest".');
         return false;
@@ -82,11 +97,14 @@ async function backendPodIps(session: ClusterSession, log: Log, waitMs = 0): Pro
   for (;;) {
     type PodList = { items?: { metadata?: { name?: string; creationTimestamp?: string; deletionTimestamp?: string }; status?: { phase?: string; podIP?: string } }[] };
     const res = await client.getJson<PodList>(`/api/v1/namespaces/${NAMESPACE}/pods`, { labelSelector: SELECTOR }, client.requestContext('list', 'pods', undefined, NAMESPACE, SELECTOR), 10_000);
-    const pods = (res.body.items ?? [])
-      .filter((p) => p.status?.phase === 'Running' && p.status.podIP && !p.metadata?.deletionTimestamp)
+    const items = (res.body.items ?? []).filter((p) => !p.metadata?.deletionTimestamp);
+    const pods = items
+      .filter((p) => p.status?.phase === 'Running' && p.status.podIP)
       .sort((a, b) => (a.metadata?.creationTimestamp ?? '').localeCompare(b.metadata?.creationTimestamp ?? '') || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))
       .map((p) => ({ name: p.metadata?.name ?? '?', ip: p.status!.podIP! }));
-    if (pods.length || Date.now() >= deadline) {
+    // Right after `create` some Pods are still starting: wait for all of them, so the sample holds
+    // the IP of each (while the deadline allows).
+    if ((pods.length && pods.length === items.length) || Date.now() >= deadline) {
       log.info(`walkthrough: backend Pods with an IP on ${client.server}: ${pods.map((p) => `${p.name} ${p.ip}`).join(', ') || 'none'}`);
       return pods;
     }
