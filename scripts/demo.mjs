@@ -1,15 +1,19 @@
 // `npm run demo`: the workshop on one screen. Starts the demo cluster (the `pod-ip-lens cluster` CLI)
-// with a rollout of Deployment `backend` running, and a real VS Code (code-server) with Pod IP Lens on
-// a sample workspace whose manifests hard-code Pod IPs, the timeline open on app=backend.
-// Prints the URL to open and the KUBECONFIG line for kubectl; Ctrl+C stops everything it started.
-//   --port N          code-server port (default: a free one)
-//   --rollout-every S seconds between image changes of `backend` (default 30)
-//   --screenshot FILE open the workbench headlessly once it is up, save a screenshot, keep running
-//   --exit-after S    stop by itself after S seconds (for scripted checks)
+// and a real VS Code (code-server) with Pod IP Lens on a scratch workspace (.demo/workspace, fresh
+// each run) holding the walkthrough's sample manifest, next to the timeline on app=backend. The
+// workbench is told about the running cluster (podIpLens.demo.kubeconfig, KUBECONFIG for terminals),
+// so the walkthrough's Start Demo Cluster uses it: one cluster. Prints the URL to open and the
+// KUBECONFIG line for kubectl; Ctrl+C stops everything it started.
+//   --port N               code-server port (default: a free one)
+//   --rollout-every S      also keep a rollout going: create Deployment and Service backend and set a
+//                          new image every S seconds (a screen that moves by itself; the walkthrough's
+//                          "create" and "expose" then find them already there)
+//   --ip-allocation MODE   sequential (default) or reuse-first (freed Pod IPs handed out first)
+//   --screenshot FILE      open the workbench headlessly once it is up, save a screenshot, keep running
+//   --exit-after S         stop by itself after S seconds (for scripted checks)
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
-import { spawn } from 'node:child_process';
-import { ROOT, startCodeServer, workbenchUrl, launchChromium } from './testhost.mjs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { ROOT, startCodeServer, workbenchUrl, launchChromium, startClusterProcess, dismissWorkbenchNotifications, demoSettings } from './testhost.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name) => {
@@ -17,45 +21,18 @@ const opt = (name) => {
   return i < 0 ? undefined : argv[i + 1];
 };
 if (argv.includes('--help')) {
-  console.log('usage: npm run demo -- [--port N] [--rollout-every SECONDS] [--screenshot FILE] [--exit-after SECONDS]');
+  console.log('usage: npm run demo -- [--port N] [--rollout-every SECONDS] [--ip-allocation sequential|reuse-first] [--screenshot FILE] [--exit-after SECONDS]');
   process.exit(0);
 }
-const workspace = join(ROOT, 'test', 'fixtures', 'workspace');
+const workspace = join(ROOT, '.demo', 'workspace');
 const stateDir = join(ROOT, '.demo', 'vscode');
 const kubeconfig = join(ROOT, '.demo', 'kubeconfig.yaml');
+const sample = join(workspace, 'sample-frontend.yaml');
 mkdirSync(stateDir, { recursive: true });
-
-/** The demo cluster as its own process, through the same CLI users run; resolves once it is ready. */
-function startCluster() {
-  const args = [join(ROOT, 'dist', 'cli.js'), 'cluster', '--kubeconfig', kubeconfig, '--rollout-every', opt('--rollout-every') ?? '30'];
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const stop = () =>
-    new Promise((res) => {
-      if (proc.exitCode !== null) return res();
-      proc.once('exit', res);
-      proc.kill('SIGTERM');
-      setTimeout(() => proc.kill('SIGKILL'), 5000).unref();
-    });
-  return new Promise((res, rej) => {
-    let out = '';
-    const timer = setTimeout(() => rej(new Error(`the demo cluster did not report ready within 30s:\n${out}`)), 30_000);
-    proc.stderr.on('data', (d) => {
-      out += d;
-      if (process.env.POD_IP_LENS_DEMO_VERBOSE) process.stderr.write(`[cluster] ${d}`);
-    });
-    proc.stdout.on('data', (d) => {
-      out += d;
-      if (/ready/.test(out)) {
-        clearTimeout(timer);
-        res({ stop, url: /https:\/\/[\d.:]+/.exec(out)?.[0] });
-      }
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      rej(new Error(`the demo cluster exited with ${code}:\n${out}`));
-    });
-  });
-}
+// A scratch folder, not the repository's: the attendee edits (and fixes) the sample there.
+rmSync(workspace, { recursive: true, force: true });
+mkdirSync(workspace, { recursive: true });
+copyFileSync(join(ROOT, 'media', 'walkthrough', 'sample-frontend.yaml'), sample);
 
 const stops = [];
 let stopping = false;
@@ -70,23 +47,25 @@ process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
 
 try {
-  const cluster = await startCluster();
+  const extra = [];
+  if (opt('--rollout-every')) extra.push('--rollout-every', opt('--rollout-every'));
+  if (opt('--ip-allocation')) extra.push('--ip-allocation', opt('--ip-allocation'));
+  const cluster = await startClusterProcess(kubeconfig, extra);
   stops.push(() => cluster.stop());
   const server = await startCodeServer({
     workspace,
     port: opt('--port') ? Number(opt('--port')) : undefined,
     stateDir,
     env: { KUBECONFIG: kubeconfig },
-    settings: {
-      'podIpLens.cluster.kubeconfig': kubeconfig,
-      'podIpLens.timeline.openOnStartup': 'app=backend',
-      'terminal.integrated.env.linux': { KUBECONFIG: kubeconfig },
-    },
+    // The cluster is running already: Start Demo Cluster (and the walkthrough) use it.
+    settings: demoSettings(kubeconfig),
   });
   stops.push(() => server.stop());
-  const url = workbenchUrl(server.url, { workspace, openFile: join(workspace, 'frontend.yaml') });
+  const url = workbenchUrl(server.url, { workspace, openFile: sample });
   console.log('\nPod IP Lens demo is running.');
-  console.log(`  Demo cluster:  ${cluster.url} (Deployment backend rolls out a new image every ${opt('--rollout-every') ?? 30}s)`);
+  const rolling = opt('--rollout-every') ? ` (Deployment backend rolls out a new image every ${opt('--rollout-every')}s)` : '';
+  console.log(`  Demo cluster:  ${cluster.url}${rolling}`);
+  console.log('  Walkthrough:   the book icon on the timeline\'s tab, or "Pod IP Lens: Open Walkthrough"');
   console.log(`  kubectl:       export KUBECONFIG=${kubeconfig}`);
   console.log(`  Open in your browser: ${url}`);
   console.log('  Ctrl+C stops everything.\n');
@@ -97,7 +76,7 @@ try {
     await page.goto(url);
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     // The timeline's webview lives in nested iframes; wait until it has drawn some lanes.
-    await page.waitForTimeout(3000);
+    await dismissWorkbenchNotifications(page);
     await page.waitForTimeout(Number(opt('--screenshot-delay') ?? 8000));
     await page.screenshot({ path: shot });
     await browser.close();

@@ -7,10 +7,9 @@
 //   npm run test:integration -- lint.test    only files whose name contains the word
 // Options: --timeout SECONDS (each pass, default 900), --keep (leave the user-data dir for a look).
 import { mkdirSync, existsSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { format } from 'node:util';
 import { join } from 'node:path';
-import { ROOT, startCodeServer, workbenchUrl, launchChromium, findChromium } from './testhost.mjs';
+import { ROOT, startCodeServer, workbenchUrl, launchChromium, findChromium, startBridge } from './testhost.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name) => {
@@ -41,36 +40,7 @@ const workspace = join(ROOT, 'test', 'fixtures', 'workspace');
 let server;
 // A loopback bridge so tests in the extension host can read webviews' DOM through the page's
 // frames and keep screenshots (the extension host cannot reach the browser otherwise).
-let bridgePage;
-const bridge = createServer(async (req, res) => {
-  const body = await new Promise((resolve) => {
-    let b = '';
-    req.on('data', (c) => (b += c));
-    req.on('end', () => resolve(b));
-  });
-  const reply = (code, v) => res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(v));
-  try {
-    if (!bridgePage) return reply(503, { error: 'the workbench page is not open yet' });
-    const q = JSON.parse(body || '{}');
-    if (req.url === '/frames/eval') {
-      const out = [];
-      for (const f of bridgePage.frames()) {
-        if (await f.$(String(q.selector)).catch(() => null)) out.push({ url: f.url(), result: await f.evaluate(String(q.expression)) });
-      }
-      return reply(200, out);
-    }
-    if (req.url === '/screenshot') {
-      mkdirSync(resultsDir, { recursive: true });
-      const path = join(resultsDir, `${String(q.name).replace(/[^\w.-]+/g, '-')}.png`);
-      await bridgePage.screenshot({ path });
-      return reply(200, { path });
-    }
-    return reply(404, { error: `no ${req.url}` });
-  } catch (e) {
-    return reply(500, { error: e instanceof Error ? e.message : String(e) });
-  }
-});
-await new Promise((r) => bridge.listen(0, '127.0.0.1', r));
+const bridge = await startBridge(resultsDir);
 let browser;
 let exitCode = 1;
 const cleanup = async () => {
@@ -102,7 +72,7 @@ async function runPass(pass) {
       POD_IP_LENS_TEST_FILES: files.join(','),
       POD_IP_LENS_TEST_MODE: pass.mode,
       POD_IP_LENS_TEST_RESULTS: resultsDir,
-      POD_IP_LENS_TEST_BROWSER: `http://127.0.0.1:${bridge.address().port}`,
+      POD_IP_LENS_TEST_BROWSER: bridge.url,
     },
     onOutput: (line) => {
       if (process.env.POD_IP_LENS_TEST_VERBOSE) console.log(`[code-server] ${line}`);
@@ -121,7 +91,7 @@ async function runPass(pass) {
     (type === 'error' ? console.error : console.log)(text);
   });
   const page = await context.newPage();
-  bridgePage = page;
+  bridge.page = page;
   page.on('pageerror', (err) => {
     if (process.env.POD_IP_LENS_TEST_VERBOSE || !WORKBENCH_NOISE.some((re) => re.test(err.message))) console.error(`[workbench] ${err.message}`);
   });
@@ -143,7 +113,7 @@ async function runPass(pass) {
     await page.screenshot({ path: shot }).catch(() => {});
     console.error(`[integration] ${pass.mode} pass: extension host exited with ${code}; screenshot of the workbench: ${shot}`);
   }
-  bridgePage = undefined;
+  bridge.page = undefined;
   await browser.close().catch(() => {});
   browser = undefined;
   server.stop();

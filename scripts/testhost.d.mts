@@ -26,4 +26,13 @@ export function startCodeServer(options: {
   workspaceTrust?: boolean;
 }): Promise<CodeServer>;
 export function workbenchUrl(base: string, options: { workspace: string; extensionPath?: string; testsPath?: string; openFile?: string }): string;
-export function launchChromium(): Promise<Browser>;
+export function launchChromium(options?: import('playwright-core').LaunchOptions): Promise<Browser>;
+export function dismissWorkbenchNotifications(page: import('playwright-core').Page, ms?: number): Promise<void>;
+export interface Bridge {
+  page: import('playwright-core').Page | undefined;
+  url: string;
+  close(): void;
+}
+export function startBridge(resultsDir: string): Promise<Bridge>;
+export function startClusterProcess(kubeconfig: string, extraArgs?: string[]): Promise<{ url?: string; stop(): Promise<void> }>;
+export function demoSettings(kubeconfig: string): Record<string, unknown>;

@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, rmSync, symlinkSync, mkdtempSync, appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -107,7 +108,8 @@ export async function startCodeServer({ workspace, port, settings = {}, env = {}
   const trust = workspaceTrust
     ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.untrustedFiles': 'open' }
     : { 'security.workspace.trust.enabled': false };
-  const all = { ...trust, 'git.openRepositoryInParentFolders': 'never', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', ...settings };
+  const all = { ...trust, 'git.openRepositoryInParentFolders': 'never', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'workbench.colorTheme': 'Default Dark Modern', ...settings };
+  // A theme set here: without one, VS Code 1.96 greets a new profile with a "try the new default theme" notification.
   writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(all, null, 2));
   // code-server is a remote window: settings with "scope": "machine" (e.g. podIpLens.cluster.kubeconfig)
   // count only from the remote machine's settings, not the browser side's user settings.
@@ -167,7 +169,113 @@ export function workbenchUrl(base, { workspace, extensionPath = ROOT, testsPath,
   return `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
-export async function launchChromium() {
+export async function launchChromium(options = {}) {
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true });
+  return chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true, ...options });
+}
+
+/**
+ * Closes the workbench's own notifications (VS Code 1.96 in code-server greets a new browser profile
+ * with "now ships with a new default theme", whatever `workbench.colorTheme` says), so a screenshot
+ * shows the extension. Keeps closing what appears for `ms`.
+ */
+export async function dismissWorkbenchNotifications(page, ms = 8000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const close = page.locator('.notification-toast .codicon-notifications-clear');
+    const n = await close.count().catch(() => 0);
+    for (let i = n - 1; i >= 0; i--) await close.nth(i).click({ timeout: 1000, force: true }).catch(() => {});
+    await page.waitForTimeout(250);
+  }
+}
+
+/**
+ * A loopback HTTP bridge from the extension host to the browser page (which it cannot reach
+ * otherwise): POST /frames/eval {selector, expression} evaluates in every frame holding `selector`
+ * (webviews live in nested iframes), POST /screenshot {name} saves `resultsDir/NAME.png`.
+ * Set `bridge.page` once the workbench page is open; `url` goes to the tests' environment.
+ */
+export async function startBridge(resultsDir) {
+  const bridge = { page: undefined, url: '', close: () => server.close() };
+  const server = createHttpServer(async (req, res) => {
+    const body = await new Promise((resolve) => {
+      let b = '';
+      req.on('data', (c) => (b += c));
+      req.on('end', () => resolve(b));
+    });
+    const reply = (code, v) => res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(v));
+    try {
+      const page = bridge.page;
+      if (!page) return reply(503, { error: 'the workbench page is not open yet' });
+      const q = JSON.parse(body || '{}');
+      if (req.url === '/frames/eval') {
+        const out = [];
+        for (const f of page.frames()) {
+          if (await f.$(String(q.selector)).catch(() => null)) out.push({ url: f.url(), result: await f.evaluate(String(q.expression)) });
+        }
+        return reply(200, out);
+      }
+      if (req.url === '/screenshot') {
+        mkdirSync(resultsDir, { recursive: true });
+        const path = join(resultsDir, `${String(q.name).replace(/[^\w.-]+/g, '-')}.png`);
+        await page.screenshot({ path });
+        return reply(200, { path });
+      }
+      return reply(404, { error: `no ${req.url}` });
+    } catch (e) {
+      return reply(500, { error: e instanceof Error ? e.message : String(e) });
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  bridge.url = `http://127.0.0.1:${server.address().port}`;
+  return bridge;
+}
+
+/**
+ * The demo cluster as its own process, through the same CLI users run (`pod-ip-lens cluster`);
+ * resolves once it says it is ready, with its URL and `stop()`.
+ */
+export function startClusterProcess(kubeconfig, extraArgs = []) {
+  const args = [join(ROOT, 'dist', 'cli.js'), 'cluster', '--kubeconfig', kubeconfig, ...extraArgs];
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stop = () =>
+    new Promise((res) => {
+      if (proc.exitCode !== null) return res();
+      proc.once('exit', res);
+      proc.kill('SIGTERM');
+      setTimeout(() => proc.kill('SIGKILL'), 5000).unref();
+    });
+  return new Promise((res, rej) => {
+    let out = '';
+    const timer = setTimeout(() => rej(new Error(`the demo cluster did not report ready within 30s:\n${out}`)), 30_000);
+    proc.stderr.on('data', (d) => {
+      out += d;
+      if (process.env.POD_IP_LENS_DEMO_VERBOSE) process.stderr.write(`[cluster] ${d}`);
+    });
+    proc.stdout.on('data', (d) => {
+      out += d;
+      if (/ready/.test(out)) {
+        clearTimeout(timer);
+        res({ stop, url: /https:\/\/[\d.:]+/.exec(out)?.[0] });
+      }
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      rej(new Error(`the demo cluster exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+/**
+ * The workbench settings of `npm run demo` (and of `npm run screenshots`, which must show the same
+ * thing): the cluster already running is the one in use, Start Demo Cluster uses it, every terminal's
+ * kubectl talks to it, and the timeline opens on app=backend.
+ */
+export function demoSettings(kubeconfig) {
+  return {
+    'podIpLens.cluster.kubeconfig': kubeconfig,
+    'podIpLens.demo.kubeconfig': kubeconfig,
+    'podIpLens.timeline.openOnStartup': 'app=backend',
+    'terminal.integrated.env.linux': { KUBECONFIG: kubeconfig },
+  };
 }

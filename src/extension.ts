@@ -11,6 +11,7 @@ import { registerHover } from './features/hover';
 import { registerStatusBar } from './features/statusBar';
 import { registerTimelineCommands } from './features/timelineCommands';
 import { registerWalkthrough } from './features/walkthrough';
+import { openTimelinePanels, type TimelinePanel } from './features/timelinePanel';
 
 export interface ExtensionApi {
   /** The "Pod IP Lens" log channel; tests and features write here. */
@@ -19,6 +20,8 @@ export interface ExtensionApi {
   readonly session: ClusterSession;
   readonly demo: DemoClusterFeature;
   readonly statusBar: vscode.StatusBarItem;
+  /** The open timeline panels (tests read which server each one watches). */
+  timelines(): TimelinePanel[];
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -39,9 +42,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const demo = registerDemoCluster(context, session, log);
   registerTimelineCommands(context, session, log);
   const statusBar = registerStatusBar(context, session);
-  registerWalkthrough(context);
+  registerWalkthrough(context, session, log);
   log.info(`Pod IP Lens ${context.extension.packageJSON.version} activated`);
-  return { log, session, demo, statusBar };
+  return { log, session, demo, statusBar, timelines: openTimelinePanels };
 }
 
 export function deactivate(): void {

@@ -40,7 +40,10 @@ export interface DemoClusterOptions {
   kubeconfigPath?: string;
   /** Keep the cluster's objects here across runs (a JSON snapshot written on stop and every few seconds). */
   dataDir?: string;
-  /** Name of the kubeconfig context, cluster and user (default `pod-ip-lens-demo`). */
+  /**
+   * Name of the kubeconfig context, cluster and user (default `pod-ip-lens-demo-<port>`: two demo
+   * clusters, e.g. one from `pod-ip-lens cluster` and one in the editor, never share a context name).
+   */
   contextName?: string;
   /** CoreDNS and kube-proxy in kube-system, as on a fresh cluster (default true). */
   systemWorkloads?: boolean;
@@ -92,7 +95,6 @@ function validateOptions(o: DemoClusterOptions): void {
 export async function startDemoCluster(options: DemoClusterOptions = {}): Promise<DemoCluster> {
   validateOptions(options);
   const log = options.log ?? (() => {});
-  const contextName = options.contextName ?? 'pod-ip-lens-demo';
   const store = new Store({ windowSize: options.historySize, windowMs: options.historyMs });
   const snapshotPath = options.dataDir ? join(options.dataDir, SNAPSHOT_FILE) : undefined;
   if (snapshotPath) {
@@ -175,6 +177,7 @@ export async function startDemoCluster(options: DemoClusterOptions = {}): Promis
     throw new Error(err.code === 'EADDRINUSE' ? `port ${options.port} on 127.0.0.1 is already in use` : `cannot listen: ${err.message}`);
   }
   const url = `https://127.0.0.1:${port}`;
+  const contextName = options.contextName ?? `pod-ip-lens-demo-${port}`;
   const kubeconfig = renderKubeconfig({ server: url, caCert: tls.caCert, token, contextName });
   if (options.kubeconfigPath) {
     try {

@@ -42,7 +42,10 @@ export class ClusterServiceSource implements ServiceCandidateSource {
   ) {}
 
   async candidatesFor(ip: string, port: number | undefined, namespace: string | undefined): Promise<ServiceCandidate[]> {
-    const found = await this.livePod(ip);
+    // After a rollout nobody holds the IP, but the IP-history watch knows who did: the Services that
+    // select that Pod's labels are still the right target.
+    const live = await this.livePod(ip);
+    const found = live ?? this.pastPod(ip);
     if (!found) {
       // A Service's ClusterIP: its DNS name is the one right answer (the port is the Service's own).
       const svc = await this.serviceFor(ip);
@@ -54,7 +57,8 @@ export class ClusterServiceSource implements ServiceCandidateSource {
     // The literal may sit in a manifest of another namespace; the Service lives with the Pod.
     void namespace;
     const services = await withTimeout(lookup.servicesSelecting(pod));
-    const containerPorts = port === undefined ? [] : await this.containerPorts(pod);
+    // A past holder is gone from the API server: its named ports are unknown, numbers still map.
+    const containerPorts = port === undefined ? [] : live ? await this.containerPorts(pod) : await this.containerPorts(pod).catch(() => []);
     const ctx = this.session.defaultContext();
     return services.map((svc) => {
       const base = { name: svc.name, namespace: svc.namespace, source: 'cluster', detail: `Service ${svc.namespace}/${svc.name} in ${ctx}, selects Pod ${pod.name}` };
@@ -106,6 +110,15 @@ export class ClusterServiceSource implements ServiceCandidateSource {
       this.log.debug(`cluster fixes: no Services for ${ip}: ${(e as Error).message}`);
       return undefined;
     }
+  }
+
+  /** The last Pod that held `ip`, from the IP-history watch (only one the user already started). */
+  private pastPod(ip: string): { pod: PodSummary; lookup: ReturnType<ClusterSession['lookup']> } | undefined {
+    if (!this.session.connected || !this.session.lookupsEnabled()) return undefined;
+    const model = this.session.historyFeed()?.model;
+    const last = model?.holdersOf(ip).filter((t) => t.to !== undefined && !t.hostNetwork).pop();
+    const pod = last && model?.pod(last.uid);
+    return pod ? { pod, lookup: this.session.lookup() } : undefined;
   }
 
   /** The live Pod holding `ip` (for the code actions to keep only fixes that reach it). */

@@ -17,12 +17,29 @@ type Log = Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error' | 'debug'>;
 
 export const SETTINGS = 'podIpLens.cluster';
 
+/**
+ * A demo cluster that runs outside this extension host (`pod-ip-lens cluster`, started by
+ * `npm run demo` or by the user), which "Start Demo Cluster" uses instead of starting a second one.
+ */
+export interface ExternalDemoCluster {
+  readonly external: true;
+  url: string;
+  kubeconfig: string;
+  kubeconfigPath: string;
+  contextName: string;
+  /** Stops using it; the process that runs it keeps running. */
+  stop(): Promise<void>;
+}
+
+/** The one demo cluster of this window: in this extension host, or an external one it uses. */
+export type DemoClusterInUse = (DemoCluster & { readonly external?: false }) | ExternalDemoCluster;
+
 export class ClusterSession implements vscode.Disposable {
   private kc?: KubeConfig;
   private hubInstance?: WatchHub;
   private readonly lookups = new Map<string, ClusterLookup>();
   private history?: { key: string; lease: FeedLease };
-  private demoCluster?: DemoCluster;
+  private demoCluster?: DemoClusterInUse;
   /** The user asked for a cluster feature since the configuration last changed. */
   private asked = false;
   readonly restricted: RestrictedModeNotice;
@@ -72,12 +89,12 @@ export class ClusterSession implements vscode.Disposable {
     return this.trusted && (this.asked || !!this.demoCluster);
   }
 
-  get demo(): DemoCluster | undefined {
+  get demo(): DemoClusterInUse | undefined {
     return this.demoCluster;
   }
 
   /** Switches every cluster feature to the demo cluster (or back to the kubeconfig when undefined). */
-  setDemo(demo: DemoCluster | undefined): void {
+  setDemo(demo: DemoClusterInUse | undefined): void {
     this.demoCluster = demo;
     this.reset(demo ? 'demo cluster started' : 'demo cluster stopped');
   }

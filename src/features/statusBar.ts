@@ -13,6 +13,13 @@ const ICON: Record<ConnectionState, string> = {
   stopped: '$(circle-slash)',
 };
 
+/** Pods of the feed that exist and hold an IP now: the "holding an IP" of the timeline's header. */
+export function podsHoldingAnIp(feed: PodWatchFeed): number {
+  let n = 0;
+  for (const p of feed.model.livePods()) if (p.ips.length > 0) n++;
+  return n;
+}
+
 export function registerStatusBar(context: vscode.ExtensionContext, session: ClusterSession): vscode.StatusBarItem {
   const item = vscode.window.createStatusBarItem('podIpLens.status', vscode.StatusBarAlignment.Left, 50);
   item.name = 'Pod IP Lens';
@@ -43,15 +50,16 @@ export function registerStatusBar(context: vscode.ExtensionContext, session: Clu
     timer ??= setInterval(render, 1000);
     const states = feeds.map((f) => f.connection());
     const worst = (['error', 'reconnecting', 'connecting', 'live', 'stopped'] as ConnectionState[]).find((s) => states.some((c) => c.state === s)) ?? 'live';
-    const pods = feeds.reduce((n, f) => n + f.model.livePods().length, 0);
+    // Counted as the timeline's header counts them: Pods that exist and hold an IP now.
+    const pods = feeds.reduce((n, f) => n + podsHoldingAnIp(f), 0);
     const last = Math.max(0, ...feeds.map((f) => lastEvent.get(f) ?? 0));
     const age = last ? ` · ${humanDuration(Date.now() - last)} ago` : '';
-    item.text = `${ICON[worst]} Pod IPs: ${pods} Pod${pods === 1 ? '' : 's'}${age}`;
+    item.text = `${ICON[worst]} Pod IPs: ${pods} Pod${pods === 1 ? '' : 's'} holding an IP${age}`;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown('**Pod IP Lens**\n\n');
     for (const [i, f] of feeds.entries()) {
       const s = f.scope;
-      md.appendText(`${s.context} / ${s.namespace ?? 'all namespaces'} / ${s.labelSelector || 'every Pod'}: ${states[i].state}${states[i].message ? ` (${states[i].message})` : ''}\n`);
+      md.appendText(`${s.context}${s.server ? ` (${s.server})` : ''} / ${s.namespace ?? 'all namespaces'} / ${s.labelSelector || 'every Pod'}: ${podsHoldingAnIp(f)} Pods holding an IP, ${states[i].state}${states[i].message ? ` (${states[i].message})` : ''}\n`);
     }
     md.appendMarkdown('\nClick to open a timeline.');
     item.tooltip = md;

@@ -8,7 +8,7 @@ import { selectorFromWorkload, workloadAt } from '../core/workloadAtCursor';
 import { listContexts } from '../kube';
 import type { ClusterSession } from './clusterSession';
 import { plainMessage } from './markdown';
-import { openTimelinePanel, registerTimelinePanel, type TimelinePanelOptions } from './timelinePanel';
+import { describeScope, openTimelinePanel, openTimelinePanels, registerTimelinePanel, type TimelinePanelOptions } from './timelinePanel';
 
 type Log = Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error' | 'debug'>;
 
@@ -20,6 +20,8 @@ export interface OpenTimelineArgs {
   context?: string;
   namespace?: string | null;
   labelSelector?: string;
+  /** Open next to the active editor instead of in its place (the workshop's first screen). */
+  beside?: boolean;
 }
 
 export function registerTimelineCommands(context: vscode.ExtensionContext, session: ClusterSession, log: Log): void {
@@ -39,30 +41,73 @@ export function registerTimelineCommands(context: vscode.ExtensionContext, sessi
     };
   };
 
-  const open = async (scope: WatchScope) => {
+  const open = async (scope: WatchScope, followsDefault: boolean, beside: boolean) => {
     const source = sourceFor(scope);
-    await rememberScope(context, scope);
-    log.info(`timeline: ${scope.context} / ${scope.namespace ?? 'all namespaces'} / ${scope.labelSelector || '(all Pods)'}`);
     const { feed, ...options } = source;
-    return openTimelinePanel(context, feed, log, options);
+    // Remembered without the server: a suggestion for the next time, wherever the context points then.
+    await rememberScope(context, { context: scope.context, namespace: scope.namespace, labelSelector: scope.labelSelector });
+    log.info(`timeline: watching ${describeScope(feed.scope)}`);
+    // Beside whatever is in front (a manifest, the walkthrough), so both stay in view.
+    const viewColumn = beside && vscode.window.tabGroups.activeTabGroup.activeTab ? vscode.ViewColumn.Beside : undefined;
+    return openTimelinePanel(context, feed, log, { ...options, followsDefault, viewColumn });
   };
+
+  // When the cluster in use changes (kubeconfig or context setting, the demo cluster starting or
+  // stopping), panels that show the cluster in use move to the new one; panels opened on a context
+  // picked by name stay where they are while that context still points at the same server.
+  const follow = () => {
+    const panels = openTimelinePanels().filter((p) => p.followsDefault);
+    if (!panels.length || !session.trusted) return;
+    let ctx: string;
+    let server: string;
+    try {
+      ctx = session.defaultContext();
+      server = session.hub.client(ctx).server;
+    } catch (e) {
+      log.warn(`timeline: the cluster in use changed, but its context cannot be used (${(e as Error).message}); the open timelines keep watching where they were`);
+      return;
+    }
+    for (const panel of panels) {
+      const old = panel.feed.scope;
+      if (old.context === ctx && old.server === server) continue;
+      try {
+        const { feed, ...options } = sourceFor({ context: ctx, namespace: old.namespace, labelSelector: old.labelSelector });
+        panel.rebind(feed, { ...options, followsDefault: true });
+        log.info(`timeline: the cluster in use changed; now watching ${describeScope(feed.scope)} (was ${describeScope(old)})`);
+      } catch (e) {
+        log.warn(`timeline: cannot move the timeline of ${describeScope(old)} to context ${ctx}: ${(e as Error).message}`);
+      }
+    }
+  };
+  context.subscriptions.push(session.onDidChange(follow));
 
   context.subscriptions.push(
     registerTimelinePanel(context, log, async (scope) => {
       // A panel the user opened before a reload: continuing it is their request (not in Restricted Mode).
       if (!session.request('the timeline')) return undefined;
       try {
-        return sourceFor(scope);
+        const source = sourceFor(scope);
+        log.info(`timeline: restored, watching ${describeScope(source.feed.scope)}`);
+        return { ...source, followsDefault: scope.context === defaultContextOrUndefined(session) };
       } catch (e) {
-        log.warn(`timeline: cannot restore ${scope.context}: ${(e as Error).message}`);
-        return undefined;
+        // The context is gone or points elsewhere now (a demo cluster of an earlier session): the
+        // same Pods on the cluster in use, as the panel would have followed had it been open.
+        try {
+          const source = sourceFor({ context: session.defaultContext(), namespace: scope.namespace, labelSelector: scope.labelSelector });
+          log.info(`timeline: ${describeScope(scope)} is not reachable as saved (${(e as Error).message}); restored on ${describeScope(source.feed.scope)}`);
+          return { ...source, followsDefault: true };
+        } catch (e2) {
+          log.warn(`timeline: cannot restore ${describeScope(scope)}: ${(e2 as Error).message}`);
+          return undefined;
+        }
       }
     }),
     vscode.commands.registerCommand('podIpLens.openTimeline', async (args?: OpenTimelineArgs) => {
       if (!session.request('the timeline', true)) return undefined;
       try {
-        const scope = await chooseScope(context, session, args ?? {});
-        if (scope) return await open(scope);
+        const a = args ?? {};
+        const scope = await chooseScope(context, session, a);
+        if (scope) return await open(scope, !a.context && scope.context === defaultContextOrUndefined(session), a.beside === true);
       } catch (e) {
         const message = `Pod IP Lens: cannot open the timeline: ${(e as Error).message}`;
         log.error(message);
@@ -94,7 +139,15 @@ export function registerTimelineCommands(context: vscode.ExtensionContext, sessi
   // Set by the user (in Restricted Mode the workspace's value is ignored: restrictedConfigurations).
   const startup = vscode.workspace.getConfiguration('podIpLens.timeline').get<string>('openOnStartup', '').trim();
   if (startup && session.request('the timeline')) {
-    void vscode.commands.executeCommand('podIpLens.openTimeline', { namespace: 'default', labelSelector: startup } satisfies OpenTimelineArgs);
+    void vscode.commands.executeCommand('podIpLens.openTimeline', { namespace: 'default', labelSelector: startup, beside: true } satisfies OpenTimelineArgs);
+  }
+}
+
+function defaultContextOrUndefined(session: ClusterSession): string | undefined {
+  try {
+    return session.defaultContext();
+  } catch {
+    return undefined;
   }
 }
 

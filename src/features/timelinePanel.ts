@@ -21,8 +21,15 @@ export const POD_YAML_SCHEME = 'pod-ip-lens-pod';
 export interface TimelinePanelOptions {
   /** The live Pod manifest as YAML (e.g. from a GET on the API server); absent → last known summary. */
   getPodYaml?: (uid: string) => Promise<string>;
-  /** Called once when the panel closes, e.g. to stop the feed's watches. */
+  /** Called once when the panel closes (or moves to another feed), e.g. to stop the feed's watches. */
   onDispose?: () => void;
+  /**
+   * The panel shows the cluster in use (the default context), not one chosen by name: when the user
+   * switches (another kubeconfig or context, the demo cluster starting or stopping), it follows.
+   */
+  followsDefault?: boolean;
+  /** Where a new panel opens (default: the active column). */
+  viewColumn?: vscode.ViewColumn;
 }
 
 /** What the serializer needs to rebuild a panel after a reload: a feed for the saved scope. */
@@ -32,8 +39,14 @@ type Log = Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error' | 'debug'>;
 
 const open = new Map<string, TimelinePanel>();
 
+/** Panels are bound to a server: the same context name in two kubeconfigs is two panels. */
 function scopeKey(s: WatchScope): string {
-  return JSON.stringify([s.context, s.namespace ?? null, s.labelSelector]);
+  return JSON.stringify([s.server ?? null, s.context, s.namespace ?? null, s.labelSelector]);
+}
+
+/** Where a scope's Pods come from, for the Output log and tooltips: `context (https://host:port)`. */
+export function describeScope(s: WatchScope): string {
+  return `${s.context}${s.server ? ` (${s.server})` : ''} / ${s.namespace ?? 'all namespaces'} / ${s.labelSelector || '(all Pods)'}`;
 }
 
 export function timelineTitle(s: WatchScope): string {
@@ -49,7 +62,7 @@ export function openTimelinePanel(context: vscode.ExtensionContext, feed: Timeli
     options.onDispose?.();
     return existing;
   }
-  const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, timelineTitle(feed.scope), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(context));
+  const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, timelineTitle(feed.scope), { viewColumn: options.viewColumn ?? vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(context));
   return new TimelinePanel(panel, context, feed, log, options);
 }
 
@@ -101,28 +114,24 @@ function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOp
 export class TimelinePanel {
   private ready = false;
   private readonly subs: vscode.Disposable[] = [];
-  private readonly stream: TimelineStream;
+  private stream: TimelineStream;
   /** The References section: the workspace's manifest literals joined with this feed. */
-  readonly references: PanelReferences;
+  references: PanelReferences;
   private disposed = false;
   private webviewErrors = 0;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly context: vscode.ExtensionContext,
-    readonly feed: TimelineFeed,
+    private currentFeed: TimelineFeed,
     private readonly log: Log,
-    private readonly options: TimelinePanelOptions,
+    private options: TimelinePanelOptions,
   ) {
-    open.set(scopeKey(feed.scope), this);
+    open.set(scopeKey(currentFeed.scope), this);
     // The feed keeps running while the panel is hidden; nothing is posted then, and a snapshot
     // brings the view up to date when it is shown again.
-    this.stream = new TimelineStream(feed, (m) => this.post(m));
-    this.references = new PanelReferences(feed, workspaceIndex, (m) => {
-      if (!this.ready || this.disposed) return false;
-      this.post(m);
-      return true;
-    }, log);
+    this.stream = new TimelineStream(currentFeed, (m) => this.post(m));
+    this.references = this.referencesFor(currentFeed);
     this.subs.push(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
     let wasVisible = panel.visible;
     this.subs.push(
@@ -144,6 +153,49 @@ export class TimelinePanel {
     );
     this.subs.push(panel.onDidDispose(() => this.dispose()));
     panel.webview.html = this.html();
+  }
+
+  get feed(): TimelineFeed {
+    return this.currentFeed;
+  }
+
+  private referencesFor(feed: TimelineFeed): PanelReferences {
+    return new PanelReferences(feed, workspaceIndex, (m) => {
+      if (!this.ready || this.disposed) return false;
+      this.post(m);
+      return true;
+    }, this.log);
+  }
+
+  get followsDefault(): boolean {
+    return this.options.followsDefault === true;
+  }
+
+  /**
+   * Shows another feed in this panel (the user switched clusters): the old feed is released, the
+   * title follows, and the page gets a snapshot of the new one, whose scope names its server.
+   */
+  rebind(feed: TimelineFeed, options: TimelinePanelOptions): void {
+    if (this.disposed) {
+      options.onDispose?.();
+      return;
+    }
+    const old = { feed: this.currentFeed, options: this.options, stream: this.stream };
+    if (open.get(scopeKey(old.feed.scope)) === this) open.delete(scopeKey(old.feed.scope));
+    this.currentFeed = feed;
+    this.options = { ...options, viewColumn: undefined };
+    open.set(scopeKey(feed.scope), this);
+    old.stream.dispose();
+    this.references.dispose();
+    this.stream = new TimelineStream(feed, (m) => this.post(m));
+    this.references = this.referencesFor(feed);
+    this.panel.title = timelineTitle(feed.scope);
+    try {
+      old.options.onDispose?.();
+    } catch (e) {
+      this.log.warn(`timeline: releasing the previous watch failed: ${(e as Error).message}`);
+    }
+    if (this.ready && this.panel.visible) this.sendSnapshot();
   }
 
   /** Messages posted, for tests and the output channel. */

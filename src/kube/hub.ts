@@ -4,6 +4,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { WatchScope } from '../core/events';
 import { splitSelector } from '../core/labelSelector';
 import { KubeClient } from './client';
+import { KubeError } from './errors';
 import { PodWatchFeed, type PodWatchFeedOptions } from './feed';
 
 export interface FeedLease {
@@ -20,8 +21,9 @@ export function normalizeSelector(selector: string): string {
     .join(',');
 }
 
+/** The server is part of the key: the same context name in another kubeconfig is another watch. */
 export function scopeKey(scope: WatchScope): string {
-  return JSON.stringify([scope.context, scope.namespace ?? null, normalizeSelector(scope.labelSelector)]);
+  return JSON.stringify([scope.server ?? null, scope.context, scope.namespace ?? null, normalizeSelector(scope.labelSelector)]);
 }
 
 export class WatchHub {
@@ -45,12 +47,20 @@ export class WatchHub {
     return c;
   }
 
+  /**
+   * A lease on the watch of `scope` on the server its context points at now (`scope.server`, when
+   * given, must be that server: a scope saved for another server is not silently moved).
+   */
   acquire(scope: WatchScope): FeedLease {
-    const normalized: WatchScope = { context: scope.context, namespace: scope.namespace, labelSelector: normalizeSelector(scope.labelSelector) };
+    const client = this.client(scope.context);
+    if (scope.server !== undefined && scope.server !== client.server) {
+      throw new KubeError('unknown-context', `Context '${scope.context}' now points at ${client.server}, not at ${scope.server} where this timeline was watching.`);
+    }
+    const normalized: WatchScope = { context: client.context, namespace: scope.namespace, labelSelector: normalizeSelector(scope.labelSelector), server: client.server };
     const key = scopeKey(normalized);
     let entry = this.entries.get(key);
     if (!entry) {
-      const feed = new PodWatchFeed(this.client(scope.context), normalized, this.options).start();
+      const feed = new PodWatchFeed(client, normalized, this.options).start();
       entry = { feed, users: 0 };
       this.entries.set(key, entry);
     }

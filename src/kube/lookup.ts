@@ -26,7 +26,7 @@ export class ClusterLookup {
     // A live watch of every Pod (the IP-history watch) knows the answer, "nobody" included.
     let everyPod = false;
     for (const f of this.hub?.feeds() ?? []) {
-      if (f.scope.context !== this.client.context || f.connection().state !== 'live') continue;
+      if (f.client.server !== this.client.server || f.scope.context !== this.client.context || f.connection().state !== 'live') continue;
       const p = f.model.podByIp(ip);
       if (p) return p;
       if (f.scope.namespace === undefined && f.scope.labelSelector === '') everyPod = true;

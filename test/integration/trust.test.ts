@@ -178,6 +178,7 @@ describe('trust: cluster strings in hovers are text', function () {
 
   it('a Pod whose owner name holds Markdown, HTML and a command: URI: the hover shows the characters and renders none', async () => {
     const demo = api.session.demo!;
+    assert.ok(!demo.external, 'the demo cluster runs in this extension host (no podIpLens.demo.kubeconfig here)');
     demo.api.create('pods', 'default', {
       apiVersion: 'v1',
       kind: 'Pod',

@@ -39,7 +39,8 @@ exports.run = async function run() {
   assert.match(ext.exports.session.demo?.url ?? '', /^https:\/\/127\.0\.0\.1:\d+$/, 'the demo cluster listens');
   // Starting the demo cluster is a cluster feature: the open manifest's IP may be classified against it
   // at once, which reads its kubeconfig; either way client-node comes from the package.
-  assert.equal(ext.exports.session.kubeConfig().getCurrentContext(), 'pod-ip-lens-demo');
+  const port = new URL(ext.exports.session.demo.url).port;
+  assert.equal(ext.exports.session.kubeConfig().getCurrentContext(), `pod-ip-lens-demo-${port}`, 'the context is named after its server');
   assert.ok(clientNode in require.cache, 'reading the kubeconfig loaded dist/client-node.js from the package');
   await vscode.commands.executeCommand('podIpLens.stopDemoCluster');
   assert.equal(ext.exports.session.demo, undefined, 'and stops');

@@ -194,7 +194,7 @@ describe('pod-ip-lens audit on the demo cluster, objects made by real kubectl', 
     assert.equal(cli.status, 1, cli.stderr);
     assert.match(cli.stdout, /Deployment default\/frontend: spec\.template\.spec\.containers\[0\]\.env\[0\]\.value: warning \[pod\] /);
     assert.match(cli.stdout, /ConfigMap default\/settings: data\.METRICS_HOST: warning \[node\] /);
-    assert.match(cli.stdout, /4 hard-coded IPs in \d+ objects of context pod-ip-lens-demo \(namespace default\)/);
+    assert.match(cli.stdout, /4 hard-coded IPs in \d+ objects of context pod-ip-lens-demo-\d+ \(namespace default\)/);
   });
 
   it('reports a resource the credentials may not list and audits the rest', async () => {

@@ -561,6 +561,32 @@ describe('kube: watch hub', function () {
     assert.throws(() => hub.acquire({ context: 'nope', labelSelector: '' }), /Context 'nope' is not in the kubeconfig; known contexts: fake/);
   });
 
+  it('binds a watch to the server: the same context name on another server is another watch', async () => {
+    let kc = api.kubeconfig();
+    const hub = new WatchHub(() => kc, { reflector: FAST });
+    const a = hub.acquire({ context: 'fake', namespace: 'default', labelSelector: 'app=web' });
+    assert.equal(a.feed.scope.server, hub.client('fake').server, 'the scope names its server');
+    await a.feed.whenLive();
+    // Another kubeconfig, whose context of the same name points at another server (the demo
+    // cluster started in the editor after one started outside it, both once called the same).
+    const other = await new FakeApi().start();
+    try {
+      kc = other.kubeconfig();
+      hub.resetClients();
+      const b = hub.acquire({ context: 'fake', namespace: 'default', labelSelector: 'app=web' });
+      assert.notEqual(b.feed, a.feed, 'not the old server\'s watch');
+      assert.notEqual(b.feed.scope.server, a.feed.scope.server);
+      await b.feed.whenLive();
+      assert.equal(other.requests.filter((r) => r.path === '/api/v1/namespaces/default/pods').length > 0, true, 'the new watch asks the new server');
+      assert.throws(() => hub.acquire({ ...a.feed.scope }), /now points at https:\/\/127\.0\.0\.1:\d+, not at https:\/\/127\.0\.0\.1:\d+ where this timeline was watching/);
+      b.release();
+    } finally {
+      a.release();
+      await hub.dispose();
+      await other.stop();
+    }
+  });
+
   it('normalises selectors', () => {
     assert.equal(normalizeSelector(' b = 2 ,a=1, tier in (x, y) '), 'a=1,b=2,tier in(x,y)');
   });
