@@ -3,6 +3,7 @@
 //  - the self-contained HTML export (`pod-ip-lens timeline FILE --html OUT`): the snapshot is
 //    embedded as JSON in the page; exports download through the browser;
 //  - the headless Chromium tests and bench, which provide acquireVsCodeApi and post messages.
+import { themeKindFromOsOutsideVsCode } from './theme';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-context-menu/index.js';
@@ -48,6 +49,7 @@ function dataUrlToBlob(url: string): Blob {
 }
 
 function start(): void {
+  themeKindFromOsOutsideVsCode();
   const vscode = typeof window.acquireVsCodeApi === 'function' ? window.acquireVsCodeApi() : undefined;
   const post = (m: WebviewMessage) => vscode?.postMessage(m);
   let memoryState: unknown;

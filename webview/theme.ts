@@ -39,11 +39,27 @@ function cssVar(cs: CSSStyleDeclaration, name: string, fallback: string): string
   return v === '' ? fallback : v;
 }
 
+/**
+ * Outside VS Code (the HTML export, the tests) no theme kind is on <body>: the page puts the one
+ * the OS prefers there, and follows it, so the styles and `readTheme` know one source only.
+ */
+export function themeKindFromOsOutsideVsCode(): void {
+  const body = document.body;
+  if (/\bvscode-/.test(body.className)) return;
+  const query = matchMedia('(prefers-color-scheme: light)');
+  const apply = () => {
+    body.classList.toggle('vscode-light', query.matches);
+    body.classList.toggle('vscode-dark', !query.matches);
+  };
+  apply();
+  query.addEventListener('change', apply);
+}
+
 export function readTheme(): Theme {
   const body = document.body;
   const cs = getComputedStyle(body);
   const highContrast = body.classList.contains('vscode-high-contrast') || body.classList.contains('vscode-high-contrast-light');
-  const light = body.classList.contains('vscode-light') || body.classList.contains('vscode-high-contrast-light') || (!body.className.includes('vscode-') && matchMedia('(prefers-color-scheme: light)').matches);
+  const light = body.classList.contains('vscode-light') || body.classList.contains('vscode-high-contrast-light');
   const fg = cssVar(cs, '--vscode-foreground', light ? '#1f1f1f' : '#cccccc');
   const bg = cssVar(cs, '--vscode-editor-background', light ? '#ffffff' : '#1e1e1e');
   const muted = cssVar(cs, '--vscode-descriptionForeground', light ? '#616161' : '#9d9d9d');
