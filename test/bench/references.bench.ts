@@ -11,6 +11,7 @@ import type { ReferencesMessage } from '../../src/core/protocol';
 import { IpHistory, joinReferences, type IpLiteral } from '../../src/core/references';
 import { ROOT, TimelinePageServer, launch, openTimeline } from '../webview/page';
 import { bigHistory } from '../webview/synthetic';
+import { realPanZoom } from './panZoom';
 
 const START = Date.parse('2026-01-01T00:00:00Z');
 const SPAN = 6 * 3_600_000;
@@ -61,41 +62,8 @@ async function loadReferences(page: Page, m: ReferencesMessage): Promise<{ ms: n
 }
 
 async function panZoom(page: Page, groupBy: 'pod' | 'ip'): Promise<{ work: number[]; shapes: string }> {
-  return page.evaluate(
-    async ({ groupBy, steps }) => {
-      const v = window.podIpLensView!;
-      v.update({ groupBy });
-      v.render();
-      const canvas = document.querySelector('canvas') as HTMLCanvasElement;
-      const step = (i: number) => {
-        const k = i % 4;
-        if (k === 0) v.zoomBy(1.25);
-        else if (k === 1) v.panBy(-80);
-        else if (k === 2) v.panBy(80);
-        else v.zoomBy(0.8);
-      };
-      const frame = () => new Promise<number>((r) => requestAnimationFrame(r));
-      for (let i = 0; i < 8; i++) {
-        step(i);
-        v.render();
-        await frame();
-      }
-      const work: number[] = [];
-      for (let i = 0; i < steps; i++) {
-        const t0 = performance.now();
-        step(i);
-        v.render();
-        v.root.getBoundingClientRect();
-        canvas.getContext('2d')!.getImageData(0, 0, 1, 1);
-        work.push(performance.now() - t0);
-        await frame();
-      }
-      const ds = v.root.dataset;
-      const refs = document.querySelectorAll('#chart rect.ref-interval').length;
-      return { work, shapes: `${ds.renderer}, ${ds.visibleSegments} segments + ${ds.visibleMarkers} markers, references ${refs ? `${refs} intervals in SVG` : "on the canvas or none"}` };
-    },
-    { groupBy, steps: STEPS },
-  );
+  const r = await realPanZoom(page, groupBy, STEPS);
+  return { work: r.work, shapes: `${r.renderer}, ${r.visibleSegments} segments + ${r.visibleMarkers} markers, references ${r.referenceIntervals ? `${r.referenceIntervals} intervals in SVG` : 'on the canvas or none'}` };
 }
 
 async function main(): Promise<void> {

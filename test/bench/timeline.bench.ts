@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import type { EventsMessage } from '../../src/core/protocol';
 import { ROOT, TimelinePageServer, launch, openTimeline } from '../webview/page';
+import { realPanZoom as panZoomSteps } from './panZoom';
 
 const RATE = 500;
 const PODS = 5_000;
@@ -142,51 +143,10 @@ interface FrameResult {
   shapes: string;
 }
 
-/** Pan/zoom steps on the real view: zoom in, pan, zoom out, pan back — through d3-zoom. */
+/** Pan/zoom steps on the real view (see panZoom.ts), with frame intervals, described for the table. */
 async function realPanZoom(page: Page, groupBy: 'pod' | 'ip', steps: number): Promise<FrameResult> {
-  return page.evaluate(
-    async ({ groupBy, steps }) => {
-      const v = window.podIpLensView!;
-      v.update({ groupBy });
-      v.render();
-      const canvas = document.querySelector('canvas') as HTMLCanvasElement;
-      const step = (i: number) => {
-        const k = i % 4;
-        if (k === 0) v.zoomBy(1.25);
-        else if (k === 1) v.panBy(-80);
-        else if (k === 2) v.panBy(80);
-        else v.zoomBy(0.8);
-      };
-      const frame = () => new Promise<number>((r) => requestAnimationFrame(r));
-      // Warm up (JIT, first layout), then measure.
-      for (let i = 0; i < 8; i++) {
-        step(i);
-        v.render();
-        await frame();
-      }
-      const work: number[] = [];
-      for (let i = 0; i < steps; i++) {
-        const t0 = performance.now();
-        step(i);
-        v.render();
-        v.root.getBoundingClientRect();
-        canvas.getContext('2d')!.getImageData(0, 0, 1, 1);
-        work.push(performance.now() - t0);
-        await frame();
-      }
-      const intervals: number[] = [];
-      let last = await frame();
-      for (let i = 0; i < steps; i++) {
-        step(i); // drawn by the view's own requestAnimationFrame, like a real drag
-        const t = await frame();
-        intervals.push(t - last);
-        last = t;
-      }
-      const ds = v.root.dataset;
-      return { work, intervals, shapes: `${ds.renderer}, ${ds.visibleSegments} segments + ${ds.visibleMarkers} markers visible in ${ds.lanes} lanes` };
-    },
-    { groupBy, steps },
-  );
+  const r = await panZoomSteps(page, groupBy, steps, { intervals: true });
+  return { work: r.work, intervals: r.intervals, shapes: `${r.renderer}, ${r.visibleSegments} segments + ${r.visibleMarkers} markers visible in ${r.lanes} lanes` };
 }
 
 async function naivePanZoom(page: Page, steps: number, domain: [number, number]): Promise<FrameResult> {
