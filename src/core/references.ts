@@ -5,22 +5,9 @@
 import type { LifecycleEvent, OwnerRef } from './events';
 import { LineIndex } from './lint/documents';
 import type { Finding } from './lint/lint';
-import type { BreakCause, ReferenceInterval, ReferenceRow, ReferenceState } from './protocol/messages';
+import type { BreakCause, IpLiteral, ReferenceInterval, ReferenceRow, ReferenceState } from './protocol/messages';
 
-/** One IP literal in a manifest, where it is. */
-export interface IpLiteral {
-  /** Where the file is (a URI or a path): what "open" uses. */
-  file: string;
-  /** How it is shown (relative to the workspace). */
-  label: string;
-  /** 1-based. */
-  line: number;
-  column: number;
-  ip: string;
-  literal: string;
-  path?: string;
-  resource?: string;
-}
+export type { IpLiteral };
 
 /** The IP literals of one file's text, from the linter's findings (settings and suppressions applied). */
 export function literalsOf(file: string, label: string, text: string, findings: readonly Finding[]): IpLiteral[] {

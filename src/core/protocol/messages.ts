@@ -74,13 +74,12 @@ export interface ReferenceInterval {
   overlap?: boolean;
 }
 
-/** One IP literal of the workspace's manifests whose IP a Pod of the timeline's scope held. */
-export interface ReferenceRow {
-  /** Stable while the literal stays where it is: what a click sends back. */
-  id: string;
-  /** The file as shown (relative to the workspace); `file` is where it is (a URI or a path). */
-  label: string;
+/** One IP literal in a manifest, where it is. */
+export interface IpLiteral {
+  /** Where the file is (a URI or a path): what "open" uses. */
   file: string;
+  /** How it is shown (relative to the workspace). */
+  label: string;
   /** 1-based. */
   line: number;
   column: number;
@@ -90,6 +89,12 @@ export interface ReferenceRow {
   /** Field path inside the resource, and the resource (`Deployment frontend`), when known. */
   path?: string;
   resource?: string;
+}
+
+/** One IP literal of the workspace's manifests whose IP a Pod of the timeline's scope held. */
+export interface ReferenceRow extends IpLiteral {
+  /** Stable while the literal stays where it is: what a click sends back. */
+  id: string;
   /** The workload the literal was written for: the first Pod that held the IP in the history. */
   workload?: string;
   /** The state now (the last interval's). */
