@@ -2,7 +2,7 @@
 // VS Code panel uses, plus headless Chromium to load it. The page gets an acquireVsCodeApi that
 // records what the webview posts, so tests see exactly the messages the extension host would.
 import { createServer, type Server } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +11,33 @@ import type { LifecycleEvent, PodSummary, ServiceSummary, ConnectionState } from
 import { timelinePageHtml, type EventsMessage, type HostMessage, type TimelineViewState } from '../../src/core/protocol';
 
 export const ROOT = join(__dirname, '..', '..');
+/** Where the webview suites keep their screenshots. */
+export const SHOTS = join(ROOT, 'test-results', 'webview');
+
+/**
+ * The hooks every suite of timeline pages needs: one page server and one Chromium for the suite
+ * (handed to `bind`), and after each test a screenshot of the page if it failed, then the page closed.
+ */
+export function timelinePageHooks(bind: (server: TimelinePageServer, browser: Browser) => void, currentPage: () => Page | undefined, failedPrefix = 'failed-'): void {
+  let server: TimelinePageServer | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    server = new TimelinePageServer();
+    await server.start();
+    browser = await launch();
+    bind(server, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  afterEach(async function () {
+    const page = currentPage();
+    if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: join(SHOTS, `${failedPrefix}${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => {});
+    await page?.close();
+  });
+}
 const DIST = join(ROOT, 'dist', 'webview');
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];

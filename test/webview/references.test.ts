@@ -13,9 +13,8 @@ import type { LifecycleEvent } from '../../src/core/events';
 import { LifecycleModel, type PodObject } from '../../src/core/lifecycle';
 import { describeNow, type ReferencesMessage } from '../../src/core/protocol';
 import { IpHistory, joinReferences, type IpLiteral } from '../../src/core/references';
-import { ROOT, TimelinePageServer, launch, openTimeline, pageErrors, post, renderedSeq, sent } from './page';
+import { ROOT, TimelinePageServer, openTimeline, pageErrors, post, renderedSeq, sent, SHOTS, timelinePageHooks } from './page';
 
-const SHOTS = join(ROOT, 'test-results', 'webview');
 const T0 = Date.parse('2026-12-01T12:00:00Z');
 const at = (s: number) => new Date(T0 + s * 1000);
 
@@ -63,20 +62,7 @@ describe('references band (headless Chromium)', function () {
   let browser: Browser;
   let page: Page;
 
-  before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    server = new TimelinePageServer();
-    await server.start();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: join(SHOTS, `failed-references-${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => {});
-    await page?.close();
-  });
+  timelinePageHooks((s, b) => ((server = s), (browser = b)), () => page, 'failed-references-');
 
   const HOSTILE = '<img src=x onerror="window.__pwned=1">.yaml';
   async function load(p: Page, hostile = true) {

@@ -2,16 +2,15 @@
 // CSP, driven by the same messages the extension host sends.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { LifecycleEvent } from '../../src/core/events';
-import { ROOT, TimelinePageServer, batch, launch, openTimeline, pageErrors, post, renderedSeq, sent } from './page';
+import { ROOT, TimelinePageServer, batch, openTimeline, pageErrors, post, renderedSeq, sent, SHOTS, timelinePageHooks } from './page';
 import { EventWriter, bigHistory, pod, rolloutScenario, WEB_SERVICE } from './synthetic';
 
-const SHOTS = join(ROOT, 'test-results', 'webview');
 
 describe('timeline webview (headless Chromium)', function () {
   this.timeout(60_000);
@@ -19,20 +18,7 @@ describe('timeline webview (headless Chromium)', function () {
   let browser: Browser;
   let page: Page;
 
-  before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    server = new TimelinePageServer();
-    await server.start();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: join(SHOTS, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => {});
-    await page?.close();
-  });
+  timelinePageHooks((s, b) => ((server = s), (browser = b)), () => page);
 
   async function liveRollout(p: Page) {
     const sc = rolloutScenario(Date.now() - 30_000);

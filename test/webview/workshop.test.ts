@@ -3,15 +3,14 @@
 // a view that survives its tab being hidden, revision colours by age, readable in every kind of
 // VS Code theme, a compact toolbar at 1000×700, and exports that hold the whole picture.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { PodSummary, TimelineSnapshot } from '../../src/core/events';
 import type { TimelineViewState } from '../../src/core/protocol';
-import { ROOT, TimelinePageServer, batch, launch, openTimeline, pageErrors, post, renderedSeq, sent } from './page';
+import { TimelinePageServer, batch, openTimeline, pageErrors, post, renderedSeq, sent, SHOTS, timelinePageHooks } from './page';
 import { EventWriter, pod } from './synthetic';
 
-const SHOTS = join(ROOT, 'test-results', 'webview');
 const OWNER = { kind: 'Deployment', name: 'backend' };
 
 /** Pods of one revision of Deployment backend, coming up at `from` one second apart; `gone` ends them. */
@@ -48,20 +47,7 @@ describe('timeline webview: the workshop screen (headless Chromium)', function (
   let browser: Browser;
   let page: Page;
 
-  before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    server = new TimelinePageServer();
-    await server.start();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: join(SHOTS, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => {});
-    await page?.close();
-  });
+  timelinePageHooks((s, b) => ((server = s), (browser = b)), () => page);
 
   const dataset = (p: Page) => p.evaluate(() => ({ ...document.getElementById('app')!.dataset }));
   const domain = async (p: Page) => ((await dataset(p)).domain ?? '').split(',').map(Number) as [number, number];
